@@ -1,0 +1,48 @@
+/** The five providers the router knows. */
+export type ProviderId = 'openai' | 'anthropic' | 'google' | 'cohere' | 'mistral';
+
+/** The gateways a call can travel through. */
+export type GatewayId = 'litellm' | 'openrouter' | 'direct';
+
+/** USD prices per single token (not per million). */
+export interface ModelPricing {
+  /** USD per uncached input token. */
+  readonly inputPerToken: number;
+  /** USD per output token. */
+  readonly outputPerToken: number;
+  /** USD per input token read from the provider's prompt cache, where the provider has one. */
+  readonly cachedInputPerToken?: number;
+}
+
+/** What a model can do. */
+export interface ModelCapabilities {
+  /** Function / tool calling. */
+  readonly tools: boolean;
+  /** Image input. */
+  readonly vision: boolean;
+  /** JSON mode (`response_format`). */
+  readonly json: boolean;
+  /** Server-sent-event streaming. */
+  readonly streaming: boolean;
+}
+
+/** One model in the catalog. */
+export interface ModelDefinition {
+  /** Canonical id, `<provider>/<model>`, e.g. `openai/gpt-5.4-mini`. */
+  readonly id: string;
+  readonly provider: ProviderId;
+  /** Human-readable name. */
+  readonly name: string;
+  /** Rough class, used only for documentation and examples. */
+  readonly tier: 'flagship' | 'cheap';
+  /** Maximum input (prompt) tokens. */
+  readonly contextWindow: number;
+  /** Maximum output tokens per call. */
+  readonly maxOutputTokens: number;
+  readonly pricing: ModelPricing;
+  readonly capabilities: ModelCapabilities;
+  /** The model's name on each gateway; a gateway without a name cannot serve the model. */
+  readonly gatewayModels: Readonly<Partial<Record<GatewayId, string>>>;
+  /** Prices on a gateway that charges differently from `pricing` (e.g. OpenRouter's offer). */
+  readonly gatewayPricing?: Readonly<Partial<Record<GatewayId, ModelPricing>>>;
+}

@@ -1,0 +1,123 @@
+import type { GatewayId, ProviderId } from '../catalog/model-definition.ts';
+import { RouterError } from './router-error.ts';
+
+/**
+ * Why one attempt failed. The router decides what to do next from the kind alone:
+ *
+ * | kind | same target again | next candidate | counts toward the breaker |
+ * |---|---|---|---|
+ * | `connection-refused` | no | yes | yes |
+ * | `connection-reset` | yes | yes | yes |
+ * | `timeout` | no | yes | yes |
+ * | `server-error` (500, 504, other 5xx) | yes | yes | yes |
+ * | `unavailable` (502, 503, "no deployments available") | no | yes | yes |
+ * | `rate-limited` (429) | short `Retry-After` and no other candidate | yes | no |
+ * | `gateway-auth` (the gateway's own key rejected) | no | yes | yes |
+ * | `provider-auth` (a provider key rejected) | no | yes | no |
+ * | `model-not-found` | no | yes | no |
+ * | `billing` (out of credit, quota exhausted) | no | yes | no |
+ * | `context-window` | no | only larger-context candidates | no |
+ * | `breaker-open` | no | yes | no |
+ * | `invalid-request` (400 caused by the request) | no | no | no |
+ * | `content-filter` | no | no | no |
+ * | `bad-response` (malformed answer) | yes | yes | yes |
+ * | `aborted` (the caller's signal) | no | no | no |
+ */
+export type GatewayErrorKind =
+  | 'connection-refused'
+  | 'connection-reset'
+  | 'timeout'
+  | 'server-error'
+  | 'unavailable'
+  | 'rate-limited'
+  | 'gateway-auth'
+  | 'provider-auth'
+  | 'model-not-found'
+  | 'billing'
+  | 'context-window'
+  | 'breaker-open'
+  | 'invalid-request'
+  | 'content-filter'
+  | 'bad-response'
+  | 'aborted';
+
+const RETRYABLE: ReadonlySet<GatewayErrorKind> = new Set([
+  'connection-reset',
+  'server-error',
+  'rate-limited',
+  'bad-response',
+]);
+const FINAL: ReadonlySet<GatewayErrorKind> = new Set(['invalid-request', 'content-filter', 'aborted']);
+const COUNTS: ReadonlySet<GatewayErrorKind> = new Set([
+  'connection-refused',
+  'connection-reset',
+  'timeout',
+  'server-error',
+  'unavailable',
+  'gateway-auth',
+  'bad-response',
+]);
+
+/** Where a failure lies: in the gateway itself, or in the provider behind it. */
+export type FailureScope = 'gateway' | 'provider';
+
+export interface GatewayErrorOptions {
+  readonly kind: GatewayErrorKind;
+  readonly gateway: GatewayId;
+  readonly provider?: ProviderId | undefined;
+  /** The model name sent to the gateway. */
+  readonly model?: string | undefined;
+  /** HTTP status, when the gateway answered. */
+  readonly status?: number | undefined;
+  /** What the gateway said, with secrets removed. */
+  readonly message: string;
+  /** Delay the gateway asked for (`Retry-After`, `retry-after-ms`, `llm_provider-retry-after`). */
+  readonly retryAfterMs?: number | undefined;
+  /** The gateway's request id, for support tickets. */
+  readonly requestId?: string | undefined;
+  /** Whether the failure lies in the gateway or in the provider behind it. @default 'gateway' */
+  readonly scope?: FailureScope;
+  readonly cause?: unknown;
+}
+
+/**
+ * One failed attempt on one gateway, classified. Every attempt error the router records, emits or
+ * carries in a call error is a `GatewayError`.
+ */
+export class GatewayError extends RouterError {
+  readonly kind: GatewayErrorKind;
+  readonly gateway: GatewayId;
+  readonly provider: ProviderId | undefined;
+  readonly model: string | undefined;
+  readonly status: number | undefined;
+  readonly retryAfterMs: number | undefined;
+  readonly requestId: string | undefined;
+  readonly scope: FailureScope;
+
+  constructor(options: GatewayErrorOptions) {
+    super({ message: options.message, cause: options.cause, isRetryable: RETRYABLE.has(options.kind) });
+    this.name = 'GatewayError';
+    this.kind = options.kind;
+    this.gateway = options.gateway;
+    this.provider = options.provider;
+    this.model = options.model;
+    this.status = options.status;
+    this.retryAfterMs = options.retryAfterMs;
+    this.requestId = options.requestId;
+    this.scope = options.scope ?? 'gateway';
+  }
+
+  /** True when the router must stop at once: no retry, no fallback. */
+  get isFinal(): boolean {
+    return FINAL.has(this.kind);
+  }
+
+  /** True when the failure says something about the target's health (an open breaker's input). */
+  get countsTowardBreaker(): boolean {
+    return COUNTS.has(this.kind);
+  }
+
+  static override isInstance(error: unknown): error is GatewayError {
+    return RouterError.hasName(error, 'GatewayError');
+  }
+}

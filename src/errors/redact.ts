@@ -1,0 +1,32 @@
+const REDACTED = '[redacted]';
+
+// Shapes of provider keys and bearer tokens, removed even when we do not know the exact value
+// (an upstream may echo a key we never saw, e.g. one configured on the proxy).
+const KEY_PATTERNS: readonly RegExp[] = [
+  /\b(?:sk|pk|rk)-[A-Za-z0-9_-]{8,}/g,
+  /\bAIza[0-9A-Za-z_-]{20,}/g,
+  /\bBearer\s+[A-Za-z0-9._~+/=-]{8,}/gi,
+  /([?&](?:key|api_key|apikey)=)[^&\s"']+/gi,
+];
+
+/**
+ * Removes secrets from text that came from outside (an upstream error body, an SDK message) before
+ * it goes into one of our errors, events or logs. `secrets` are exact values to remove wherever
+ * they appear; well-known key shapes are removed too.
+ */
+export function redactSecrets(text: string, secrets: readonly (string | undefined)[] = []): string {
+  let result = text;
+  for (const secret of secrets) {
+    if (secret && secret.length >= 6 && result.includes(secret)) result = result.split(secret).join(REDACTED);
+  }
+  for (const pattern of KEY_PATTERNS) {
+    pattern.lastIndex = 0;
+    if (pattern.test(result)) {
+      pattern.lastIndex = 0;
+      result = result.replace(pattern, (match, prefix: unknown) =>
+        typeof prefix === 'string' && match.startsWith(prefix) ? `${prefix}${REDACTED}` : REDACTED,
+      );
+    }
+  }
+  return result;
+}

@@ -1,0 +1,90 @@
+export type { BreakerScope, BreakerSnapshot } from './breaker/breaker-registry.ts';
+export type { BreakerSettings, BreakerState } from './breaker/circuit-breaker.ts';
+export { computeCostUsd } from './catalog/compute-cost.ts';
+export { DEFAULT_CATALOG_DATE, DEFAULT_CATALOG_MODELS } from './catalog/default-catalog-models.ts';
+export { estimatePromptTokens } from './catalog/estimate-tokens.ts';
+export { createModelCatalog, type ModelCatalog, type ModelCatalogSettings } from './catalog/model-catalog.ts';
+export type {
+  GatewayId,
+  ModelCapabilities,
+  ModelDefinition,
+  ModelPricing,
+  ProviderId,
+} from './catalog/model-definition.ts';
+export { type Clock, createSystemClock, type TimerHandle, type TimerOptions } from './clock/clock.ts';
+export {
+  AllCandidatesFailedError,
+  CallAbortedError,
+  CallError,
+  CallTimeoutError,
+  type ExcludedCandidate,
+  NoCandidatesError,
+  RequestRejectedError,
+} from './errors/call-errors.ts';
+export { type FailureScope, GatewayError, type GatewayErrorKind } from './errors/gateway-error.ts';
+export { InvalidRequestError } from './errors/invalid-request-error.ts';
+export { InvalidSettingsError, type SettingIssue } from './errors/invalid-settings-error.ts';
+export { RouterError } from './errors/router-error.ts';
+export type { Logger } from './logger/logger.ts';
+export type { Availability, Candidate, RankingInput } from './ranking/candidate.ts';
+export type { CostComparison, CostComparisonQuery, CostComparisonRow } from './ranking/compare-costs.ts';
+export {
+  availabilityScore,
+  type RankingFunction,
+  type RankingPolicy,
+  type RankingWeights,
+  rankCandidates,
+} from './ranking/rank-candidates.ts';
+export type {
+  ChatMessage,
+  ChatOptions,
+  ChatResult,
+  ContentPart,
+  Cost,
+  CostSource,
+  FinishReason,
+  ModelRequirements,
+  ResponseFormat,
+  TokenUsage,
+  ToolCall,
+  ToolChoice,
+  ToolDefinition,
+} from './router/chat-types.ts';
+export { createRouter } from './router/create-router.ts';
+export type { Attempt, Route } from './router/route.ts';
+export type { HealthOptions, HealthReport, Router, RouterUsage } from './router/router.ts';
+export type {
+  AttemptErrorEvent,
+  BreakerEvent,
+  CallEndEvent,
+  CallErrorEvent,
+  CallStartEvent,
+  FallbackEvent,
+  RouterEventMap,
+  RouterEventName,
+  TrackerErrorEvent,
+} from './router/router-events.ts';
+export type {
+  DirectGatewaySettings,
+  LiteLLMGatewaySettings,
+  OpenRouterGatewaySettings,
+  ProviderSettings,
+  RetrySettings,
+  RouterBreakerSettings,
+  RouterSettings,
+  SecretSetting,
+} from './router/router-settings.ts';
+export { AttemptTimeoutReason } from './transports/abort-reasons.ts';
+export { DEFAULT_LITELLM_BASE_URL } from './transports/litellm/create-litellm-transport.ts';
+export { DEFAULT_OPENROUTER_BASE_URL } from './transports/openrouter/create-openrouter-transport.ts';
+export type {
+  GatewayHealth,
+  ProbeResult,
+  RateLimitSnapshot,
+  Transport,
+  TransportRequest,
+  TransportResult,
+} from './transports/transport.ts';
+export { createMemoryUsageTracker, type MemoryUsageTrackerSettings } from './usage/memory-usage-tracker.ts';
+export type { UsageQuery, UsageRecord, UsageStatus } from './usage/usage-record.ts';
+export type { UsageTracker } from './usage/usage-tracker.ts';

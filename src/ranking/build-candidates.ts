@@ -1,0 +1,133 @@
+import type { ModelCatalog } from '../catalog/model-catalog.ts';
+import type { GatewayId, ModelDefinition, ProviderId } from '../catalog/model-definition.ts';
+import type { ExcludedCandidate } from '../errors/call-errors.ts';
+import type { ModelRequirements } from '../router/chat-types.ts';
+import type { Candidate } from './candidate.ts';
+
+/** Everything about the router's configuration that decides which candidates exist. */
+export interface RoutingTable {
+  readonly catalog: ModelCatalog;
+  /** Enabled providers, with the models each allows (`undefined`: all of its catalog models). */
+  readonly providers: ReadonlyMap<ProviderId, { readonly models: ReadonlySet<string> | undefined }>;
+  /** Enabled gateways in preference order, with per-gateway model-name overrides. */
+  readonly gateways: readonly {
+    readonly id: GatewayId;
+    readonly modelNames: Readonly<Record<string, string>>;
+  }[];
+}
+
+/** What one call asks for. */
+export interface CandidateQuery {
+  /** Acceptable canonical ids, in the caller's order; `undefined` means any model. */
+  readonly models: readonly string[] | undefined;
+  readonly requirements: ModelRequirements;
+  /** Estimated prompt size, checked against each context window. */
+  readonly promptTokens: number;
+  readonly maxTokens: number | undefined;
+}
+
+export interface CandidateSet {
+  readonly candidates: readonly Candidate[];
+  /** Why models or offers were left out; filled only when no candidate is left. */
+  readonly excluded: readonly ExcludedCandidate[];
+}
+
+/**
+ * Resolves a model name the caller passed: a canonical id, or the model's name on any gateway
+ * (`gpt-5.4-mini`, `anthropic/claude-haiku-4.5`).
+ */
+export function resolveModelId(catalog: ModelCatalog, name: string): string | undefined {
+  if (catalog.get(name)) return name;
+  for (const model of catalog.list()) {
+    for (const gatewayName of Object.values(model.gatewayModels)) if (gatewayName === name) return model.id;
+  }
+  return undefined;
+}
+
+function modelProblem(
+  model: ModelDefinition,
+  table: RoutingTable,
+  query: CandidateQuery,
+): string | undefined {
+  const provider = table.providers.get(model.provider);
+  if (!provider) return `provider ${model.provider} is not enabled`;
+  if (provider.models && !provider.models.has(model.id)) return `not in providers.${model.provider}.models`;
+  const { requirements: need, promptTokens, maxTokens } = query;
+  if (need.providers && !need.providers.includes(model.provider)) return 'provider not in require.providers';
+  if (need.tools && !model.capabilities.tools) return 'no tool calling';
+  if (need.vision && !model.capabilities.vision) return 'no image input';
+  if (need.json && !model.capabilities.json) return 'no JSON mode';
+  const context = Math.max(need.minContextTokens ?? 0, promptTokens);
+  if (model.contextWindow < context)
+    return `context window ${model.contextWindow} < ${context} tokens needed`;
+  if (maxTokens !== undefined && maxTokens > model.maxOutputTokens) {
+    return `maxTokens ${maxTokens} > the model's ${model.maxOutputTokens}`;
+  }
+  if (
+    need.maxInputPricePerMillion !== undefined &&
+    model.pricing.inputPerToken * 1e6 > need.maxInputPricePerMillion
+  ) {
+    return `input price above ${need.maxInputPricePerMillion} USD/M`;
+  }
+  if (
+    need.maxOutputPricePerMillion !== undefined &&
+    model.pricing.outputPerToken * 1e6 > need.maxOutputPricePerMillion
+  ) {
+    return `output price above ${need.maxOutputPricePerMillion} USD/M`;
+  }
+  return undefined;
+}
+
+function offersOf(
+  model: ModelDefinition,
+  table: RoutingTable,
+  into: Candidate[],
+  excluded?: ExcludedCandidate[],
+): void {
+  let rank = 0;
+  for (const gateway of table.gateways) {
+    const gatewayModel = gateway.modelNames[model.id] ?? model.gatewayModels[gateway.id];
+    if (gatewayModel === undefined) {
+      excluded?.push({ model: model.id, gateway: gateway.id, reason: `no name on ${gateway.id}` });
+    } else {
+      into.push({
+        model,
+        gateway: gateway.id,
+        gatewayModel,
+        pricing: table.catalog.pricing(model, gateway.id),
+        gatewayRank: rank,
+      });
+    }
+    rank++;
+  }
+}
+
+function collect(
+  table: RoutingTable,
+  query: CandidateQuery,
+  excluded: ExcludedCandidate[] | undefined,
+): Candidate[] {
+  const candidates: Candidate[] = [];
+  const models = query.models ?? table.catalog.list().map((model) => model.id);
+  for (const id of models) {
+    const model = table.catalog.get(id);
+    if (!model) {
+      excluded?.push({ model: id, reason: 'not in the catalog (add it with catalog.models)' });
+      continue;
+    }
+    const problem = modelProblem(model, table, query);
+    if (problem) excluded?.push({ model: id, reason: problem });
+    else offersOf(model, table, candidates, excluded);
+  }
+  return candidates;
+}
+
+/** Every (model × gateway) that can serve the query, in catalog (or requested) order. */
+export function buildCandidates(table: RoutingTable, query: CandidateQuery): CandidateSet {
+  const candidates = collect(table, query, undefined);
+  if (candidates.length > 0) return { candidates, excluded: [] };
+  // Only a failing call needs the reasons; the fast path above allocates none.
+  const excluded: ExcludedCandidate[] = [];
+  collect(table, query, excluded);
+  return { candidates, excluded };
+}

@@ -1,0 +1,77 @@
+import { computeCostUsd } from '../catalog/compute-cost.ts';
+import type { GatewayId, ModelPricing, ProviderId } from '../catalog/model-definition.ts';
+import type { ModelRequirements } from '../router/chat-types.ts';
+import { buildCandidates, type RoutingTable, resolveModelId } from './build-candidates.ts';
+
+/** What to compare: a model (or several) across the offers that serve it, or every model meeting requirements. */
+export interface CostComparisonQuery {
+  /** A catalog id or gateway model name; or a list. Leave out to compare every model meeting `require`. */
+  readonly model?: string | readonly string[];
+  readonly require?: ModelRequirements;
+  /** Prompt tokens of the call to price. */
+  readonly inputTokens: number;
+  /** Output tokens of the call to price. */
+  readonly outputTokens: number;
+  /** Of `inputTokens`, how many are served from the prompt cache. @default 0 */
+  readonly cachedInputTokens?: number;
+}
+
+/** The price of one call on one offer. */
+export interface CostComparisonRow {
+  readonly model: string;
+  readonly provider: ProviderId;
+  readonly gateway: GatewayId;
+  readonly gatewayModel: string;
+  readonly pricing: ModelPricing;
+  readonly inputCostUsd: number;
+  readonly outputCostUsd: number;
+  readonly totalCostUsd: number;
+  /** True on the cheapest row (the first). */
+  readonly cheapest: boolean;
+}
+
+export interface CostComparison {
+  /** Cheapest first; the gateway order (LiteLLM, OpenRouter, direct) breaks ties. */
+  readonly rows: readonly CostComparisonRow[];
+  readonly cheapest: CostComparisonRow | undefined;
+  /** Date of the catalog prices used. */
+  readonly pricesAsOf: string;
+}
+
+/** Prices a call of the given size on every offer that can serve it. Pure; sends nothing. */
+export function compareCosts(table: RoutingTable, query: CostComparisonQuery): CostComparison {
+  const names =
+    query.model === undefined ? undefined : typeof query.model === 'string' ? [query.model] : query.model;
+  const { candidates } = buildCandidates(table, {
+    models: names?.map((name) => resolveModelId(table.catalog, name) ?? name),
+    requirements: query.require ?? {},
+    promptTokens: 0,
+    maxTokens: undefined,
+  });
+  const cached = Math.min(query.cachedInputTokens ?? 0, query.inputTokens);
+  const sorted = candidates
+    .map((candidate) => {
+      const inputCostUsd = computeCostUsd(candidate.pricing, {
+        inputTokens: query.inputTokens,
+        outputTokens: 0,
+        cachedInputTokens: cached,
+      });
+      const outputCostUsd = computeCostUsd(candidate.pricing, {
+        inputTokens: 0,
+        outputTokens: query.outputTokens,
+        cachedInputTokens: 0,
+      });
+      return { candidate, inputCostUsd, outputCostUsd, totalCostUsd: inputCostUsd + outputCostUsd };
+    })
+    .sort((a, b) => a.totalCostUsd - b.totalCostUsd || a.candidate.gatewayRank - b.candidate.gatewayRank);
+  const rows = sorted.map(({ candidate, ...costs }, index) => ({
+    model: candidate.model.id,
+    provider: candidate.model.provider,
+    gateway: candidate.gateway,
+    gatewayModel: candidate.gatewayModel,
+    pricing: candidate.pricing,
+    ...costs,
+    cheapest: index === 0,
+  }));
+  return { rows, cheapest: rows[0], pricesAsOf: table.catalog.date };
+}

@@ -1,0 +1,121 @@
+import pRetry from 'p-retry';
+import { BreakerOpenRejection } from '../breaker/circuit-breaker.ts';
+import { sleep } from '../clock/sleep.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
+import type { Candidate } from '../ranking/candidate.ts';
+import { AttemptTimeoutReason } from '../transports/abort-reasons.ts';
+import type { Route } from './route.ts';
+import type { RouterContext } from './router-context.ts';
+
+/** One HTTP try on one candidate, given the try's own signal. Must throw `GatewayError`s. */
+export type TryOnce<T> = (signal: AbortSignal) => Promise<T>;
+
+export interface AttemptOptions<T> {
+  readonly context: RouterContext;
+  readonly callId: string;
+  readonly candidate: Candidate;
+  readonly route: Route;
+  readonly callSignal: AbortSignal;
+  readonly deadline: number;
+  /** Whether a later candidate could take the call; a rate limit then moves on instead of waiting. */
+  readonly hasAlternative: boolean;
+  readonly tryOnce: TryOnce<T>;
+  /** Counts tries made, also when the attempt fails. */
+  readonly counter: { tries: number };
+}
+
+/** Any failure, as a `GatewayError` of this candidate. */
+export function toGatewayError(error: unknown, candidate: Candidate): GatewayError {
+  if (GatewayError.isInstance(error)) return error;
+  if (error instanceof BreakerOpenRejection) {
+    return new GatewayError({
+      kind: 'breaker-open',
+      gateway: candidate.gateway,
+      provider: candidate.model.provider,
+      model: candidate.gatewayModel,
+      retryAfterMs: error.retryAfterMs,
+      message: error.message,
+    });
+  }
+  return new GatewayError({
+    kind: 'bad-response',
+    gateway: candidate.gateway,
+    provider: candidate.model.provider,
+    model: candidate.gatewayModel,
+    message: `Transport failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`,
+    cause: error,
+  });
+}
+
+function backoffMs(context: RouterContext, retry: number): number {
+  const { baseDelayMs, maxDelayMs } = context.retry;
+  const exponential = baseDelayMs * 2 ** (retry - 1);
+  // ±20 % jitter keeps many callers from retrying in lockstep.
+  return Math.min(maxDelayMs, Math.round(exponential * (0.8 + 0.4 * context.random())));
+}
+
+/**
+ * Tries one candidate through its breakers, retrying the same candidate (p-retry) only for
+ * retryable failures, within the call's deadline, honouring a short `Retry-After`. Delays run on the
+ * router's clock, so tests drive them with a fake clock.
+ */
+export async function attemptWithRetries<T>(options: AttemptOptions<T>): Promise<T> {
+  const { context, candidate, route, callSignal, deadline, counter } = options;
+  const { clock, breakers, retry } = context;
+  const provider = candidate.model.provider;
+  let decision: { retry: boolean; delayMs: number } = { retry: false, delayMs: 0 };
+
+  const tryOnce = async (): Promise<T> => {
+    counter.tries++;
+    const controller = new AbortController();
+    const onCallAbort = () => controller.abort(callSignal.reason);
+    if (callSignal.aborted) controller.abort(callSignal.reason);
+    else callSignal.addEventListener('abort', onCallAbort, { once: true });
+    const timeoutMs = Math.max(1, Math.min(context.attemptTimeoutMs, deadline - clock.now()));
+    const timer = clock.setTimer(() => controller.abort(new AttemptTimeoutReason(timeoutMs)), timeoutMs);
+    try {
+      return await breakers.fire(candidate.gateway, provider, () => options.tryOnce(controller.signal));
+    } catch (error) {
+      throw toGatewayError(error, candidate);
+    } finally {
+      timer.cancel();
+      callSignal.removeEventListener('abort', onCallAbort);
+    }
+  };
+
+  const decide = (error: GatewayError, retriesLeft: number) => {
+    if (retriesLeft <= 0 || callSignal.aborted || !error.isRetryable) return { retry: false, delayMs: 0 };
+    if (error.kind === 'rate-limited' && options.hasAlternative) return { retry: false, delayMs: 0 };
+    if (error.retryAfterMs !== undefined && error.retryAfterMs > retry.maxRetryAfterMs)
+      return { retry: false, delayMs: 0 };
+    const delayMs = error.retryAfterMs ?? backoffMs(context, retry.maxRetries - retriesLeft + 1);
+    if (clock.now() + delayMs >= deadline) return { retry: false, delayMs: 0 };
+    return { retry: true, delayMs };
+  };
+
+  return pRetry(tryOnce, {
+    retries: retry.maxRetries,
+    // p-retry would wait on the global timer; we wait on the router's clock in shouldRetry.
+    minTimeout: 0,
+    onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
+      const gatewayError = toGatewayError(error, candidate);
+      decision = decide(gatewayError, retriesLeft);
+      context.availability.recordFailure(candidate.gateway, provider, gatewayError);
+      if (context.events.listenerCount('attempt-error') > 0) {
+        context.events.emit('attempt-error', {
+          callId: options.callId,
+          route,
+          error: gatewayError,
+          try: attemptNumber,
+          retrying: decision.retry,
+          retryDelayMs: decision.retry ? decision.delayMs : undefined,
+        });
+      }
+    },
+    shouldRetry: async () => {
+      if (!decision.retry) return false;
+      await sleep(clock, decision.delayMs, callSignal);
+      return true;
+    },
+  });
+}

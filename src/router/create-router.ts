@@ -1,0 +1,220 @@
+import { EventEmitter } from 'eventemitter3';
+import { BreakerRegistry } from '../breaker/breaker-registry.ts';
+import { DEFAULT_BREAKER_SETTINGS } from '../breaker/circuit-breaker.ts';
+import { createModelCatalog, type ModelCatalog } from '../catalog/model-catalog.ts';
+import type { GatewayId, ProviderId } from '../catalog/model-definition.ts';
+import { createSystemClock } from '../clock/clock.ts';
+import { resolveLogger } from '../logger/logger.ts';
+import type { RoutingTable } from '../ranking/build-candidates.ts';
+import { compareCosts } from '../ranking/compare-costs.ts';
+import {
+  createDirectTransport,
+  DIRECT_BASE_URLS,
+  type DirectProvider,
+} from '../transports/direct/create-direct-transport.ts';
+import {
+  createLiteLLMTransport,
+  DEFAULT_LITELLM_BASE_URL,
+} from '../transports/litellm/create-litellm-transport.ts';
+import {
+  createOpenRouterTransport,
+  DEFAULT_OPENROUTER_BASE_URL,
+} from '../transports/openrouter/create-openrouter-transport.ts';
+import type { GatewayHealth, Transport } from '../transports/transport.ts';
+import { createMemoryUsageTracker } from '../usage/memory-usage-tracker.ts';
+import { AvailabilityTracker } from './availability-tracker.ts';
+import type { ChatOptions } from './chat-types.ts';
+import { executeChat } from './execute-chat.ts';
+import type { HealthOptions, HealthReport, Router } from './router.ts';
+import type { RouterContext } from './router-context.ts';
+import type { RouterEventMap } from './router-events.ts';
+import type { RouterSettings } from './router-settings.ts';
+import { checkSettings, routerSettingsSchema } from './settings-schema.ts';
+
+const ALL_PROVIDERS: readonly ProviderId[] = ['openai', 'anthropic', 'google', 'cohere', 'mistral'];
+const GATEWAY_ORDER: readonly GatewayId[] = ['litellm', 'openrouter', 'direct'];
+
+function isCatalog(value: RouterSettings['catalog']): value is ModelCatalog {
+  return typeof (value as ModelCatalog | undefined)?.list === 'function';
+}
+
+function enabledProviders(settings: RouterSettings): RoutingTable['providers'] {
+  const providers = new Map<ProviderId, { models: ReadonlySet<string> | undefined }>();
+  for (const id of ALL_PROVIDERS) {
+    if (settings.providers !== undefined && !(id in settings.providers)) continue;
+    const provider = settings.providers?.[id];
+    if (provider?.enabled === false) continue;
+    providers.set(id, { models: provider?.models ? new Set(provider.models) : undefined });
+  }
+  return providers;
+}
+
+function buildTransports(
+  settings: RouterSettings,
+  context: { clock: RouterContext['clock'] },
+): Map<GatewayId, Transport> {
+  const { gateways = {}, transports = {} } = settings;
+  const fetch = settings.fetch;
+  const result = new Map<GatewayId, Transport>();
+
+  if (gateways.litellm?.enabled !== false) {
+    result.set(
+      'litellm',
+      transports.litellm ??
+        createLiteLLMTransport({
+          baseURL: gateways.litellm?.baseURL ?? DEFAULT_LITELLM_BASE_URL,
+          apiKey: gateways.litellm?.apiKey,
+          headers: gateways.litellm?.headers,
+          clock: context.clock,
+          fetch,
+        }),
+    );
+  }
+  const openrouter = gateways.openrouter;
+  if (openrouter?.enabled ?? (openrouter?.apiKey !== undefined || transports.openrouter !== undefined)) {
+    result.set(
+      'openrouter',
+      transports.openrouter ??
+        createOpenRouterTransport({
+          baseURL: openrouter?.baseURL ?? DEFAULT_OPENROUTER_BASE_URL,
+          apiKey: openrouter?.apiKey,
+          appUrl: openrouter?.appUrl,
+          appName: openrouter?.appName,
+          headers: openrouter?.headers,
+          clock: context.clock,
+          fetch,
+        }),
+    );
+  }
+  if (gateways.direct?.enabled ?? transports.direct !== undefined) {
+    const providers = new Map<ProviderId, DirectProvider>();
+    for (const id of ALL_PROVIDERS) {
+      const provider = settings.providers?.[id];
+      if (provider?.apiKey !== undefined)
+        providers.set(id, { apiKey: provider.apiKey, baseURL: provider.baseURL ?? DIRECT_BASE_URLS[id] });
+    }
+    result.set(
+      'direct',
+      transports.direct ?? createDirectTransport({ providers, clock: context.clock, fetch }),
+    );
+  }
+  return result;
+}
+
+/**
+ * Creates a router: one chat interface over the configured providers, through the LiteLLM proxy
+ * first and OpenRouter as the fallback, with circuit breakers, retries, cost-aware ranking and usage
+ * records. Throws `InvalidSettingsError` at once, naming every bad setting.
+ *
+ * @example
+ * const router = createRouter({
+ *   gateways: {
+ *     litellm: { baseURL: 'https://litellm.bestviable.com', apiKey: process.env.LITELLM_API_KEY },
+ *     openrouter: { apiKey: process.env.OPENROUTER_API_KEY },
+ *   },
+ *   providers: { openai: {}, anthropic: {}, mistral: { models: ['mistral/mistral-small-latest'] } },
+ * });
+ * router.on('fallback', (event) => console.warn(event));
+ * const reply = await router.chat({ messages: [{ role: 'user', content: 'Hello' }], require: { tools: true } });
+ */
+export function createRouter(settings: RouterSettings = {}): Router {
+  checkSettings(routerSettingsSchema, settings, 'createRouter');
+  const clock = settings.clock ?? createSystemClock();
+  const logger = resolveLogger(settings.logger);
+  const events = new EventEmitter<RouterEventMap>();
+  const catalog = isCatalog(settings.catalog) ? settings.catalog : createModelCatalog(settings.catalog);
+  const transports = buildTransports(settings, { clock });
+  const table: RoutingTable = {
+    catalog,
+    providers: enabledProviders(settings),
+    gateways: GATEWAY_ORDER.filter((id) => transports.has(id)).map((id) => ({
+      id,
+      modelNames: settings.gateways?.[id]?.models ?? {},
+    })),
+  };
+  const breakerSettings = { ...DEFAULT_BREAKER_SETTINGS, ...settings.breaker };
+  const breakers = new BreakerRegistry({
+    settings: breakerSettings,
+    clock,
+    probeIntervalMs: settings.breaker?.probeIntervalMs ?? 5_000,
+    probeTimeoutMs: settings.breaker?.probeTimeoutMs ?? 2_000,
+    probe: async (gateway, signal) => (await transports.get(gateway)?.probe?.(signal)) ?? false,
+    onStateChange(state, snapshot) {
+      const name =
+        state === 'open' ? 'breaker-open' : state === 'half-open' ? 'breaker-half-open' : 'breaker-close';
+      if (state === 'open')
+        logger.warn(`[llm-router] circuit breaker ${snapshot.name} opened`, { breaker: snapshot.name });
+      else
+        logger.info?.(`[llm-router] circuit breaker ${snapshot.name} is ${state}`, {
+          breaker: snapshot.name,
+        });
+      events.emit(name, snapshot);
+    },
+  });
+  const tracker = settings.usage ?? createMemoryUsageTracker();
+  const context: RouterContext = {
+    clock,
+    logger,
+    events,
+    table,
+    transports,
+    breakers,
+    availability: new AvailabilityTracker(clock, breakers),
+    tracker,
+    ranking: settings.ranking ?? 'cheapest',
+    retry: {
+      maxRetries: settings.retry?.maxRetries ?? 2,
+      baseDelayMs: settings.retry?.baseDelayMs ?? 250,
+      maxDelayMs: settings.retry?.maxDelayMs ?? 4_000,
+      maxRetryAfterMs: settings.retry?.maxRetryAfterMs ?? 5_000,
+    },
+    timeoutMs: settings.timeoutMs ?? 300_000,
+    attemptTimeoutMs: settings.attemptTimeoutMs ?? 120_000,
+    expectedOutputTokens: settings.expectedOutputTokens ?? 1_024,
+    random: Math.random,
+    keyIdFor: (gateway) => `gateway:${gateway}`,
+  };
+
+  async function health(options: HealthOptions = {}): Promise<HealthReport> {
+    const controller = new AbortController();
+    const timer = clock.setTimer(() => controller.abort(), options.timeoutMs ?? 5_000);
+    try {
+      const reports: GatewayHealth[] = await Promise.all(
+        [...transports.values()].map(
+          (transport) =>
+            transport.checkHealth?.({ deep: options.deep ?? false, signal: controller.signal }) ??
+            Promise.resolve({ gateway: transport.gateway, ok: true, checks: {} }),
+        ),
+      );
+      return {
+        ok: reports.every((report) => report.ok),
+        checkedAt: clock.now(),
+        gateways: reports,
+        breakers: breakers.snapshot(),
+      };
+    } finally {
+      timer.cancel();
+    }
+  }
+
+  return {
+    on: events.on.bind(events),
+    once: events.once.bind(events),
+    off: events.off.bind(events),
+    removeAllListeners: events.removeAllListeners.bind(events),
+    listenerCount: events.listenerCount.bind(events),
+    chat: (options: ChatOptions) => executeChat(context, options),
+    compareCosts: (query) => compareCosts(table, query),
+    health,
+    breakers: () => breakers.snapshot(),
+    catalog,
+    usage: {
+      tracker,
+      query: async (query) => tracker.query(query),
+    },
+    async close() {
+      breakers.dispose();
+      await tracker.close?.();
+    },
+  } as Router;
+}

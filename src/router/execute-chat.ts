@@ -1,0 +1,210 @@
+import { computeCostUsd } from '../catalog/compute-cost.ts';
+import { estimateTextTokens } from '../catalog/estimate-tokens.ts';
+import { CallError } from '../errors/call-errors.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
+import type { RouterError } from '../errors/router-error.ts';
+import type { Candidate } from '../ranking/candidate.ts';
+import type { TransportResult } from '../transports/transport.ts';
+import type { UsageRecord, UsageStatus } from '../usage/usage-record.ts';
+import { createCallSignal } from './call-signal.ts';
+import type { ChatOptions, ChatResult, Cost, TokenUsage } from './chat-types.ts';
+import { type CallPlan, planCall } from './plan-call.ts';
+import { recordUsage } from './record-usage.ts';
+import type { Route } from './route.ts';
+import type { RouterContext } from './router-context.ts';
+import { CallFailure, runCandidates } from './run-candidates.ts';
+
+/** Token counts as reported, or estimated from the prompt and the text when the gateway gave none. */
+export function settleUsage(
+  plan: CallPlan,
+  reported: TokenUsage | undefined,
+  text: string,
+): { usage: TokenUsage; estimated: boolean } {
+  if (reported) return { usage: reported, estimated: false };
+  const inputTokens = plan.promptTokens;
+  const outputTokens = estimateTextTokens(text);
+  return {
+    usage: { inputTokens, outputTokens, cachedInputTokens: 0, totalTokens: inputTokens + outputTokens },
+    estimated: true,
+  };
+}
+
+/** The cost of a call: the gateway's figure, else catalog prices × tokens (estimated when tokens were). */
+export function settleCost(
+  candidate: Candidate,
+  usage: TokenUsage,
+  estimated: boolean,
+  reportedUsd: number | undefined,
+): Cost {
+  if (reportedUsd !== undefined) return { usd: reportedUsd, source: 'gateway' };
+  return { usd: computeCostUsd(candidate.pricing, usage), source: estimated ? 'estimated' : 'catalog' };
+}
+
+/** The usage record of a call that failed: zero cost, the last route tried. */
+export function failureRecord(
+  plan: CallPlan,
+  error: RouterError,
+  lastRoute: Route | undefined,
+  finishedAt: number,
+  stream: boolean,
+): UsageRecord {
+  const attempts = CallError.isInstance(error) ? error.attempts : [];
+  const lastError = [...attempts].reverse().find((attempt) => attempt.error)?.error;
+  const name = error.name;
+  const status: UsageStatus = name === 'CallAbortedError' ? 'aborted' : 'error';
+  const errorKind =
+    name === 'NoCandidatesError'
+      ? 'no-candidates'
+      : name === 'CallTimeoutError'
+        ? 'timeout'
+        : GatewayError.isInstance(lastError)
+          ? lastError.kind
+          : undefined;
+  return {
+    callId: plan.callId,
+    startedAt: plan.startedAt,
+    finishedAt,
+    user: plan.options.user,
+    keyId: lastRoute?.keyId,
+    provider: lastRoute?.provider,
+    model: lastRoute?.model,
+    gateway: lastRoute?.gateway,
+    inputTokens: 0,
+    outputTokens: 0,
+    cachedInputTokens: 0,
+    costUsd: 0,
+    costSource: 'none',
+    latencyMs: finishedAt - plan.startedAt,
+    timeToFirstTokenMs: undefined,
+    attempts: attempts.length,
+    fallback: attempts.length > 1,
+    tags: plan.options.tags ?? [],
+    status,
+    errorKind,
+    stream,
+  };
+}
+
+/** Emits `call-error`, records the failure once, and returns the error to throw. */
+export function finishWithError(
+  context: RouterContext,
+  plan: CallPlan,
+  thrown: unknown,
+  stream: boolean,
+): unknown {
+  if (!(thrown instanceof CallFailure)) return thrown;
+  const { error, lastRoute } = thrown;
+  const finishedAt = context.clock.now();
+  context.events.emit('call-error', {
+    callId: plan.callId,
+    error,
+    attempts: error.attempts,
+    latencyMs: finishedAt - plan.startedAt,
+  });
+  recordUsage(context, failureRecord(plan, error, lastRoute, finishedAt, stream));
+  return error;
+}
+
+/** `router.chat()`: one whole answer, through the best candidate that will give it. */
+export async function executeChat(context: RouterContext, options: ChatOptions): Promise<ChatResult> {
+  const plan = planCall(context, options);
+  if (context.events.listenerCount('call-start') > 0) {
+    const first = plan.candidates[0];
+    context.events.emit('call-start', {
+      callId: plan.callId,
+      user: options.user,
+      tags: options.tags ?? [],
+      stream: false,
+      candidates: plan.candidates.length,
+      preferred: first
+        ? {
+            provider: first.model.provider,
+            model: first.model.id,
+            gateway: first.gateway,
+            gatewayModel: first.gatewayModel,
+            keyId: context.keyIdFor(first.gateway),
+          }
+        : undefined,
+    });
+  }
+  const call = createCallSignal(context.clock, options.timeoutMs ?? context.timeoutMs, options.signal);
+  try {
+    const run = await runCandidates<TransportResult>(context, plan, call, (candidate) => {
+      const transport = context.transports.get(candidate.gateway);
+      if (!transport) throw new Error(`No transport for gateway ${candidate.gateway}`);
+      return (signal) =>
+        transport.chat({
+          callId: plan.callId,
+          provider: candidate.model.provider,
+          model: candidate.gatewayModel,
+          messages: options.messages,
+          tools: options.tools,
+          toolChoice: options.toolChoice,
+          temperature: options.temperature,
+          maxTokens: options.maxTokens,
+          responseFormat: options.responseFormat,
+          user: options.user,
+          tags: options.tags,
+          signal,
+        });
+    });
+    const finishedAt = context.clock.now();
+    const answer = run.value;
+    const { usage, estimated } = settleUsage(plan, answer.usage, answer.text);
+    const cost = settleCost(run.candidate, usage, estimated, answer.costUsd);
+    const latencyMs = finishedAt - plan.startedAt;
+    const result: ChatResult = {
+      callId: plan.callId,
+      text: answer.text,
+      message:
+        answer.toolCalls.length > 0
+          ? { role: 'assistant', content: answer.text || null, toolCalls: answer.toolCalls }
+          : { role: 'assistant', content: answer.text },
+      toolCalls: answer.toolCalls,
+      finishReason: answer.finishReason,
+      usage,
+      cost,
+      route: run.route,
+      attempts: run.attempts,
+      latencyMs,
+    };
+    recordUsage(context, {
+      callId: plan.callId,
+      startedAt: plan.startedAt,
+      finishedAt,
+      user: options.user,
+      keyId: run.route.keyId,
+      provider: run.route.provider,
+      model: run.route.model,
+      gateway: run.route.gateway,
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      cachedInputTokens: usage.cachedInputTokens,
+      costUsd: cost.usd,
+      costSource: cost.source,
+      latencyMs,
+      timeToFirstTokenMs: undefined,
+      attempts: run.attempts.length,
+      fallback: run.fallback,
+      tags: options.tags ?? [],
+      status: 'ok',
+      errorKind: undefined,
+      stream: false,
+    });
+    if (context.events.listenerCount('call-end') > 0) {
+      context.events.emit('call-end', {
+        callId: plan.callId,
+        route: run.route,
+        usage,
+        cost,
+        latencyMs,
+        attempts: run.attempts,
+      });
+    }
+    return result;
+  } catch (thrown) {
+    throw finishWithError(context, plan, thrown, false);
+  } finally {
+    call.dispose();
+  }
+}

@@ -1,0 +1,30 @@
+import type { GatewayId, ProviderId } from '../catalog/model-definition.ts';
+import type { GatewayError } from '../errors/gateway-error.ts';
+
+/** Where one attempt went. */
+export interface Route {
+  readonly provider: ProviderId;
+  /** Canonical catalog id, e.g. `anthropic/claude-haiku-4-5`. */
+  readonly model: string;
+  readonly gateway: GatewayId;
+  /** The model name sent to the gateway, e.g. `anthropic/claude-haiku-4.5` on OpenRouter. */
+  readonly gatewayModel: string;
+  /**
+   * Which key paid: a BYOK key id, or `gateway:<id>` for the gateway's own (organisation) key, or
+   * `provider:<id>` for a provider key from the settings. Never the key itself.
+   */
+  readonly keyId: string;
+}
+
+/** One candidate the router tried or skipped during a call. */
+export interface Attempt {
+  readonly route: Route;
+  /** `skipped`: not called (breaker open, no headroom, smaller context than one that overflowed). */
+  readonly outcome: 'ok' | 'error' | 'skipped';
+  /** Why it failed or was skipped. */
+  readonly error?: GatewayError;
+  /** HTTP requests made on this candidate: 1 plus same-target retries; 0 when skipped. */
+  readonly tries: number;
+  /** Time spent on this candidate, retries and their waits included. */
+  readonly latencyMs: number;
+}

@@ -1,0 +1,88 @@
+import type { BreakerSnapshot } from '../breaker/breaker-registry.ts';
+import type { GatewayError, GatewayErrorKind } from '../errors/gateway-error.ts';
+import type { RouterError } from '../errors/router-error.ts';
+import type { UsageRecord } from '../usage/usage-record.ts';
+import type { Cost, TokenUsage } from './chat-types.ts';
+import type { Attempt, Route } from './route.ts';
+
+/** `call-start`: a call was accepted and its candidates ranked. */
+export interface CallStartEvent {
+  readonly callId: string;
+  readonly user: string | undefined;
+  readonly tags: readonly string[];
+  readonly stream: boolean;
+  /** Number of candidates, in the order they will be tried. */
+  readonly candidates: number;
+  /** The first-ranked candidate. */
+  readonly preferred: Route | undefined;
+}
+
+/** `call-end`: a call returned a result. */
+export interface CallEndEvent {
+  readonly callId: string;
+  readonly route: Route;
+  readonly usage: TokenUsage;
+  readonly cost: Cost;
+  readonly latencyMs: number;
+  readonly attempts: readonly Attempt[];
+}
+
+/** `call-error`: a call failed; `error` is what the caller receives. */
+export interface CallErrorEvent {
+  readonly callId: string;
+  readonly error: RouterError;
+  readonly attempts: readonly Attempt[];
+  readonly latencyMs: number;
+}
+
+/** `attempt-error`: one try on one candidate failed. */
+export interface AttemptErrorEvent {
+  readonly callId: string;
+  readonly route: Route;
+  readonly error: GatewayError;
+  /** 1 for the first try on this candidate, 2 for its first retry, … */
+  readonly try: number;
+  /** Whether the router will try the same candidate again (after `retryDelayMs`). */
+  readonly retrying: boolean;
+  readonly retryDelayMs: number | undefined;
+}
+
+/** `fallback`: the call moves from one candidate to another. */
+export interface FallbackEvent {
+  readonly callId: string;
+  readonly from: Route;
+  readonly to: Route;
+  /** Why `from` was left: its error kind, or `breaker-open` when it was skipped. */
+  readonly reason: GatewayErrorKind;
+  /** The error's message, secrets removed. */
+  readonly message: string;
+  /** Candidates skipped or failed between `from` and `to`, `from` included. */
+  readonly skipped: number;
+}
+
+/** `breaker-open`, `breaker-half-open`, `breaker-close`. */
+export type BreakerEvent = BreakerSnapshot;
+
+/** `tracker-error`: the usage tracker threw; the call itself was not affected. */
+export interface TrackerErrorEvent {
+  readonly callId: string;
+  readonly error: unknown;
+}
+
+/** Every event the router emits, with its payload. */
+export interface RouterEventMap {
+  'call-start': [event: CallStartEvent];
+  'call-end': [event: CallEndEvent];
+  'call-error': [event: CallErrorEvent];
+  'attempt-error': [event: AttemptErrorEvent];
+  fallback: [event: FallbackEvent];
+  'breaker-open': [event: BreakerEvent];
+  'breaker-half-open': [event: BreakerEvent];
+  'breaker-close': [event: BreakerEvent];
+  /** Exactly one per finished call (ok, error or aborted). */
+  usage: [event: UsageRecord];
+  'tracker-error': [event: TrackerErrorEvent];
+}
+
+/** Names of the router's events. */
+export type RouterEventName = keyof RouterEventMap;

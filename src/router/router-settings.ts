@@ -1,0 +1,133 @@
+import type { BreakerSettings } from '../breaker/circuit-breaker.ts';
+import type { ModelCatalog, ModelCatalogSettings } from '../catalog/model-catalog.ts';
+import type { GatewayId, ProviderId } from '../catalog/model-definition.ts';
+import type { Clock } from '../clock/clock.ts';
+import type { Logger } from '../logger/logger.ts';
+import type { RankingPolicy } from '../ranking/rank-candidates.ts';
+import type { Transport } from '../transports/transport.ts';
+import type { UsageTracker } from '../usage/usage-tracker.ts';
+
+/** A secret given directly, or a function that fetches it when needed (a key reference). */
+export type SecretSetting = string | (() => string | Promise<string>);
+
+/** One provider's settings. */
+export interface ProviderSettings {
+  /** @default true */
+  readonly enabled?: boolean;
+  /**
+   * Catalog ids this provider may serve, e.g. `['mistral/mistral-small-latest']`.
+   * @default every catalog model of the provider
+   */
+  readonly models?: readonly string[];
+  /**
+   * The provider's own API key, used by the `direct` gateway. Calls through LiteLLM use the proxy's
+   * deployment keys (or the caller's BYOK key); calls through OpenRouter use the OpenRouter key.
+   */
+  readonly apiKey?: SecretSetting;
+  /**
+   * Base URL of the provider's OpenAI-compatible endpoint, for the `direct` gateway.
+   * @default the provider's public endpoint (e.g. `https://api.mistral.ai/v1`)
+   */
+  readonly baseURL?: string;
+}
+
+/** The self-hosted LiteLLM proxy: the primary gateway. */
+export interface LiteLLMGatewaySettings {
+  /** @default true */
+  readonly enabled?: boolean;
+  /** Proxy root, without `/v1`. @default 'https://litellm.bestviable.com' */
+  readonly baseURL?: string;
+  /** A LiteLLM virtual key. */
+  readonly apiKey?: string;
+  /** Extra headers on every request. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Proxy model names by catalog id, where your proxy uses aliases (`{ 'openai/gpt-5.5': 'gpt5' }`). */
+  readonly models?: Readonly<Record<string, string>>;
+}
+
+/** OpenRouter: the fallback gateway. */
+export interface OpenRouterGatewaySettings {
+  /** @default true when `apiKey` is set */
+  readonly enabled?: boolean;
+  /** @default 'https://openrouter.ai/api/v1' */
+  readonly baseURL?: string;
+  /** An OpenRouter key (`sk-or-v1-…`). */
+  readonly apiKey?: string;
+  /** Sent as `HTTP-Referer` for OpenRouter's app attribution. */
+  readonly appUrl?: string;
+  /** Sent as `X-OpenRouter-Title`. */
+  readonly appName?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** OpenRouter slugs by catalog id, overriding the catalog's. */
+  readonly models?: Readonly<Record<string, string>>;
+}
+
+/** Calling providers' own OpenAI-compatible endpoints: an optional last resort. */
+export interface DirectGatewaySettings {
+  /** @default false */
+  readonly enabled?: boolean;
+  /** Model names by catalog id, overriding the catalog's. */
+  readonly models?: Readonly<Record<string, string>>;
+}
+
+/** Same-target retries. */
+export interface RetrySettings {
+  /** Retries on the same candidate after its first try (so `2` means up to 3 tries). @default 2 */
+  readonly maxRetries?: number;
+  /** First backoff delay; doubles per retry, with jitter. @default 250 */
+  readonly baseDelayMs?: number;
+  /** Largest backoff delay. @default 4_000 */
+  readonly maxDelayMs?: number;
+  /**
+   * Longest `Retry-After` the router will wait on the same candidate; a longer one moves the call
+   * to the next candidate instead. @default 5_000
+   */
+  readonly maxRetryAfterMs?: number;
+}
+
+/** Circuit-breaker tuning, shared by every breaker. */
+export interface RouterBreakerSettings extends Partial<BreakerSettings> {
+  /** While a gateway's breaker is open, probe its free health endpoint this often; 0 turns it off. @default 5_000 */
+  readonly probeIntervalMs?: number;
+  /** @default 2_000 */
+  readonly probeTimeoutMs?: number;
+}
+
+/** What `createRouter()` takes. Every field is optional. */
+export interface RouterSettings {
+  readonly gateways?: {
+    readonly litellm?: LiteLLMGatewaySettings;
+    readonly openrouter?: OpenRouterGatewaySettings;
+    readonly direct?: DirectGatewaySettings;
+  };
+  /**
+   * The providers to route to, each with its own settings. When absent, all five are enabled;
+   * when present, only those listed (and not `enabled: false`).
+   */
+  readonly providers?: Readonly<Partial<Record<ProviderId, ProviderSettings>>>;
+  /** Model catalog: settings for the bundled one, or your own `ModelCatalog`. */
+  readonly catalog?: ModelCatalogSettings | ModelCatalog;
+  /** How candidates are ordered. @default 'cheapest' */
+  readonly ranking?: RankingPolicy;
+  readonly retry?: RetrySettings;
+  readonly breaker?: RouterBreakerSettings;
+  /** Deadline of a whole call, all attempts included. @default 300_000 */
+  readonly timeoutMs?: number;
+  /** Deadline of one attempt (one HTTP request). @default 120_000 */
+  readonly attemptTimeoutMs?: number;
+  /** Output tokens assumed for cost estimates when a call sets no `maxTokens`. @default 1_024 */
+  readonly expectedOutputTokens?: number;
+  /** Where usage records go. @default an in-memory tracker (`router.usage.tracker`) */
+  readonly usage?: UsageTracker;
+  /** Console-compatible logger; `false` silences the router. @default console */
+  readonly logger?: Logger | false;
+  /** @default the system clock; tests pass `createFakeClock()` */
+  readonly clock?: Clock;
+  /** `fetch` used for every HTTP request (proxies, instrumentation). @default globalThis.fetch */
+  readonly fetch?: typeof globalThis.fetch;
+  /**
+   * Your own transports, replacing the built-in ones per gateway: the test kit's fake transport, or
+   * an adapter of your own. A gateway given here is enabled unless its settings say otherwise.
+   */
+  readonly transports?: Readonly<Partial<Record<GatewayId, Transport>>>;
+}

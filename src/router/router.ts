@@ -1,0 +1,56 @@
+import type { EventEmitter } from 'eventemitter3';
+import type { BreakerSnapshot } from '../breaker/breaker-registry.ts';
+import type { ModelCatalog } from '../catalog/model-catalog.ts';
+import type { CostComparison, CostComparisonQuery } from '../ranking/compare-costs.ts';
+import type { GatewayHealth } from '../transports/transport.ts';
+import type { UsageQuery, UsageRecord } from '../usage/usage-record.ts';
+import type { UsageTracker } from '../usage/usage-tracker.ts';
+import type { ChatOptions, ChatResult } from './chat-types.ts';
+import type { RouterEventMap } from './router-events.ts';
+
+/** Options of `router.health()`. */
+export interface HealthOptions {
+  /**
+   * Also call LiteLLM's `GET /health`, which makes a real (billable) call to every deployment.
+   * @default false
+   */
+  readonly deep?: boolean;
+  /** Per-request timeout of the health checks. @default 5_000 */
+  readonly timeoutMs?: number;
+}
+
+/** What `router.health()` found. */
+export interface HealthReport {
+  /** Every enabled gateway answered its checks. */
+  readonly ok: boolean;
+  readonly checkedAt: number;
+  readonly gateways: readonly GatewayHealth[];
+  readonly breakers: readonly BreakerSnapshot[];
+}
+
+/** Usage records of this router. */
+export interface RouterUsage {
+  /** The tracker records go to (the in-memory default unless you passed one). */
+  readonly tracker: UsageTracker;
+  query(query?: UsageQuery): Promise<readonly UsageRecord[]>;
+}
+
+/**
+ * One chat interface over every configured model, provider and gateway. Create it with
+ * `createRouter()`; it is an event emitter of `RouterEventMap`.
+ */
+export interface Router
+  extends Pick<EventEmitter<RouterEventMap>, 'on' | 'once' | 'off' | 'removeAllListeners' | 'listenerCount'> {
+  /** Sends one chat call and returns the whole answer. */
+  chat(options: ChatOptions): Promise<ChatResult>;
+  /** Prices a call of the given size on every offer that can serve it, cheapest first. */
+  compareCosts(query: CostComparisonQuery): CostComparison;
+  /** Health of every gateway (LiteLLM liveliness/readiness, OpenRouter key) and every breaker. */
+  health(options?: HealthOptions): Promise<HealthReport>;
+  /** State of every breaker created so far. */
+  breakers(): readonly BreakerSnapshot[];
+  readonly catalog: ModelCatalog;
+  readonly usage: RouterUsage;
+  /** Stops background timers and flushes the usage tracker. */
+  close(): Promise<void>;
+}

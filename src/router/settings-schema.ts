@@ -1,0 +1,215 @@
+import { z } from 'zod';
+import { InvalidSettingsError, type SettingIssue } from '../errors/invalid-settings-error.ts';
+
+const PROVIDERS = ['openai', 'anthropic', 'google', 'cohere', 'mistral'] as const;
+
+const isFunction = (value: unknown) => typeof value === 'function';
+const fn = (what: string) =>
+  z.custom<(...args: never[]) => unknown>(isFunction, { message: `expected ${what}` });
+const hasMethods =
+  (...names: string[]) =>
+  (value: unknown) =>
+    typeof value === 'object' &&
+    value !== null &&
+    names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
+
+const httpUrl = z
+  .string({ message: 'expected a URL string such as "https://litellm.example.com"' })
+  .refine((value) => /^https?:\/\/[^\s/]+/.test(value), {
+    message: 'expected an http(s) URL, e.g. "https://litellm.example.com"',
+  });
+const milliseconds = z
+  .number({ message: 'expected a number of milliseconds' })
+  .int('expected a whole number of milliseconds')
+  .positive('expected a positive number of milliseconds');
+const nonNegativeMilliseconds = z
+  .number({ message: 'expected a number of milliseconds' })
+  .int('expected a whole number of milliseconds')
+  .min(0, 'expected 0 or more milliseconds');
+const secret = z.union(
+  [z.string().min(1, 'expected a non-empty key'), fn('a key string or a function returning one')],
+  {
+    message: 'expected a key string or a function returning one',
+  },
+);
+const headers = z.record(z.string(), z.string(), {
+  message: 'expected an object of header names to string values',
+});
+const modelNames = z.record(z.string(), z.string().min(1), {
+  message: 'expected an object of catalog ids to model names',
+});
+
+const providerSettings = z.strictObject({
+  enabled: z.boolean().optional(),
+  models: z.array(z.string().min(1)).optional(),
+  apiKey: secret.optional(),
+  baseURL: httpUrl.optional(),
+});
+
+const pricing = z.strictObject({
+  inputPerToken: z.number().min(0, 'expected a USD price per token, 0 or more'),
+  outputPerToken: z.number().min(0, 'expected a USD price per token, 0 or more'),
+  cachedInputPerToken: z.number().min(0).optional(),
+});
+
+const modelDefinition = z.strictObject({
+  id: z.string().regex(/^[a-z0-9-]+\/.+$/, 'expected "<provider>/<model>", e.g. "openai/gpt-5.4-mini"'),
+  provider: z.enum(PROVIDERS),
+  name: z.string(),
+  tier: z.enum(['flagship', 'cheap']),
+  contextWindow: z.number().int().positive(),
+  maxOutputTokens: z.number().int().positive(),
+  pricing,
+  capabilities: z.strictObject({
+    tools: z.boolean(),
+    vision: z.boolean(),
+    json: z.boolean(),
+    streaming: z.boolean(),
+  }),
+  gatewayModels: z.strictObject({
+    litellm: z.string().optional(),
+    openrouter: z.string().optional(),
+    direct: z.string().optional(),
+  }),
+  gatewayPricing: z
+    .strictObject({ litellm: pricing.optional(), openrouter: pricing.optional(), direct: pricing.optional() })
+    .optional(),
+});
+
+const catalogSettings = z.union(
+  [
+    z.custom(hasMethods('get', 'list', 'pricing'), { message: 'expected a ModelCatalog' }),
+    z.strictObject({
+      includeDefaults: z.boolean().optional(),
+      models: z.array(modelDefinition).optional(),
+      prices: z.record(z.string(), pricing.partial()).optional(),
+      date: z.string().optional(),
+    }),
+  ],
+  { message: 'expected catalog settings ({ models, prices }) or a ModelCatalog' },
+);
+
+const rankingPolicy = z.union(
+  [
+    z.enum(['cheapest', 'available']),
+    z.strictObject({
+      weights: z.strictObject({
+        cost: z.number().min(0).optional(),
+        availability: z.number().min(0).optional(),
+        latency: z.number().min(0).optional(),
+      }),
+    }),
+    fn('a ranking function'),
+  ],
+  { message: `expected 'cheapest', 'available', { weights: { cost, availability, latency } } or a function` },
+);
+
+const transport = z.custom(hasMethods('chat'), {
+  message: 'expected a Transport (an object with a chat() method)',
+});
+
+export const routerSettingsSchema = z.strictObject({
+  gateways: z
+    .strictObject({
+      litellm: z
+        .strictObject({
+          enabled: z.boolean().optional(),
+          baseURL: httpUrl.optional(),
+          apiKey: z.string().min(1, 'expected a non-empty LiteLLM virtual key').optional(),
+          headers: headers.optional(),
+          models: modelNames.optional(),
+        })
+        .optional(),
+      openrouter: z
+        .strictObject({
+          enabled: z.boolean().optional(),
+          baseURL: httpUrl.optional(),
+          apiKey: z.string().min(1, 'expected a non-empty OpenRouter key (sk-or-v1-…)').optional(),
+          appUrl: httpUrl.optional(),
+          appName: z.string().optional(),
+          headers: headers.optional(),
+          models: modelNames.optional(),
+        })
+        .optional(),
+      direct: z.strictObject({ enabled: z.boolean().optional(), models: modelNames.optional() }).optional(),
+    })
+    .optional(),
+  providers: z
+    .strictObject({
+      openai: providerSettings.optional(),
+      anthropic: providerSettings.optional(),
+      google: providerSettings.optional(),
+      cohere: providerSettings.optional(),
+      mistral: providerSettings.optional(),
+    })
+    .optional(),
+  catalog: catalogSettings.optional(),
+  ranking: rankingPolicy.optional(),
+  retry: z
+    .strictObject({
+      maxRetries: z
+        .number()
+        .int('expected a whole number of retries')
+        .min(0)
+        .max(10, 'expected at most 10 retries')
+        .optional(),
+      baseDelayMs: nonNegativeMilliseconds.optional(),
+      maxDelayMs: nonNegativeMilliseconds.optional(),
+      maxRetryAfterMs: nonNegativeMilliseconds.optional(),
+    })
+    .optional(),
+  breaker: z
+    .strictObject({
+      errorThresholdPercent: z.number().gt(0).max(100, 'expected a percentage between 0 and 100').optional(),
+      volumeThreshold: z.number().int().min(0).optional(),
+      rollingWindowMs: milliseconds.optional(),
+      rollingWindowBuckets: z.number().int().positive().optional(),
+      resetTimeoutMs: milliseconds.optional(),
+      probeIntervalMs: nonNegativeMilliseconds.optional(),
+      probeTimeoutMs: milliseconds.optional(),
+    })
+    .optional(),
+  timeoutMs: milliseconds.optional(),
+  attemptTimeoutMs: milliseconds.optional(),
+  expectedOutputTokens: z.number().int().positive().optional(),
+  usage: z
+    .custom(hasMethods('record', 'query'), { message: 'expected a UsageTracker (record() and query())' })
+    .optional(),
+  logger: z
+    .union([z.literal(false), z.custom(hasMethods('warn', 'error'), { message: '' })], {
+      message: 'expected false or a console-compatible logger (warn() and error())',
+    })
+    .optional(),
+  clock: z
+    .custom(hasMethods('now', 'setTimer'), { message: 'expected a Clock (now() and setTimer())' })
+    .optional(),
+  fetch: fn('a fetch function').optional(),
+  transports: z
+    .strictObject({
+      litellm: transport.optional(),
+      openrouter: transport.optional(),
+      direct: transport.optional(),
+    })
+    .optional(),
+});
+
+function toIssues(error: z.ZodError): SettingIssue[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      const where = path ? `${path}.` : '';
+      return {
+        setting: issue.keys.map((key) => `${where}${key}`).join(', '),
+        problem: 'unknown setting (check its spelling)',
+      };
+    }
+    return { setting: path || '(settings)', problem: issue.message };
+  });
+}
+
+/** Checks settings once, at the factory. Throws `InvalidSettingsError` naming each bad setting. */
+export function checkSettings<T>(schema: z.ZodType<T>, settings: unknown, factory: string): T {
+  const result = schema.safeParse(settings ?? {});
+  if (!result.success) throw new InvalidSettingsError({ factory, issues: toIssues(result.error) });
+  return result.data;
+}

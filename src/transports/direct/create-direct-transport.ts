@@ -1,0 +1,69 @@
+import type { ProviderId } from '../../catalog/model-definition.ts';
+import type { Clock } from '../../clock/clock.ts';
+import { GatewayError } from '../../errors/gateway-error.ts';
+import { createOpenAICompatibleTransport } from '../openai-compatible/create-openai-compatible-transport.ts';
+import type { Transport, TransportRequest } from '../transport.ts';
+
+/** Each provider's OpenAI-compatible endpoint (see research/peers.md §5). */
+export const DIRECT_BASE_URLS: Readonly<Record<ProviderId, string>> = {
+  openai: 'https://api.openai.com/v1',
+  anthropic: 'https://api.anthropic.com/v1',
+  google: 'https://generativelanguage.googleapis.com/v1beta/openai',
+  cohere: 'https://api.cohere.ai/compatibility/v1',
+  mistral: 'https://api.mistral.ai/v1',
+};
+
+export interface DirectProvider {
+  readonly baseURL: string;
+  /** The provider key, or a function fetching it per call. */
+  readonly apiKey: string | (() => string | Promise<string>);
+}
+
+export interface DirectTransportSettings {
+  readonly providers: ReadonlyMap<ProviderId, DirectProvider>;
+  readonly clock: Clock;
+  readonly fetch?: typeof globalThis.fetch | undefined;
+}
+
+/**
+ * Providers' own OpenAI-compatible endpoints, with the provider keys from the settings: a last
+ * resort behind LiteLLM and OpenRouter. A provider without a key is not reachable this way.
+ */
+export function createDirectTransport(settings: DirectTransportSettings): Transport {
+  const transports = new Map<ProviderId, { transport: Transport; apiKey: DirectProvider['apiKey'] }>();
+  for (const [provider, config] of settings.providers) {
+    const staticKey = typeof config.apiKey === 'string' ? config.apiKey : undefined;
+    transports.set(provider, {
+      apiKey: config.apiKey,
+      transport: createOpenAICompatibleTransport({
+        gateway: 'direct',
+        baseURL: config.baseURL,
+        apiKey: staticKey,
+        clock: settings.clock,
+        fetch: settings.fetch,
+        // A key reference is resolved per call and sent as the bearer token of that request.
+        requestHeaders: (request) =>
+          request.providerApiKey === undefined
+            ? undefined
+            : { authorization: `Bearer ${request.providerApiKey}` },
+      }),
+    });
+  }
+  return {
+    gateway: 'direct',
+    async chat(request: TransportRequest) {
+      const entry = transports.get(request.provider);
+      if (!entry) {
+        throw new GatewayError({
+          kind: 'model-not-found',
+          gateway: 'direct',
+          provider: request.provider,
+          model: request.model,
+          message: `No key for ${request.provider}: set providers.${request.provider}.apiKey to call it directly.`,
+        });
+      }
+      if (typeof entry.apiKey === 'string') return entry.transport.chat(request);
+      return entry.transport.chat({ ...request, providerApiKey: await entry.apiKey() });
+    },
+  };
+}

@@ -1,0 +1,151 @@
+import { APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import type { GatewayId, ProviderId } from '../../catalog/model-definition.ts';
+import { type FailureScope, GatewayError, type GatewayErrorKind } from '../../errors/gateway-error.ts';
+import { redactSecrets } from '../../errors/redact.ts';
+import { isAttemptTimeout } from '../abort-reasons.ts';
+import { type HeaderReader, readRetryAfterMs } from '../http-headers.ts';
+
+/** The context a classifier needs about the attempt that failed. */
+export interface FailureContext {
+  readonly gateway: GatewayId;
+  readonly provider: ProviderId;
+  readonly model: string;
+  readonly signal: AbortSignal;
+  /** Exact values to remove from any message (the gateway key, a BYOK key). */
+  readonly secrets: readonly (string | undefined)[];
+  /** Whether this attempt carried a provider key of its own (BYOK). */
+  readonly usedProviderKey: boolean;
+  readonly now: number;
+}
+
+/** What an HTTP error answer looked like, as a classifier sees it. */
+export interface HttpFailure {
+  readonly status: number;
+  /** The body's `error` object (OpenAI shape), or the whole body for other shapes. */
+  readonly body: Record<string, unknown> | undefined;
+  /** Best human-readable message from the body. */
+  readonly message: string;
+  readonly headers: HeaderReader | undefined;
+}
+
+/** A gateway's reading of an HTTP error: how to treat it. Return `undefined` to use the default. */
+export type HttpFailureRefiner = (
+  failure: HttpFailure,
+  context: FailureContext,
+) => { kind: GatewayErrorKind; scope?: FailureScope; retryAfterMs?: number } | undefined;
+
+const REFUSED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const TIMEOUT_CODES = new Set([
+  'ETIMEDOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
+const CONTEXT_WINDOW =
+  /context[_ ]?(window|length)|maximum context length|too many tokens|prompt is too long|ContextWindowExceeded/i;
+
+/** The `code` of the first error in a cause chain that has one (`fetch failed` → ECONNREFUSED). */
+export function findErrorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && current; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[A-Z_]+$/.test(code)) return code;
+    const errors = (current as { errors?: unknown }).errors;
+    if (Array.isArray(errors) && errors.length > 0) current = errors[0];
+    else current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** Default meaning of an HTTP status, for any OpenAI-compatible gateway. */
+export function defaultKindForStatus(failure: HttpFailure, context: FailureContext): GatewayErrorKind {
+  const { status, message } = failure;
+  if (status === 400 || status === 413 || status === 422) {
+    return CONTEXT_WINDOW.test(message) ? 'context-window' : 'invalid-request';
+  }
+  if (status === 401 || status === 403) return context.usedProviderKey ? 'provider-auth' : 'gateway-auth';
+  if (status === 402) return 'billing';
+  if (status === 404) return 'model-not-found';
+  if (status === 408 || status === 504 || status === 524) return 'timeout';
+  if (status === 429) return 'rate-limited';
+  if (status === 502 || status === 503 || status === 529) return 'unavailable';
+  if (status >= 500) return 'server-error';
+  return 'invalid-request';
+}
+
+function messageOf(error: APIError): string {
+  const inner = error.error as { message?: unknown } | undefined;
+  if (inner && typeof inner.message === 'string') return inner.message;
+  if (inner && inner.message !== undefined) return JSON.stringify(inner.message);
+  return error.message;
+}
+
+/**
+ * Turns whatever the `openai` client threw into a classified `GatewayError`, with secrets removed
+ * from its message. `refine` lets a gateway read its own error vocabulary first.
+ */
+export function classifyOpenAIError(
+  error: unknown,
+  context: FailureContext,
+  refine?: HttpFailureRefiner,
+): GatewayError {
+  if (GatewayError.isInstance(error)) return error;
+  const base = { gateway: context.gateway, provider: context.provider, model: context.model, cause: error };
+
+  if (
+    error instanceof APIUserAbortError ||
+    (context.signal.aborted && !(error instanceof APIError && error.status))
+  ) {
+    if (isAttemptTimeout(context.signal)) {
+      return new GatewayError({
+        ...base,
+        kind: 'timeout',
+        message: (context.signal.reason as Error).message,
+      });
+    }
+    return new GatewayError({ ...base, kind: 'aborted', message: 'The attempt was aborted by the caller.' });
+  }
+  if (error instanceof APIConnectionTimeoutError) {
+    return new GatewayError({ ...base, kind: 'timeout', message: 'The gateway did not answer in time.' });
+  }
+  if (error instanceof APIError && error.status === undefined) {
+    const code = findErrorCode(error);
+    const kind: GatewayErrorKind =
+      code && REFUSED_CODES.has(code)
+        ? 'connection-refused'
+        : code && TIMEOUT_CODES.has(code)
+          ? 'timeout'
+          : 'connection-reset';
+    return new GatewayError({
+      ...base,
+      kind,
+      message: `Could not reach ${context.gateway}${code ? ` (${code})` : ''}: ${redactSecrets(error.message, context.secrets)}`,
+    });
+  }
+  if (error instanceof APIError && typeof error.status === 'number') {
+    const failure: HttpFailure = {
+      status: error.status,
+      body: error.error as Record<string, unknown> | undefined,
+      message: messageOf(error),
+      headers: error.headers,
+    };
+    const refined = refine?.(failure, context);
+    const kind = refined?.kind ?? defaultKindForStatus(failure, context);
+    return new GatewayError({
+      ...base,
+      kind,
+      status: error.status,
+      scope: refined?.scope ?? 'gateway',
+      retryAfterMs: refined?.retryAfterMs ?? readRetryAfterMs(error.headers, context.now),
+      requestId: error.requestID ?? undefined,
+      message: redactSecrets(failure.message, context.secrets),
+    });
+  }
+  // A body the client could not parse, or a bug in a gateway adapter: treat as a bad answer.
+  const text = error instanceof Error ? error.message : String(error);
+  return new GatewayError({
+    ...base,
+    kind: 'bad-response',
+    message: `Unreadable answer from ${context.gateway}: ${redactSecrets(text, context.secrets)}`,
+  });
+}

@@ -1,0 +1,157 @@
+import OpenAI from 'openai';
+import type { GatewayId } from '../../catalog/model-definition.ts';
+import type { Clock } from '../../clock/clock.ts';
+import { readRateLimit } from '../http-headers.ts';
+import type { Transport, TransportRequest, TransportResult } from '../transport.ts';
+import {
+  classifyOpenAIError,
+  type FailureContext,
+  type HttpFailureRefiner,
+} from './classify-openai-error.ts';
+import {
+  toFinishReason,
+  toTokenUsage,
+  toToolCalls,
+  type WireToolCall,
+  type WireUsage,
+} from './read-wire-response.ts';
+import { toWireRequest, type WireBody } from './to-wire-request.ts';
+
+/** How one OpenAI-compatible endpoint is reached. Gateways build this; users do not. */
+export interface OpenAICompatibleTransportSettings {
+  readonly gateway: GatewayId;
+  /** Base URL up to and excluding `/chat/completions`. */
+  readonly baseURL: string;
+  /** The bearer key; `undefined` sends none. */
+  readonly apiKey: string | undefined;
+  readonly clock: Clock;
+  readonly fetch?: typeof globalThis.fetch | undefined;
+  readonly defaultHeaders?: Readonly<Record<string, string>> | undefined;
+  /** Adds gateway-specific fields (tags, BYOK key, routing preferences) to the body. */
+  readonly decorateBody?: ((body: WireBody, request: TransportRequest) => void) | undefined;
+  /** Per-request headers (call id, tags). */
+  readonly requestHeaders?: ((request: TransportRequest) => Record<string, string> | undefined) | undefined;
+  /** The USD cost the gateway reported, from headers or the wire usage. */
+  readonly readCost?: ((headers: Headers, usage: WireUsage | undefined) => number | undefined) | undefined;
+  /** The gateway's own error vocabulary. */
+  readonly refineFailure?: HttpFailureRefiner | undefined;
+  /** Upper bound the client itself enforces; the router's own attempt timeout is normally shorter. */
+  readonly clientTimeoutMs?: number | undefined;
+}
+
+interface WireChoice {
+  readonly message?: {
+    readonly content?: string | null;
+    readonly tool_calls?: readonly WireToolCall[] | null;
+  };
+  readonly finish_reason?: string | null;
+  readonly error?: { readonly code?: number | string; readonly message?: string } | null;
+}
+
+interface WireCompletion {
+  readonly model?: string;
+  readonly choices?: readonly WireChoice[];
+  readonly usage?: WireUsage | null;
+  readonly error?: { readonly code?: number | string; readonly message?: string } | null;
+}
+
+/** Reads LiteLLM's and OpenRouter's shared habit of a numeric cost, from a header or usage. */
+export function readNumericCost(value: unknown): number | undefined {
+  const cost = typeof value === 'string' ? Number.parseFloat(value) : value;
+  return typeof cost === 'number' && Number.isFinite(cost) && cost >= 0 ? cost : undefined;
+}
+
+/**
+ * A transport for any endpoint that speaks OpenAI's chat-completions wire protocol, over the
+ * official `openai` client with its own retries turned off (the router retries, once).
+ */
+export function createOpenAICompatibleTransport(settings: OpenAICompatibleTransportSettings): Transport & {
+  readonly client: OpenAI;
+  failureContext(request: TransportRequest): FailureContext;
+} {
+  const client = new OpenAI({
+    baseURL: settings.baseURL,
+    // The client insists on a key; an empty one sends `Authorization: Bearer ` which gateways reject
+    // as they should when none was configured.
+    apiKey: settings.apiKey ?? '',
+    maxRetries: 0,
+    timeout: settings.clientTimeoutMs ?? 600_000,
+    ...(settings.fetch ? { fetch: settings.fetch } : {}),
+    ...(settings.defaultHeaders ? { defaultHeaders: settings.defaultHeaders } : {}),
+  });
+
+  const failureContext = (request: TransportRequest): FailureContext => ({
+    gateway: settings.gateway,
+    provider: request.provider,
+    model: request.model,
+    signal: request.signal,
+    secrets: [settings.apiKey, request.providerApiKey],
+    usedProviderKey: request.providerApiKey !== undefined,
+    now: settings.clock.now(),
+  });
+
+  return {
+    gateway: settings.gateway,
+    client,
+    failureContext,
+    async chat(request: TransportRequest): Promise<TransportResult> {
+      const body = toWireRequest(request);
+      settings.decorateBody?.(body, request);
+      const headers = settings.requestHeaders?.(request);
+      let data: WireCompletion;
+      let response: Response;
+      try {
+        const result = await client.chat.completions
+          .create(body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming, {
+            signal: request.signal,
+            ...(headers ? { headers } : {}),
+          })
+          .withResponse();
+        data = result.data as unknown as WireCompletion;
+        response = result.response;
+      } catch (error) {
+        throw classifyOpenAIError(error, failureContext(request), settings.refineFailure);
+      }
+      return readCompletion(data, response, request, settings, failureContext);
+    },
+  };
+}
+
+function readCompletion(
+  data: WireCompletion,
+  response: Response,
+  request: TransportRequest,
+  settings: OpenAICompatibleTransportSettings,
+  failureContext: (request: TransportRequest) => FailureContext,
+): TransportResult {
+  const choice = data?.choices?.[0];
+  const inBodyError = data?.error ?? (choice?.finish_reason === 'error' ? choice.error : undefined);
+  if (inBodyError || !choice) {
+    // OpenRouter reports some upstream failures in a 200 body; nothing reached the caller yet, so
+    // it is an attempt failure like any other (and another candidate may answer).
+    const status = Number(inBodyError?.code);
+    const context = failureContext(request);
+    throw classifyOpenAIError(
+      new OpenAI.APIError(
+        Number.isInteger(status) && status >= 400 ? status : 502,
+        { message: inBodyError?.message ?? 'The answer held no choices.' },
+        undefined,
+        response.headers,
+      ),
+      context,
+      settings.refineFailure,
+    );
+  }
+  const usage = data.usage ?? undefined;
+  const toolCalls = toToolCalls(choice.message?.tool_calls);
+  return {
+    text: choice.message?.content ?? '',
+    toolCalls,
+    finishReason: toFinishReason(choice.finish_reason),
+    usage: toTokenUsage(usage),
+    costUsd: settings.readCost?.(response.headers, usage),
+    servedModel: data.model,
+    requestId: response.headers.get('x-request-id') ?? response.headers.get('x-litellm-call-id') ?? undefined,
+    rateLimit: readRateLimit(response.headers),
+  };
+}

@@ -1,0 +1,93 @@
+import type { GatewayId, ProviderId } from '../catalog/model-definition.ts';
+import type {
+  ChatMessage,
+  FinishReason,
+  ResponseFormat,
+  TokenUsage,
+  ToolCall,
+  ToolChoice,
+  ToolDefinition,
+} from '../router/chat-types.ts';
+
+/** One attempt, as the router hands it to a transport. */
+export interface TransportRequest {
+  readonly callId: string;
+  readonly provider: ProviderId;
+  /** The model name on this gateway. */
+  readonly model: string;
+  readonly messages: readonly ChatMessage[];
+  readonly tools?: readonly ToolDefinition[] | undefined;
+  readonly toolChoice?: ToolChoice | undefined;
+  readonly temperature?: number | undefined;
+  readonly maxTokens?: number | undefined;
+  readonly responseFormat?: ResponseFormat | undefined;
+  readonly user?: string | undefined;
+  readonly tags?: readonly string[] | undefined;
+  /**
+   * A provider key to use for this call instead of the gateway's own credentials (BYOK; LiteLLM
+   * receives it in the body's `api_key`). Transports must never log or echo it.
+   */
+  readonly providerApiKey?: string | undefined;
+  /** Aborted when the attempt times out or the caller aborts; `signal.reason` tells which. */
+  readonly signal: AbortSignal;
+}
+
+/** Rate-limit state a gateway reported on its answer (`x-ratelimit-*`). */
+export interface RateLimitSnapshot {
+  readonly remainingRequests?: number;
+  readonly remainingTokens?: number;
+  readonly resetRequestsMs?: number;
+  readonly resetTokensMs?: number;
+}
+
+/** A whole (non-streaming) answer. */
+export interface TransportResult {
+  readonly text: string;
+  readonly toolCalls: readonly ToolCall[];
+  readonly finishReason: FinishReason;
+  /** Token counts as the gateway reported them; `undefined` when it reported none. */
+  readonly usage: TokenUsage | undefined;
+  /** USD cost the gateway reported for this call, when it did. */
+  readonly costUsd: number | undefined;
+  /** The model that answered, as the gateway named it. */
+  readonly servedModel: string | undefined;
+  readonly requestId: string | undefined;
+  readonly rateLimit: RateLimitSnapshot | undefined;
+}
+
+/** What a health probe found. */
+export interface ProbeResult {
+  readonly ok: boolean;
+  readonly status?: number;
+  readonly latencyMs: number;
+  /** What went wrong, secrets removed. */
+  readonly error?: string;
+  /** Selected fields of the answer (e.g. LiteLLM's version and database state). */
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/** A gateway's health report. */
+export interface GatewayHealth {
+  readonly gateway: GatewayId;
+  readonly ok: boolean;
+  /** Named checks, e.g. `liveliness`, `readiness`, `deep`, `key`. */
+  readonly checks: Readonly<Record<string, ProbeResult>>;
+}
+
+/**
+ * A way to reach models: the LiteLLM proxy, OpenRouter, or providers directly. Transports turn
+ * every failure into a classified `GatewayError`; they never retry, fall back or count anything:
+ * that is the router's work.
+ */
+export interface Transport {
+  readonly gateway: GatewayId;
+  /** Sends one chat request and returns the whole answer. */
+  chat(request: TransportRequest): Promise<TransportResult>;
+  /**
+   * A cheap, free liveness check used to close an open breaker early. Resolves `true` when the
+   * gateway looks able to serve; never throws.
+   */
+  probe?(signal: AbortSignal): Promise<boolean>;
+  /** A fuller health report for `router.health()`. */
+  checkHealth?(options: { readonly deep: boolean; readonly signal: AbortSignal }): Promise<GatewayHealth>;
+}

@@ -1,0 +1,60 @@
+import type { GatewayId, ProviderId } from '../catalog/model-definition.ts';
+import type { GatewayErrorKind } from '../errors/gateway-error.ts';
+import type { CostSource } from '../router/chat-types.ts';
+
+/** How a call ended. */
+export type UsageStatus = 'ok' | 'error' | 'aborted';
+
+/**
+ * One finished call: exactly one per call id, whether it succeeded, failed or was aborted. This is
+ * the payload of the `usage` event and what a `UsageTracker` records.
+ */
+export interface UsageRecord {
+  /** The call's id; unique per call, the record's key. */
+  readonly callId: string;
+  /** When the call started, ms since the epoch. */
+  readonly startedAt: number;
+  /** When it finished, ms since the epoch. */
+  readonly finishedAt: number;
+  readonly user: string | undefined;
+  /** Which key paid: a BYOK key id, `gateway:<id>` or `provider:<id>`; `undefined` when nothing was sent. */
+  readonly keyId: string | undefined;
+  /** Where it was served, or the last candidate tried when it failed. */
+  readonly provider: ProviderId | undefined;
+  readonly model: string | undefined;
+  readonly gateway: GatewayId | undefined;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly cachedInputTokens: number;
+  /** USD; 0 for failed calls. */
+  readonly costUsd: number;
+  readonly costSource: CostSource;
+  /** Wall time of the call, ms. */
+  readonly latencyMs: number;
+  /** Time to the first streamed token, ms (streams only). */
+  readonly timeToFirstTokenMs: number | undefined;
+  /** Candidates tried or skipped. */
+  readonly attempts: number;
+  /** Whether the call left its first-ranked candidate. */
+  readonly fallback: boolean;
+  readonly tags: readonly string[];
+  readonly status: UsageStatus;
+  /** For failed calls, the kind of the last error. */
+  readonly errorKind: GatewayErrorKind | 'no-candidates' | 'timeout' | undefined;
+  readonly stream: boolean;
+}
+
+/** Filters of `UsageTracker.query()`; every field narrows, all are optional. */
+export interface UsageQuery {
+  /** From this time, inclusive (ms since the epoch, or a Date). */
+  readonly from?: number | Date;
+  /** Up to this time, exclusive. */
+  readonly to?: number | Date;
+  readonly user?: string;
+  readonly keyId?: string;
+  readonly provider?: ProviderId;
+  readonly model?: string;
+  readonly gateway?: GatewayId;
+  readonly status?: UsageStatus;
+  readonly tag?: string;
+}
