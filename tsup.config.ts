@@ -10,4 +10,7 @@ export default defineConfig({
   platform: 'node',
   splitting: true,
   treeshake: true,
+  // p-retry is ESM-only; bundling it keeps the CommonJS build loadable on every Node 22 release,
+  // including those without require(esm).
+  noExternal: ['p-retry', 'is-network-error'],
 });
