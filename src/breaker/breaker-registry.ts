@@ -33,12 +33,12 @@ export interface BreakerRegistryOptions {
   readonly probeTimeoutMs: number;
 }
 
+// Each failure counts in exactly one breaker: a gateway-wide failure (proxy down, its key rejected)
+// in the gateway's, a provider's failure behind the gateway in the pair's. Otherwise a proxy outage
+// would also open every pair breaker, and they would keep refusing calls after the proxy is back.
 function ignoredBy(level: 'gateway' | 'pair') {
-  return (error: unknown): boolean => {
-    if (!GatewayError.isInstance(error)) return true;
-    if (!error.countsTowardBreaker) return true;
-    return level === 'gateway' && error.scope !== 'gateway';
-  };
+  const scope = level === 'gateway' ? 'gateway' : 'provider';
+  return (error: unknown): boolean => !GatewayError.isInstance(error) || !error.countsTowardBreaker || error.scope !== scope;
 }
 
 /**

@@ -1,19 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import {
-  AllCandidatesFailedError,
-  type FallbackEvent,
-  GatewayError,
-  RequestRejectedError,
-  type UsageRecord,
-} from '../../src/index.ts';
+import { AllCandidatesFailedError, GatewayError, RequestRejectedError } from '../../src/index.ts';
 import { drive } from '../helpers/drive.ts';
+import { collect } from '../helpers/events.ts';
 import { hello, LITELLM_KEY, OPENROUTER_KEY, startGateways } from '../helpers/gateways.ts';
-
-function collect<T>(router: { on(name: string, listener: (event: T) => void): unknown }, name: string): T[] {
-  const events: T[] = [];
-  router.on(name, (event: T) => events.push(event));
-  return events;
-}
 
 describe('LiteLLM first, OpenRouter on failure (real openai client, loopback servers)', () => {
   test('a healthy LiteLLM serves the call, with its cost header, our call id, user and tags', async () => {
@@ -52,7 +41,7 @@ describe('LiteLLM first, OpenRouter on failure (real openai client, loopback ser
 
   test('connection refused: falls back to OpenRouter, emits and logs one fallback', async () => {
     const { router, litellm, openrouter, logger } = await startGateways();
-    const fallbacks = collect<FallbackEvent>(router, 'fallback');
+    const fallbacks = collect(router, 'fallback');
     await litellm.down();
 
     const reply = await router.chat({ ...hello, callId: 'call-refused' });
@@ -182,7 +171,7 @@ describe('LiteLLM first, OpenRouter on failure (real openai client, loopback ser
 
   test("a caller's 400 stops at once: no fallback, no retry, no breaker failure", async () => {
     const { router, litellm, openrouter } = await startGateways();
-    const fallbacks = collect<FallbackEvent>(router, 'fallback');
+    const fallbacks = collect(router, 'fallback');
     litellm.fail({
       status: 400,
       message: "Invalid value for 'temperature': expected at most 2",
@@ -218,7 +207,7 @@ describe('LiteLLM first, OpenRouter on failure (real openai client, loopback ser
 
   test('exactly one usage event and record per call: success, fallback and failure', async () => {
     const { router, litellm, openrouter } = await startGateways();
-    const usage = collect<UsageRecord>(router, 'usage');
+    const usage = collect(router, 'usage');
 
     const first = await router.chat({ ...hello, user: 'u1', tags: ['a'] });
     await litellm.down();

@@ -37,6 +37,8 @@ export function createDirectTransport(settings: DirectTransportSettings): Transp
       apiKey: config.apiKey,
       transport: createOpenAICompatibleTransport({
         gateway: 'direct',
+        // Each endpoint is one provider: its outage must not close the others.
+        defaultScope: 'provider',
         baseURL: config.baseURL,
         apiKey: staticKey,
         clock: settings.clock,

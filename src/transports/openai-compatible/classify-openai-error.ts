@@ -15,6 +15,8 @@ export interface FailureContext {
   readonly secrets: readonly (string | undefined)[];
   /** Whether this attempt carried a provider key of its own (BYOK). */
   readonly usedProviderKey: boolean;
+  /** Where failures lie unless the gateway's vocabulary says otherwise. */
+  readonly defaultScope: FailureScope;
   readonly now: number;
 }
 
@@ -106,7 +108,12 @@ export function classifyOpenAIError(
     return new GatewayError({ ...base, kind: 'aborted', message: 'The attempt was aborted by the caller.' });
   }
   if (error instanceof APIConnectionTimeoutError) {
-    return new GatewayError({ ...base, kind: 'timeout', message: 'The gateway did not answer in time.' });
+    return new GatewayError({
+      ...base,
+      kind: 'timeout',
+      scope: context.defaultScope,
+      message: 'The gateway did not answer in time.',
+    });
   }
   if (error instanceof APIError && error.status === undefined) {
     const code = findErrorCode(error);
@@ -119,6 +126,7 @@ export function classifyOpenAIError(
     return new GatewayError({
       ...base,
       kind,
+      scope: context.defaultScope,
       message: `Could not reach ${context.gateway}${code ? ` (${code})` : ''}: ${redactSecrets(error.message, context.secrets)}`,
     });
   }
@@ -135,7 +143,7 @@ export function classifyOpenAIError(
       ...base,
       kind,
       status: error.status,
-      scope: refined?.scope ?? 'gateway',
+      scope: refined?.scope ?? context.defaultScope,
       retryAfterMs: refined?.retryAfterMs ?? readRetryAfterMs(error.headers, context.now),
       requestId: error.requestID ?? undefined,
       message: redactSecrets(failure.message, context.secrets),

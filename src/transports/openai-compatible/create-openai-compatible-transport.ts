@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import type { GatewayId } from '../../catalog/model-definition.ts';
+import type { FailureScope } from '../../errors/gateway-error.ts';
 import type { Clock } from '../../clock/clock.ts';
 import { readRateLimit } from '../http-headers.ts';
 import type { Transport, TransportRequest, TransportResult } from '../transport.ts';
@@ -35,6 +36,11 @@ export interface OpenAICompatibleTransportSettings {
   readonly readCost?: ((headers: Headers, usage: WireUsage | undefined) => number | undefined) | undefined;
   /** The gateway's own error vocabulary. */
   readonly refineFailure?: HttpFailureRefiner | undefined;
+  /**
+   * Where failures lie by default: `gateway` for a proxy in front of providers, `provider` when the
+   * endpoint is the provider itself. @default 'gateway'
+   */
+  readonly defaultScope?: FailureScope | undefined;
   /** Upper bound the client itself enforces; the router's own attempt timeout is normally shorter. */
   readonly clientTimeoutMs?: number | undefined;
 }
@@ -87,6 +93,7 @@ export function createOpenAICompatibleTransport(settings: OpenAICompatibleTransp
     signal: request.signal,
     secrets: [settings.apiKey, request.providerApiKey],
     usedProviderKey: request.providerApiKey !== undefined,
+    defaultScope: settings.defaultScope ?? 'gateway',
     now: settings.clock.now(),
   });
 
