@@ -38,7 +38,8 @@ export interface BreakerRegistryOptions {
 // would also open every pair breaker, and they would keep refusing calls after the proxy is back.
 function ignoredBy(level: 'gateway' | 'pair') {
   const scope = level === 'gateway' ? 'gateway' : 'provider';
-  return (error: unknown): boolean => !GatewayError.isInstance(error) || !error.countsTowardBreaker || error.scope !== scope;
+  return (error: unknown): boolean =>
+    !GatewayError.isInstance(error) || !error.countsTowardBreaker || error.scope !== scope;
 }
 
 /**

@@ -33,8 +33,9 @@ describe('LiteLLM first, OpenRouter on failure (real openai client, loopback ser
       user: 'user-42',
       metadata: { tags: ['ticket', 'eu'] },
     });
-    // The loopback prices tokens at 1e-6 in / 2e-6 out and reports it in x-litellm-response-cost.
-    const expected = reply.usage.inputTokens * 1e-6 + reply.usage.outputTokens * 2e-6;
+    // The loopback reports catalog prices × its token counts in x-litellm-response-cost.
+    const pricing = router.catalog.get('openai/gpt-5.4-mini')?.pricing;
+    const expected = reply.usage.inputTokens * (pricing?.inputPerToken ?? 0) + reply.usage.outputTokens * (pricing?.outputPerToken ?? 0);
     expect(reply.cost.source).toBe('gateway');
     expect(reply.cost.usd).toBeCloseTo(expected, 12);
   });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DEFAULT_CATALOG_MODELS } from '../../catalog/default-catalog-models.ts';
 import { type HttpServerHandle, type RecordedRequest, startHttpServer } from './http-server.ts';
 
 /** Which service a loopback chat server imitates. */
@@ -66,7 +67,10 @@ export interface ChatServerSettings {
   readonly apiKey?: string;
   /** Model names the server knows; any when absent. */
   readonly models?: readonly string[];
-  /** USD per token, by model name, used to compute reported costs. @default 1e-6 in, 2e-6 out */
+  /**
+   * USD per token, by model name, used to compute reported costs.
+   * @default the bundled catalog's prices for the flavour's model names; 1e-6 in, 2e-6 out for others
+   */
   readonly prices?: Readonly<
     Record<string, { readonly inputPerToken: number; readonly outputPerToken: number }>
   >;
@@ -117,6 +121,19 @@ export interface ChatServer extends HttpServerHandle {
 }
 
 const DEFAULT_PRICE = { inputPerToken: 1e-6, outputPerToken: 2e-6 };
+
+/** The bundled catalog's prices keyed by each model's name on a gateway flavour. */
+function catalogPrices(
+  flavour: LoopbackFlavour,
+): Record<string, { inputPerToken: number; outputPerToken: number }> {
+  const gateway = flavour === 'openai' ? 'direct' : flavour;
+  const prices: Record<string, { inputPerToken: number; outputPerToken: number }> = {};
+  for (const model of DEFAULT_CATALOG_MODELS) {
+    const name = model.gatewayModels[gateway];
+    if (name) prices[name] = model.gatewayPricing?.[gateway] ?? model.pricing;
+  }
+  return prices;
+}
 
 function tokensOf(text: string): number {
   return Math.ceil(text.length / 4);
@@ -256,8 +273,9 @@ export async function startChatServer(settings: ChatServerSettings): Promise<Cha
     return { ...built, text: built.text ?? `echo: ${lastUserText(body)}` };
   };
 
+  const prices = settings.prices ?? catalogPrices(flavour);
   const costOf = (model: string, prompt: number, completion: number) => {
-    const price = settings.prices?.[model] ?? DEFAULT_PRICE;
+    const price = prices[model] ?? DEFAULT_PRICE;
     return prompt * price.inputPerToken + completion * price.outputPerToken;
   };
 

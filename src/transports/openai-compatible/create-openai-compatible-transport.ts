@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import type { GatewayId } from '../../catalog/model-definition.ts';
-import type { FailureScope } from '../../errors/gateway-error.ts';
 import type { Clock } from '../../clock/clock.ts';
+import type { FailureScope } from '../../errors/gateway-error.ts';
 import { readRateLimit } from '../http-headers.ts';
 import type { Transport, TransportRequest, TransportResult } from '../transport.ts';
 import {
@@ -77,13 +77,16 @@ export function createOpenAICompatibleTransport(settings: OpenAICompatibleTransp
 } {
   const client = new OpenAI({
     baseURL: settings.baseURL,
-    // The client insists on a key; an empty one sends `Authorization: Bearer ` which gateways reject
-    // as they should when none was configured.
-    apiKey: settings.apiKey ?? '',
+    // The client insists on a key. Without one (a proxy that needs none), a placeholder satisfies it
+    // and the Authorization header is removed below, so nothing that looks like a credential is sent.
+    apiKey: settings.apiKey ?? 'none',
     maxRetries: 0,
     timeout: settings.clientTimeoutMs ?? 600_000,
     ...(settings.fetch ? { fetch: settings.fetch } : {}),
-    ...(settings.defaultHeaders ? { defaultHeaders: settings.defaultHeaders } : {}),
+    defaultHeaders: {
+      ...settings.defaultHeaders,
+      ...(settings.apiKey === undefined ? { authorization: null } : {}),
+    },
   });
 
   const failureContext = (request: TransportRequest): FailureContext => ({
