@@ -20,6 +20,7 @@ export {
   type ExcludedCandidate,
   NoCandidatesError,
   RequestRejectedError,
+  StreamInterruptedError,
 } from './errors/call-errors.ts';
 export { type FailureScope, GatewayError, type GatewayErrorKind } from './errors/gateway-error.ts';
 export { InvalidRequestError } from './errors/invalid-request-error.ts';
@@ -74,6 +75,7 @@ export type {
   RouterSettings,
   SecretSetting,
 } from './router/router-settings.ts';
+export type { ChatStream, StreamPart, StreamResult } from './router/stream-types.ts';
 export { AttemptTimeoutReason } from './transports/abort-reasons.ts';
 export { DEFAULT_LITELLM_BASE_URL } from './transports/litellm/create-litellm-transport.ts';
 export { DEFAULT_OPENROUTER_BASE_URL } from './transports/openrouter/create-openrouter-transport.ts';
@@ -84,6 +86,8 @@ export type {
   Transport,
   TransportRequest,
   TransportResult,
+  TransportStream,
+  TransportStreamPart,
 } from './transports/transport.ts';
 export { createMemoryUsageTracker, type MemoryUsageTrackerSettings } from './usage/memory-usage-tracker.ts';
 export type { UsageQuery, UsageRecord, UsageStatus } from './usage/usage-record.ts';

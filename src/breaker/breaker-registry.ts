@@ -109,6 +109,17 @@ export class BreakerRegistry {
     return this.get(gateway).fire(() => pair.fire(task));
   }
 
+  /**
+   * Counts a failure that happened outside `fire()` (a stream that broke after its first part) in
+   * the breaker its scope belongs to.
+   */
+  reportFailure(error: GatewayError): void {
+    if (!error.countsTowardBreaker || !error.provider) return;
+    const breaker =
+      error.scope === 'gateway' ? this.get(error.gateway) : this.get(error.gateway, error.provider);
+    breaker.fire(() => Promise.reject(error)).catch(() => undefined);
+  }
+
   snapshot(): BreakerSnapshot[] {
     return [...this.breakers.values()].map((breaker) => this.describe(breaker));
   }

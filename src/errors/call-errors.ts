@@ -1,4 +1,5 @@
-import type { Attempt } from '../router/route.ts';
+import type { Cost, TokenUsage, ToolCall } from '../router/chat-types.ts';
+import type { Attempt, Route } from '../router/route.ts';
 import type { GatewayError } from './gateway-error.ts';
 import { RouterError } from './router-error.ts';
 
@@ -179,5 +180,50 @@ export class NoCandidatesError extends CallError {
 
   static override isInstance(error: unknown): error is NoCandidatesError {
     return RouterError.hasName(error, 'NoCandidatesError');
+  }
+}
+
+/**
+ * A stream failed after content had reached the caller, so the router did not replay it elsewhere.
+ * `partialText` and `partialToolCalls` hold what was delivered; `usage` and `cost` what it cost.
+ */
+export class StreamInterruptedError extends CallError {
+  readonly partialText: string;
+  readonly partialToolCalls: readonly ToolCall[];
+  readonly usage: TokenUsage;
+  readonly cost: Cost;
+  readonly route: Route;
+
+  constructor(options: {
+    callId: string;
+    attempts: readonly Attempt[];
+    error: GatewayError;
+    partialText: string;
+    partialToolCalls: readonly ToolCall[];
+    usage: TokenUsage;
+    cost: Cost;
+    route: Route;
+  }) {
+    super({
+      name: 'StreamInterruptedError',
+      message: `The stream from ${options.route.gateway} broke after ${options.partialText.length} characters: ${options.error.kind}${options.error.status === undefined ? '' : ` ${options.error.status}`} (${options.error.message})`,
+      callId: options.callId,
+      attempts: options.attempts,
+      cause: options.error,
+    });
+    this.partialText = options.partialText;
+    this.partialToolCalls = options.partialToolCalls;
+    this.usage = options.usage;
+    this.cost = options.cost;
+    this.route = options.route;
+  }
+
+  /** The failure that broke the stream. */
+  get error(): GatewayError {
+    return this.cause as GatewayError;
+  }
+
+  static override isInstance(error: unknown): error is StreamInterruptedError {
+    return RouterError.hasName(error, 'StreamInterruptedError');
   }
 }

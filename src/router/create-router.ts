@@ -25,6 +25,7 @@ import { createMemoryUsageTracker } from '../usage/memory-usage-tracker.ts';
 import { AvailabilityTracker } from './availability-tracker.ts';
 import type { ChatOptions } from './chat-types.ts';
 import { executeChat } from './execute-chat.ts';
+import { executeStream } from './execute-stream.ts';
 import type { HealthOptions, HealthReport, Router } from './router.ts';
 import type { RouterContext } from './router-context.ts';
 import type { RouterEventMap } from './router-events.ts';
@@ -204,6 +205,7 @@ export function createRouter(settings: RouterSettings = {}): Router {
     removeAllListeners: events.removeAllListeners.bind(events),
     listenerCount: events.listenerCount.bind(events),
     chat: (options: ChatOptions) => executeChat(context, options),
+    stream: (options: ChatOptions) => executeStream(context, options),
     compareCosts: (query) => compareCosts(table, query),
     health,
     breakers: () => breakers.snapshot(),

@@ -7,6 +7,7 @@ import type { UsageQuery, UsageRecord } from '../usage/usage-record.ts';
 import type { UsageTracker } from '../usage/usage-tracker.ts';
 import type { ChatOptions, ChatResult } from './chat-types.ts';
 import type { RouterEventMap } from './router-events.ts';
+import type { ChatStream } from './stream-types.ts';
 
 /** Options of `router.health()`. */
 export interface HealthOptions {
@@ -43,6 +44,11 @@ export interface Router
   extends Pick<EventEmitter<RouterEventMap>, 'on' | 'once' | 'off' | 'removeAllListeners' | 'listenerCount'> {
   /** Sends one chat call and returns the whole answer. */
   chat(options: ChatOptions): Promise<ChatResult>;
+  /**
+   * The same call, streamed. Returns at once; bad options throw `InvalidRequestError` here. The
+   * router falls back to another candidate only before the first content part.
+   */
+  stream(options: ChatOptions): ChatStream;
   /** Prices a call of the given size on every offer that can serve it, cheapest first. */
   compareCosts(query: CostComparisonQuery): CostComparison;
   /** Health of every gateway (LiteLLM liveliness/readiness, OpenRouter key) and every breaker. */

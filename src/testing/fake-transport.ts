@@ -5,7 +5,13 @@ import { sleep } from '../clock/sleep.ts';
 import { type FailureScope, GatewayError, type GatewayErrorKind } from '../errors/gateway-error.ts';
 import type { FinishReason, TokenUsage, ToolCall } from '../router/chat-types.ts';
 import { isAttemptTimeout } from '../transports/abort-reasons.ts';
-import type { Transport, TransportRequest, TransportResult } from '../transports/transport.ts';
+import type {
+  Transport,
+  TransportRequest,
+  TransportResult,
+  TransportStream,
+  TransportStreamPart,
+} from '../transports/transport.ts';
 
 /** A scripted answer. */
 export interface FakeAnswer {
@@ -18,6 +24,14 @@ export interface FakeAnswer {
   readonly costUsd?: number;
   /** Wait this long on the transport's clock before answering. */
   readonly delayMs?: number;
+  /** Streams: the text deltas to send. @default the text split after every word */
+  readonly chunks?: readonly string[];
+  /** Streams: wait this long on the clock before each delta. */
+  readonly chunkDelayMs?: number;
+  /** Streams: fail with this error after sending `afterChunks` deltas. */
+  readonly streamError?: FakeFailure & { readonly afterChunks: number };
+  /** Streams: stop sending (without ending) after this many deltas, until the attempt is aborted. */
+  readonly stallAfterChunks?: number;
 }
 
 /** A scripted failure. */
@@ -37,8 +51,8 @@ export interface FakeHang {
 
 export type FakeReply = FakeAnswer | FakeFailure | FakeHang;
 
-/** A recorded call, without its signal. */
-export type FakeCall = Omit<TransportRequest, 'signal'>;
+/** A recorded call, without its signal; `stream` tells `stream()` calls from `chat()` calls. */
+export type FakeCall = Omit<TransportRequest, 'signal'> & { readonly stream: boolean };
 
 export interface FakeTransportSettings {
   readonly gateway: GatewayId;
@@ -121,40 +135,102 @@ export function createFakeTransport(settings: FakeTransportSettings): FakeTransp
       return healthy;
     },
     async chat(request: TransportRequest): Promise<TransportResult> {
-      const { signal, ...call } = request;
-      calls.push(call);
-      const fallback = settings.fallback ?? {};
-      const reply = queue.shift() ?? (typeof fallback === 'function' ? fallback(call) : fallback);
-      try {
-        if ('hang' in reply) await waitForAbort(signal);
-        else if (reply.delayMs) await sleep(settings.clock, reply.delayMs, signal);
-      } catch {
-        throw failureFor(call, undefined, signal);
-      }
-      if ('error' in reply) throw failureFor(call, reply, signal);
-      const answer = reply as FakeAnswer;
-      const text = answer.text ?? `echo from ${settings.gateway}:${call.model}: ${lastUserText(call)}`;
-      let usage: TokenUsage | undefined;
-      if (answer.usage !== null) {
-        const inputTokens = answer.usage?.inputTokens ?? estimatePromptTokens(call.messages, call.tools);
-        const outputTokens = answer.usage?.outputTokens ?? estimateTextTokens(text);
-        usage = {
-          inputTokens,
-          outputTokens,
-          cachedInputTokens: answer.usage?.cachedInputTokens ?? 0,
-          totalTokens: inputTokens + outputTokens,
-        };
-      }
+      const { reply, call } = await open(request, false);
+      const answer = settle(reply, call, settings.gateway);
       return {
-        text,
-        toolCalls: answer.toolCalls ?? [],
-        finishReason: answer.finishReason ?? ((answer.toolCalls?.length ?? 0) > 0 ? 'tool-calls' : 'stop'),
-        usage,
-        costUsd: answer.costUsd,
+        text: answer.text,
+        toolCalls: answer.toolCalls,
+        finishReason: answer.finishReason,
+        usage: answer.usage,
+        costUsd: reply.costUsd,
         servedModel: call.model,
         requestId: `fake-${calls.length}`,
         rateLimit: undefined,
       };
     },
+    async stream(request: TransportRequest): Promise<TransportStream> {
+      const { reply, call } = await open(request, true);
+      const answer = settle(reply, call, settings.gateway);
+      const signal = request.signal;
+      async function* parts(): AsyncGenerator<TransportStreamPart, void, undefined> {
+        const chunks = reply.chunks ?? answer.text.match(/\S+\s*|\s+/g) ?? [];
+        for (let index = 0; index < chunks.length; index++) {
+          if (reply.streamError && index === reply.streamError.afterChunks)
+            throw failureFor(call, reply.streamError, signal);
+          if (reply.stallAfterChunks !== undefined && index === reply.stallAfterChunks) {
+            await waitForAbort(signal).catch(() => undefined);
+          }
+          if (reply.chunkDelayMs)
+            await sleep(settings.clock, reply.chunkDelayMs, signal).catch(() => undefined);
+          if (signal.aborted) throw failureFor(call, undefined, signal);
+          yield { type: 'text-delta', text: chunks[index] as string };
+        }
+        if (reply.streamError && reply.streamError.afterChunks >= chunks.length)
+          throw failureFor(call, reply.streamError, signal);
+        for (const [index, toolCall] of answer.toolCalls.entries()) {
+          yield {
+            type: 'tool-call-delta',
+            index,
+            id: toolCall.id,
+            name: toolCall.name,
+            argumentsDelta: toolCall.arguments,
+          };
+        }
+        yield { type: 'finish', finishReason: answer.finishReason };
+        if (answer.usage) yield { type: 'usage', usage: answer.usage, costUsd: reply.costUsd };
+      }
+      return { requestId: `fake-${calls.length}`, rateLimit: undefined, [Symbol.asyncIterator]: parts };
+    },
+  };
+
+  async function open(
+    request: TransportRequest,
+    stream: boolean,
+  ): Promise<{ reply: FakeAnswer; call: FakeCall }> {
+    const { signal, ...rest } = request;
+    const call: FakeCall = { ...rest, stream };
+    calls.push(call);
+    const fallback = settings.fallback ?? {};
+    const reply = queue.shift() ?? (typeof fallback === 'function' ? fallback(call) : fallback);
+    try {
+      if ('hang' in reply) await waitForAbort(signal);
+      else if (reply.delayMs) await sleep(settings.clock, reply.delayMs, signal);
+    } catch {
+      throw failureFor(call, undefined, signal);
+    }
+    if ('error' in reply) throw failureFor(call, reply, signal);
+    return { reply: reply as FakeAnswer, call };
+  }
+}
+
+function settle(
+  answer: FakeAnswer,
+  call: FakeCall,
+  gateway: GatewayId,
+): {
+  text: string;
+  toolCalls: readonly ToolCall[];
+  finishReason: FinishReason;
+  usage: TokenUsage | undefined;
+} {
+  const text =
+    answer.text ?? answer.chunks?.join('') ?? `echo from ${gateway}:${call.model}: ${lastUserText(call)}`;
+  let usage: TokenUsage | undefined;
+  if (answer.usage !== null) {
+    const inputTokens = answer.usage?.inputTokens ?? estimatePromptTokens(call.messages, call.tools);
+    const outputTokens = answer.usage?.outputTokens ?? estimateTextTokens(text);
+    usage = {
+      inputTokens,
+      outputTokens,
+      cachedInputTokens: answer.usage?.cachedInputTokens ?? 0,
+      totalTokens: inputTokens + outputTokens,
+    };
+  }
+  const toolCalls = answer.toolCalls ?? [];
+  return {
+    text,
+    toolCalls,
+    finishReason: answer.finishReason ?? (toolCalls.length > 0 ? 'tool-calls' : 'stop'),
+    usage,
   };
 }

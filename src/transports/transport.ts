@@ -55,6 +55,30 @@ export interface TransportResult {
   readonly rateLimit: RateLimitSnapshot | undefined;
 }
 
+/** One piece of a streamed answer, as a transport reads it off the wire. */
+export type TransportStreamPart =
+  | { readonly type: 'text-delta'; readonly text: string }
+  | {
+      readonly type: 'tool-call-delta';
+      /** Position of the tool call in the answer; deltas of one call share it. */
+      readonly index: number;
+      readonly id?: string;
+      readonly name?: string;
+      readonly argumentsDelta: string;
+    }
+  | { readonly type: 'finish'; readonly finishReason: FinishReason }
+  | { readonly type: 'usage'; readonly usage: TokenUsage; readonly costUsd: number | undefined };
+
+/**
+ * An open stream: the HTTP answer was a success and parts can be read. Reading is pull-based (a
+ * slow reader slows the upstream); leaving the loop early closes the connection. Iteration throws
+ * classified `GatewayError`s, including for errors the gateway sends inside the stream.
+ */
+export interface TransportStream extends AsyncIterable<TransportStreamPart> {
+  readonly requestId: string | undefined;
+  readonly rateLimit: RateLimitSnapshot | undefined;
+}
+
 /** What a health probe found. */
 export interface ProbeResult {
   readonly ok: boolean;
@@ -83,6 +107,11 @@ export interface Transport {
   readonly gateway: GatewayId;
   /** Sends one chat request and returns the whole answer. */
   chat(request: TransportRequest): Promise<TransportResult>;
+  /**
+   * Sends one streaming chat request. Resolves once the gateway accepted it (a success status);
+   * rejects with a classified `GatewayError` otherwise.
+   */
+  stream(request: TransportRequest): Promise<TransportStream>;
   /**
    * A cheap, free liveness check used to close an open breaker early. Resolves `true` when the
    * gateway looks able to serve; never throws.

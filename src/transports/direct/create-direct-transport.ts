@@ -44,6 +44,9 @@ export function createDirectTransport(settings: DirectTransportSettings): Transp
         clock: settings.clock,
         fetch: settings.fetch,
         // A key reference is resolved per call and sent as the bearer token of that request.
+        // Mistral answers 422 to unknown fields and Cohere's compatibility API lacks the option;
+        // both report usage without being asked (or the router estimates it).
+        streamUsage: provider !== 'mistral' && provider !== 'cohere',
         requestHeaders: (request) =>
           request.providerApiKey === undefined
             ? undefined
@@ -51,21 +54,32 @@ export function createDirectTransport(settings: DirectTransportSettings): Transp
       }),
     });
   }
+  const pick = async (
+    request: TransportRequest,
+  ): Promise<{ transport: Transport; request: TransportRequest }> => {
+    const entry = transports.get(request.provider);
+    if (!entry) {
+      throw new GatewayError({
+        kind: 'model-not-found',
+        gateway: 'direct',
+        provider: request.provider,
+        model: request.model,
+        scope: 'provider',
+        message: `No key for ${request.provider}: set providers.${request.provider}.apiKey to call it directly.`,
+      });
+    }
+    if (typeof entry.apiKey === 'string') return { transport: entry.transport, request };
+    return { transport: entry.transport, request: { ...request, providerApiKey: await entry.apiKey() } };
+  };
   return {
     gateway: 'direct',
     async chat(request: TransportRequest) {
-      const entry = transports.get(request.provider);
-      if (!entry) {
-        throw new GatewayError({
-          kind: 'model-not-found',
-          gateway: 'direct',
-          provider: request.provider,
-          model: request.model,
-          message: `No key for ${request.provider}: set providers.${request.provider}.apiKey to call it directly.`,
-        });
-      }
-      if (typeof entry.apiKey === 'string') return entry.transport.chat(request);
-      return entry.transport.chat({ ...request, providerApiKey: await entry.apiKey() });
+      const picked = await pick(request);
+      return picked.transport.chat(picked.request);
+    },
+    async stream(request: TransportRequest) {
+      const picked = await pick(request);
+      return picked.transport.stream(picked.request);
     },
   };
 }

@@ -119,6 +119,7 @@ export function createLiteLLMTransport(settings: LiteLLMTransportSettings): Tran
   return {
     gateway: 'litellm',
     chat: base.chat,
+    stream: base.stream,
     async probe(signal) {
       return (await probe('/health/liveliness', signal)).ok;
     },

@@ -115,7 +115,7 @@ export function classifyOpenAIError(
       message: 'The gateway did not answer in time.',
     });
   }
-  if (error instanceof APIError && error.status === undefined) {
+  if (error instanceof APIError && error.status === undefined && error.error === undefined) {
     const code = findErrorCode(error);
     const kind: GatewayErrorKind =
       code && REFUSED_CODES.has(code)
@@ -130,9 +130,14 @@ export function classifyOpenAIError(
       message: `Could not reach ${context.gateway}${code ? ` (${code})` : ''}: ${redactSecrets(error.message, context.secrets)}`,
     });
   }
-  if (error instanceof APIError && typeof error.status === 'number') {
+  // An error event inside a 200 stream: the client raises it as an APIError with the event's
+  // `error` object but no status; the object's `code` says what it would have been.
+  const inStream = error instanceof APIError && error.status === undefined && error.error !== undefined;
+  if (error instanceof APIError && (typeof error.status === 'number' || inStream)) {
+    const code = Number((error.error as { code?: unknown } | undefined)?.code);
     const failure: HttpFailure = {
-      status: error.status,
+      status:
+        typeof error.status === 'number' ? error.status : Number.isInteger(code) && code >= 400 ? code : 502,
       body: error.error as Record<string, unknown> | undefined,
       message: messageOf(error),
       headers: error.headers,
@@ -142,15 +147,25 @@ export function classifyOpenAIError(
     return new GatewayError({
       ...base,
       kind,
-      status: error.status,
+      status: failure.status,
       scope: refined?.scope ?? context.defaultScope,
       retryAfterMs: refined?.retryAfterMs ?? readRetryAfterMs(error.headers, context.now),
       requestId: error.requestID ?? undefined,
       message: redactSecrets(failure.message, context.secrets),
     });
   }
-  // A body the client could not parse, or a bug in a gateway adapter: treat as a bad answer.
   const text = error instanceof Error ? error.message : String(error);
+  const code = findErrorCode(error);
+  if ((code && !REFUSED_CODES.has(code)) || text === 'terminated') {
+    // The connection broke while the body was being read (a stream cut mid-way).
+    return new GatewayError({
+      ...base,
+      kind: 'connection-reset',
+      scope: context.defaultScope,
+      message: `The connection to ${context.gateway} broke${code ? ` (${code})` : ''}.`,
+    });
+  }
+  // A body the client could not parse, or a bug in a gateway adapter: treat as a bad answer.
   return new GatewayError({
     ...base,
     kind: 'bad-response',

@@ -3,7 +3,13 @@ import type { GatewayId } from '../../catalog/model-definition.ts';
 import type { Clock } from '../../clock/clock.ts';
 import type { FailureScope } from '../../errors/gateway-error.ts';
 import { readRateLimit } from '../http-headers.ts';
-import type { Transport, TransportRequest, TransportResult } from '../transport.ts';
+import type {
+  Transport,
+  TransportRequest,
+  TransportResult,
+  TransportStream,
+  TransportStreamPart,
+} from '../transport.ts';
 import {
   classifyOpenAIError,
   type FailureContext,
@@ -16,6 +22,7 @@ import {
   type WireToolCall,
   type WireUsage,
 } from './read-wire-response.ts';
+import { readWireChunk, type WireChunk } from './read-wire-stream.ts';
 import { toWireRequest, type WireBody } from './to-wire-request.ts';
 
 /** How one OpenAI-compatible endpoint is reached. Gateways build this; users do not. */
@@ -32,6 +39,11 @@ export interface OpenAICompatibleTransportSettings {
   readonly decorateBody?: ((body: WireBody, request: TransportRequest) => void) | undefined;
   /** Per-request headers (call id, tags). */
   readonly requestHeaders?: ((request: TransportRequest) => Record<string, string> | undefined) | undefined;
+  /**
+   * Whether to ask for the final usage chunk (`stream_options.include_usage`). Some providers'
+   * own endpoints (Mistral, Cohere) reject the field. @default true
+   */
+  readonly streamUsage?: boolean | ((request: TransportRequest) => boolean) | undefined;
   /** The USD cost the gateway reported, from headers or the wire usage. */
   readonly readCost?: ((headers: Headers, usage: WireUsage | undefined) => number | undefined) | undefined;
   /** The gateway's own error vocabulary. */
@@ -81,6 +93,8 @@ export function createOpenAICompatibleTransport(settings: OpenAICompatibleTransp
     // and the Authorization header is removed below, so nothing that looks like a credential is sent.
     apiKey: settings.apiKey ?? 'none',
     maxRetries: 0,
+    // The client would print unparsable stream events to the console; we report them as errors.
+    logLevel: 'off',
     timeout: settings.clientTimeoutMs ?? 600_000,
     ...(settings.fetch ? { fetch: settings.fetch } : {}),
     defaultHeaders: {
@@ -124,9 +138,60 @@ export function createOpenAICompatibleTransport(settings: OpenAICompatibleTransp
       }
       return readCompletion(data, response, request, settings, failureContext);
     },
+    async stream(request: TransportRequest): Promise<TransportStream> {
+      const body = toWireRequest(request);
+      body.stream = true;
+      const usage = settings.streamUsage ?? true;
+      if (typeof usage === 'function' ? usage(request) : usage) body.stream_options = { include_usage: true };
+      settings.decorateBody?.(body, request);
+      const headers = settings.requestHeaders?.(request);
+      let chunks: AsyncIterable<WireChunk>;
+      let response: Response;
+      try {
+        const result = await client.chat.completions
+          .create(body as unknown as OpenAI.ChatCompletionCreateParamsStreaming, {
+            signal: request.signal,
+            ...(headers ? { headers } : {}),
+          })
+          .withResponse();
+        chunks = result.data as unknown as AsyncIterable<WireChunk>;
+        response = result.response;
+      } catch (error) {
+        throw classifyOpenAIError(error, failureContext(request), settings.refineFailure);
+      }
+      const readCost = (wire: WireUsage) => settings.readCost?.(response.headers, wire);
+      return {
+        requestId:
+          response.headers.get('x-request-id') ?? response.headers.get('x-litellm-call-id') ?? undefined,
+        rateLimit: readRateLimit(response.headers),
+        [Symbol.asyncIterator]: () =>
+          readParts(chunks, readCost, request, () => failureContext(request), settings),
+      };
+    },
   };
 }
 
+async function* readParts(
+  chunks: AsyncIterable<WireChunk>,
+  readCost: (usage: WireUsage) => number | undefined,
+  request: TransportRequest,
+  failureContext: () => FailureContext,
+  settings: OpenAICompatibleTransportSettings,
+): AsyncGenerator<TransportStreamPart, void, undefined> {
+  const parts: TransportStreamPart[] = [];
+  try {
+    for await (const chunk of chunks) {
+      readWireChunk(chunk, readCost, parts);
+      for (let index = 0; index < parts.length; index++) yield parts[index] as TransportStreamPart;
+      parts.length = 0;
+    }
+  } catch (error) {
+    throw classifyOpenAIError(error, failureContext(), settings.refineFailure);
+  }
+  // The client ends the iteration quietly when the request is aborted; say why it stopped.
+  if (request.signal.aborted)
+    throw classifyOpenAIError(request.signal.reason, failureContext(), settings.refineFailure);
+}
 function readCompletion(
   data: WireCompletion,
   response: Response,

@@ -122,6 +122,7 @@ export function createOpenRouterTransport(settings: OpenRouterTransportSettings)
   return {
     gateway: 'openrouter',
     chat: base.chat,
+    stream: base.stream,
     async probe(signal) {
       return (await keyCheck(signal)).ok;
     },

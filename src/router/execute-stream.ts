@@ -1,0 +1,445 @@
+import { estimateTextTokens } from '../catalog/estimate-tokens.ts';
+import type { TimerHandle } from '../clock/clock.ts';
+import { CallAbortedError, type CallError, StreamInterruptedError } from '../errors/call-errors.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
+import type { Candidate } from '../ranking/candidate.ts';
+import { AttemptTimeoutReason } from '../transports/abort-reasons.ts';
+import type { TransportStreamPart } from '../transports/transport.ts';
+import type { UsageStatus } from '../usage/usage-record.ts';
+import { toGatewayError } from './attempt-with-retries.ts';
+import { CallDeadlineReason, createCallSignal } from './call-signal.ts';
+import type { ChatOptions, Cost, FinishReason, TokenUsage, ToolCall } from './chat-types.ts';
+import { finishWithError, settleCost } from './execute-chat.ts';
+import { type CallPlan, planCall } from './plan-call.ts';
+import { recordUsage } from './record-usage.ts';
+import type { Attempt, Route } from './route.ts';
+import type { RouterContext } from './router-context.ts';
+import { runCandidates } from './run-candidates.ts';
+import type { ChatStream, StreamPart, StreamResult } from './stream-types.ts';
+
+/** A stream that delivered its first content part: the attempt that opened it succeeded. */
+interface OpenedStream {
+  readonly iterator: AsyncIterator<TransportStreamPart>;
+  /** Parts read while waiting for the first content, the content part last. */
+  readonly buffered: readonly TransportStreamPart[];
+  /** The stream ended before any content (an empty answer). */
+  readonly ended: boolean;
+  readonly controller: AbortController;
+  readonly openedAt: number;
+  /** Unlinks the call's signal. */
+  release(): void;
+}
+
+function isContent(part: TransportStreamPart): boolean {
+  return part.type === 'text-delta' || part.type === 'tool-call-delta';
+}
+
+function link(from: AbortSignal, to: AbortController): () => void {
+  if (from.aborted) {
+    to.abort(from.reason);
+    return () => {};
+  }
+  const onAbort = () => to.abort(from.reason);
+  from.addEventListener('abort', onAbort, { once: true });
+  return () => from.removeEventListener('abort', onAbort);
+}
+
+/**
+ * Opens a stream on one candidate and reads until its first content part. Everything up to that
+ * point is the attempt: a failure here (refused, 5xx, timeout to first byte, an error event before
+ * any content) moves the call to the next candidate. From the first content on, nothing is replayed.
+ */
+function openUntilFirstContent(
+  context: RouterContext,
+  plan: CallPlan,
+  candidate: Candidate,
+  callSignal: AbortSignal,
+): (attemptSignal: AbortSignal) => Promise<OpenedStream> {
+  const transport = context.transports.get(candidate.gateway);
+  const options = plan.options;
+  return async (attemptSignal) => {
+    if (!transport) throw new Error(`No transport for gateway ${candidate.gateway}`);
+    const controller = new AbortController();
+    // The attempt's signal carries the time-to-first-token timeout; the call's signal outlives the
+    // attempt and keeps the caller's abort and the call deadline connected to the whole stream.
+    link(attemptSignal, controller);
+    const unlinkCall = link(callSignal, controller);
+    try {
+      const stream = await transport.stream({
+        callId: plan.callId,
+        provider: candidate.model.provider,
+        model: candidate.gatewayModel,
+        messages: options.messages,
+        tools: options.tools,
+        toolChoice: options.toolChoice,
+        temperature: options.temperature,
+        maxTokens: options.maxTokens,
+        responseFormat: options.responseFormat,
+        user: options.user,
+        tags: options.tags,
+        signal: controller.signal,
+      });
+      const iterator = stream[Symbol.asyncIterator]();
+      const buffered: TransportStreamPart[] = [];
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done)
+          return {
+            iterator,
+            buffered,
+            ended: true,
+            controller,
+            openedAt: context.clock.now(),
+            release: unlinkCall,
+          };
+        buffered.push(next.value);
+        if (isContent(next.value)) {
+          return {
+            iterator,
+            buffered,
+            ended: false,
+            controller,
+            openedAt: context.clock.now(),
+            release: unlinkCall,
+          };
+        }
+      }
+    } catch (error) {
+      unlinkCall();
+      controller.abort();
+      throw error;
+    }
+  };
+}
+
+/** What a stream has delivered so far. */
+class Delivered {
+  text = '';
+  readonly toolCalls: { id: string; name: string; arguments: string }[] = [];
+  finishReason: FinishReason = 'other';
+  usage: TokenUsage | undefined;
+  costUsd: number | undefined;
+
+  add(part: TransportStreamPart): void {
+    switch (part.type) {
+      case 'text-delta':
+        this.text += part.text;
+        break;
+      case 'tool-call-delta': {
+        let call = this.toolCalls[part.index];
+        if (!call) {
+          call = { id: part.id ?? `call_${part.index}`, name: part.name ?? '', arguments: '' };
+          this.toolCalls[part.index] = call;
+        }
+        if (part.id) call.id = part.id;
+        if (part.name) call.name = part.name;
+        call.arguments += part.argumentsDelta;
+        break;
+      }
+      case 'finish':
+        this.finishReason = part.finishReason;
+        break;
+      case 'usage':
+        this.usage = part.usage;
+        this.costUsd = part.costUsd;
+        break;
+    }
+  }
+
+  calls(): ToolCall[] {
+    return this.toolCalls.filter((call): call is ToolCall => call !== undefined);
+  }
+
+  /** Reported usage, or an estimate of what was delivered. */
+  settle(plan: CallPlan, candidate: Candidate): { usage: TokenUsage; cost: Cost } {
+    if (this.usage)
+      return { usage: this.usage, cost: settleCost(candidate, this.usage, false, this.costUsd) };
+    let generated = this.text;
+    for (const call of this.calls()) generated += call.name + call.arguments;
+    const inputTokens = plan.promptTokens;
+    const outputTokens = estimateTextTokens(generated);
+    const usage = {
+      inputTokens,
+      outputTokens,
+      cachedInputTokens: 0,
+      totalTokens: inputTokens + outputTokens,
+    };
+    return { usage, cost: settleCost(candidate, usage, true, undefined) };
+  }
+}
+
+interface Deferred<T> {
+  readonly promise: Promise<T>;
+  resolve(value: T): void;
+  reject(error: unknown): void;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((onResolve, onReject) => {
+    resolve = onResolve;
+    reject = onReject;
+  });
+  // Callers who only iterate never look at `result`; its rejection must not count as unhandled.
+  promise.catch(() => {});
+  return { promise, resolve, reject };
+}
+
+/** `router.stream()`: the same call as `chat()`, delivered as it is generated. */
+export function executeStream(context: RouterContext, options: ChatOptions): ChatStream {
+  const plan = planCall(context, options);
+  const { clock } = context;
+  if (context.events.listenerCount('call-start') > 0) {
+    const first = plan.candidates[0];
+    context.events.emit('call-start', {
+      callId: plan.callId,
+      user: options.user,
+      tags: options.tags ?? [],
+      stream: true,
+      candidates: plan.candidates.length,
+      preferred: first
+        ? {
+            provider: first.model.provider,
+            model: first.model.id,
+            gateway: first.gateway,
+            gatewayModel: first.gatewayModel,
+            keyId: context.keyIdFor(first.gateway),
+          }
+        : undefined,
+    });
+  }
+  const result = deferred<StreamResult>();
+  const idleTimeoutMs = context.attemptTimeoutMs;
+
+  async function* generate(): AsyncGenerator<StreamPart, void, undefined> {
+    const call = createCallSignal(clock, options.timeoutMs ?? context.timeoutMs, options.signal);
+    const delivered = new Delivered();
+    let opened: OpenedStream | undefined;
+    let candidate: Candidate | undefined;
+    let route: Route | undefined;
+    let attempts: readonly Attempt[] = [];
+    let fallback = false;
+    let firstTokenAt: number | undefined;
+    let settled = false;
+    let idleTimer: TimerHandle | undefined;
+    let lastActivity = 0;
+
+    const finish = (
+      status: UsageStatus,
+      errorKind: UsageStatusKind,
+      error?: CallError,
+    ): StreamResult | undefined => {
+      settled = true;
+      if (!candidate || !route) return undefined;
+      const finishedAt = clock.now();
+      const { usage, cost } = delivered.settle(plan, candidate);
+      const toolCalls = delivered.calls();
+      const latencyMs = finishedAt - plan.startedAt;
+      const timeToFirstTokenMs = firstTokenAt === undefined ? undefined : firstTokenAt - plan.startedAt;
+      recordUsage(context, {
+        callId: plan.callId,
+        startedAt: plan.startedAt,
+        finishedAt,
+        user: options.user,
+        keyId: route.keyId,
+        provider: route.provider,
+        model: route.model,
+        gateway: route.gateway,
+        inputTokens: usage.inputTokens,
+        outputTokens: usage.outputTokens,
+        cachedInputTokens: usage.cachedInputTokens,
+        costUsd: cost.usd,
+        costSource: cost.source,
+        latencyMs,
+        timeToFirstTokenMs,
+        attempts: attempts.length,
+        fallback,
+        tags: options.tags ?? [],
+        status,
+        errorKind,
+        stream: true,
+      });
+      if (error) {
+        context.events.emit('call-error', { callId: plan.callId, error, attempts, latencyMs });
+        return undefined;
+      }
+      const value: StreamResult = {
+        callId: plan.callId,
+        text: delivered.text,
+        message:
+          toolCalls.length > 0
+            ? { role: 'assistant', content: delivered.text || null, toolCalls }
+            : { role: 'assistant', content: delivered.text },
+        toolCalls,
+        finishReason: status === 'aborted' ? 'other' : delivered.finishReason,
+        usage,
+        cost,
+        route,
+        attempts,
+        latencyMs,
+        status: status === 'aborted' ? 'aborted' : 'complete',
+        timeToFirstTokenMs,
+      };
+      if (context.events.listenerCount('call-end') > 0) {
+        context.events.emit('call-end', { callId: plan.callId, route, usage, cost, latencyMs, attempts });
+      }
+      return value;
+    };
+
+    // One timer per stream, re-armed only when it fires: a stall of idleTimeoutMs between parts
+    // aborts the stream as a timeout, without a timer per chunk.
+    const armIdleTimer = (controller: AbortController) => {
+      const check = () => {
+        const idle = clock.now() - lastActivity;
+        if (idle >= idleTimeoutMs) controller.abort(new AttemptTimeoutReason(idleTimeoutMs));
+        else idleTimer = clock.setTimer(check, idleTimeoutMs - idle);
+      };
+      idleTimer = clock.setTimer(check, idleTimeoutMs);
+    };
+
+    function* toParts(part: TransportStreamPart): Generator<StreamPart> {
+      delivered.add(part);
+      if (part.type === 'text-delta') yield part;
+      else if (part.type === 'tool-call-delta') yield part;
+    }
+
+    try {
+      let run: Awaited<ReturnType<typeof runCandidates<OpenedStream>>>;
+      try {
+        run = await runCandidates(context, plan, call, (next) =>
+          openUntilFirstContent(context, plan, next, call.signal),
+        );
+      } catch (thrown) {
+        settled = true;
+        throw finishWithError(context, plan, thrown, true);
+      }
+      opened = run.value;
+      candidate = run.candidate;
+      route = run.route;
+      attempts = run.attempts;
+      fallback = run.fallback;
+      if (!opened.ended) firstTokenAt = opened.openedAt;
+      lastActivity = clock.now();
+      armIdleTimer(opened.controller);
+
+      for (const part of opened.buffered) yield* toParts(part);
+      if (!opened.ended) {
+        for (;;) {
+          const next = await opened.iterator.next();
+          lastActivity = clock.now();
+          if (next.done) break;
+          yield* toParts(next.value);
+        }
+      }
+      const value = finish('ok', undefined) as StreamResult;
+      result.resolve(value);
+      for (const toolCall of value.toolCalls) yield { type: 'tool-call', toolCall };
+      yield {
+        type: 'finish',
+        finishReason: value.finishReason,
+        usage: value.usage,
+        cost: value.cost,
+        route: value.route,
+      };
+    } catch (thrown) {
+      if (settled) {
+        result.reject(thrown);
+        throw thrown;
+      }
+      // The stream broke after content reached the caller.
+      const error = toGatewayError(thrown, candidate as Candidate);
+      const reason: unknown = call.signal.reason;
+      if (call.signal.aborted && !(reason instanceof CallDeadlineReason)) {
+        const value = finish('aborted', undefined);
+        if (value) result.resolve(value);
+        throw new CallAbortedError({ callId: plan.callId, attempts, cause: reason });
+      }
+      const { usage, cost } = delivered.settle(plan, candidate as Candidate);
+      const interrupted = new StreamInterruptedError({
+        callId: plan.callId,
+        attempts,
+        error: reason instanceof CallDeadlineReason ? timeoutError(error, reason) : error,
+        partialText: delivered.text,
+        partialToolCalls: delivered.calls(),
+        usage,
+        cost,
+        route: route as Route,
+      });
+      context.breakers.reportFailure(interrupted.error);
+      finish('error', reason instanceof CallDeadlineReason ? 'timeout' : interrupted.error.kind, interrupted);
+      result.reject(interrupted);
+      throw interrupted;
+    } finally {
+      idleTimer?.cancel();
+      if (opened && !settled) {
+        // The caller left the loop early: close the upstream connection and settle as aborted.
+        opened.controller.abort(new CallAbortedError({ callId: plan.callId, attempts }));
+        await opened.iterator.return?.().catch(() => undefined);
+        const value = finish('aborted', undefined);
+        if (value) result.resolve(value);
+      }
+      opened?.release();
+      call.dispose();
+    }
+  }
+
+  return createChatStream(plan.callId, generate, result.promise);
+}
+
+type UsageStatusKind = Parameters<typeof recordUsage>[1]['errorKind'];
+
+function timeoutError(error: GatewayError, reason: CallDeadlineReason): GatewayError {
+  return new GatewayError({
+    kind: 'timeout',
+    gateway: error.gateway,
+    provider: error.provider,
+    model: error.model,
+    message: reason.message,
+  });
+}
+
+/** The single-use stream object: parts, text only, or the result (which drains the stream). */
+function createChatStream(
+  callId: string,
+  generate: () => AsyncGenerator<StreamPart, void, undefined>,
+  result: Promise<StreamResult>,
+): ChatStream {
+  let source: AsyncGenerator<StreamPart, void, undefined> | undefined;
+  const take = () => {
+    if (source)
+      throw new Error(
+        'A ChatStream can be read once: iterate it or its textStream, not both (and not twice).',
+      );
+    source = generate();
+    return source;
+  };
+  let draining = false;
+  return {
+    callId,
+    [Symbol.asyncIterator]: take,
+    textStream: {
+      async *[Symbol.asyncIterator]() {
+        for await (const part of take()) if (part.type === 'text-delta') yield part.text;
+      },
+    },
+    get result() {
+      // Asked for the result without reading the stream: read it to its end in the background,
+      // unless the caller starts iterating in the same tick.
+      if (!draining) {
+        draining = true;
+        setImmediate(() => {
+          if (source) return;
+          void (async () => {
+            try {
+              for await (const _ of take());
+            } catch {
+              // The error is delivered through `result`.
+            }
+          })();
+        });
+      }
+      return result;
+    },
+  };
+}
