@@ -1,3 +1,4 @@
+import { InvalidSettingsError } from '../errors/invalid-settings-error.ts';
 import { DEFAULT_CATALOG_DATE, DEFAULT_CATALOG_MODELS } from './default-catalog-models.ts';
 import type { GatewayId, ModelDefinition, ModelPricing } from './model-definition.ts';
 
@@ -17,7 +18,10 @@ export interface ModelCatalogSettings {
   readonly includeDefaults?: boolean;
   /** Models to add; one with the id of a bundled model replaces it. */
   readonly models?: readonly ModelDefinition[];
-  /** Price overrides by model id, USD per token; merged over the model's prices. */
+  /**
+   * Price overrides by model id, USD per token; merged over the model's prices. A gateway's own
+   * offer (`gatewayPricing`, e.g. OpenRouter's) is replaced only by redefining the model.
+   */
   readonly prices?: Readonly<Record<string, Partial<ModelPricing>>>;
   /** Date of your prices. @default the bundled catalog's date */
   readonly date?: string;
@@ -40,7 +44,15 @@ export function createModelCatalog(settings: ModelCatalogSettings = {}): ModelCa
   for (const [id, override] of Object.entries(settings.prices ?? {})) {
     const model = byId.get(id);
     if (!model) {
-      throw new Error(`catalog.prices: no model "${id}" in the catalog. Add it under catalog.models first.`);
+      throw new InvalidSettingsError({
+        factory: 'createModelCatalog',
+        issues: [
+          {
+            setting: `catalog.prices.${id}`,
+            problem: `no model "${id}" in the catalog; add it under catalog.models first`,
+          },
+        ],
+      });
     }
     byId.set(id, { ...model, pricing: { ...model.pricing, ...override } });
   }

@@ -1,5 +1,5 @@
 import type { ModelCatalog } from '../catalog/model-catalog.ts';
-import type { GatewayId, ModelDefinition, ProviderId } from '../catalog/model-definition.ts';
+import type { GatewayId, ModelDefinition, ModelPricing, ProviderId } from '../catalog/model-definition.ts';
 import type { ExcludedCandidate } from '../errors/call-errors.ts';
 import type { ModelRequirements } from '../router/chat-types.ts';
 import type { Candidate } from './candidate.ts';
@@ -36,8 +36,15 @@ export interface CandidateSet {
  * Resolves a model name the caller passed: a canonical id, or the model's name on any gateway
  * (`gpt-5.4-mini`, `anthropic/claude-haiku-4.5`).
  */
-export function resolveModelId(catalog: ModelCatalog, name: string): string | undefined {
+export function resolveModelId(
+  catalog: ModelCatalog,
+  name: string,
+  gateways: RoutingTable['gateways'] = [],
+): string | undefined {
   if (catalog.get(name)) return name;
+  for (const gateway of gateways) {
+    for (const [id, alias] of Object.entries(gateway.modelNames)) if (alias === name) return id;
+  }
   for (const model of catalog.list()) {
     for (const gatewayName of Object.values(model.gatewayModels)) if (gatewayName === name) return model.id;
   }
@@ -63,15 +70,20 @@ function modelProblem(
   if (maxTokens !== undefined && maxTokens > model.maxOutputTokens) {
     return `maxTokens ${maxTokens} > the model's ${model.maxOutputTokens}`;
   }
+  return undefined;
+}
+
+// Price caps apply to each offer's own price: a model may be within a cap on one gateway only.
+function priceProblem(pricing: ModelPricing, need: ModelRequirements): string | undefined {
   if (
     need.maxInputPricePerMillion !== undefined &&
-    model.pricing.inputPerToken * 1e6 > need.maxInputPricePerMillion
+    pricing.inputPerToken * 1e6 > need.maxInputPricePerMillion
   ) {
     return `input price above ${need.maxInputPricePerMillion} USD/M`;
   }
   if (
     need.maxOutputPricePerMillion !== undefined &&
-    model.pricing.outputPerToken * 1e6 > need.maxOutputPricePerMillion
+    pricing.outputPerToken * 1e6 > need.maxOutputPricePerMillion
   ) {
     return `output price above ${need.maxOutputPricePerMillion} USD/M`;
   }
@@ -81,23 +93,18 @@ function modelProblem(
 function offersOf(
   model: ModelDefinition,
   table: RoutingTable,
+  need: ModelRequirements,
   into: Candidate[],
   excluded?: ExcludedCandidate[],
 ): void {
   let rank = 0;
   for (const gateway of table.gateways) {
     const gatewayModel = gateway.modelNames[model.id] ?? model.gatewayModels[gateway.id];
-    if (gatewayModel === undefined) {
-      excluded?.push({ model: model.id, gateway: gateway.id, reason: `no name on ${gateway.id}` });
-    } else {
-      into.push({
-        model,
-        gateway: gateway.id,
-        gatewayModel,
-        pricing: table.catalog.pricing(model, gateway.id),
-        gatewayRank: rank,
-      });
-    }
+    const pricing = table.catalog.pricing(model, gateway.id);
+    const problem = gatewayModel === undefined ? `no name on ${gateway.id}` : priceProblem(pricing, need);
+    if (problem !== undefined || gatewayModel === undefined) {
+      excluded?.push({ model: model.id, gateway: gateway.id, reason: problem ?? '' });
+    } else into.push({ model, gateway: gateway.id, gatewayModel, pricing, gatewayRank: rank });
     rank++;
   }
 }
@@ -117,8 +124,13 @@ function collect(
     }
     const problem = modelProblem(model, table, query);
     if (problem) excluded?.push({ model: id, reason: problem });
-    else offersOf(model, table, candidates, excluded);
+    else offersOf(model, table, query.requirements, candidates, excluded);
   }
+  if (table.gateways.length === 0)
+    excluded?.push({
+      model: '*',
+      reason: 'no gateway is enabled (gateways.litellm, gateways.openrouter, gateways.direct)',
+    });
   return candidates;
 }
 

@@ -43,7 +43,7 @@ export function compareCosts(table: RoutingTable, query: CostComparisonQuery): C
   const names =
     query.model === undefined ? undefined : typeof query.model === 'string' ? [query.model] : query.model;
   const { candidates } = buildCandidates(table, {
-    models: names?.map((name) => resolveModelId(table.catalog, name) ?? name),
+    models: names?.map((name) => resolveModelId(table.catalog, name, table.gateways) ?? name),
     requirements: query.require ?? {},
     promptTokens: 0,
     maxTokens: undefined,

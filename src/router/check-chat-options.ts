@@ -42,13 +42,19 @@ export function checkChatOptions(options: ChatOptions): void {
   ) {
     fail('model', "expected a catalog id such as 'openai/gpt-5.4-mini', or a non-empty array of them.");
   }
-  if (options.temperature !== undefined && !(options.temperature >= 0 && options.temperature <= 2)) {
+  if (
+    options.temperature !== undefined &&
+    !(typeof options.temperature === 'number' && options.temperature >= 0 && options.temperature <= 2)
+  ) {
     fail('temperature', 'expected a number from 0 to 2.');
   }
   if (options.maxTokens !== undefined && !(Number.isInteger(options.maxTokens) && options.maxTokens > 0)) {
     fail('maxTokens', 'expected a positive whole number of tokens.');
   }
-  if (options.timeoutMs !== undefined && !(Number.isFinite(options.timeoutMs) && options.timeoutMs > 0)) {
+  if (
+    options.timeoutMs !== undefined &&
+    !(typeof options.timeoutMs === 'number' && Number.isFinite(options.timeoutMs) && options.timeoutMs > 0)
+  ) {
     fail('timeoutMs', 'expected a positive number of milliseconds.');
   }
   if (options.tools !== undefined) {

@@ -26,7 +26,7 @@ export interface CallPlan {
 function requestedModels(context: RouterContext, model: ChatOptions['model']): string[] | undefined {
   if (model === undefined) return undefined;
   const names = typeof model === 'string' ? [model] : model;
-  return names.map((name) => resolveModelId(context.table.catalog, name) ?? name);
+  return names.map((name) => resolveModelId(context.table.catalog, name, context.table.gateways) ?? name);
 }
 
 /** Checks the options (throws `InvalidRequestError`), builds and ranks the candidates. */

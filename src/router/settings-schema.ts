@@ -76,18 +76,30 @@ const modelDefinition = z.strictObject({
     .optional(),
 });
 
-const catalogSettings = z.union(
-  [
-    z.custom(hasMethods('get', 'list', 'pricing'), { message: 'expected a ModelCatalog' }),
-    z.strictObject({
-      includeDefaults: z.boolean().optional(),
-      models: z.array(modelDefinition).optional(),
-      prices: z.record(z.string(), pricing.partial()).optional(),
-      date: z.string().optional(),
-    }),
-  ],
-  { message: 'expected catalog settings ({ models, prices }) or a ModelCatalog' },
-);
+const catalogObject = z.strictObject({
+  includeDefaults: z.boolean().optional(),
+  models: z.array(modelDefinition).optional(),
+  prices: z.record(z.string(), pricing.partial()).optional(),
+  date: z.string().optional(),
+});
+
+// A ModelCatalog object, or settings for the bundled one. Not a z.union: a union reports only
+// "no branch matched", while users need to hear which field of which model is wrong.
+const catalogSettings = z.unknown().superRefine((value, context) => {
+  if (hasMethods('get', 'list', 'pricing')(value)) return;
+  const result = catalogObject.safeParse(value);
+  if (result.success) return;
+  for (const issue of result.error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys)
+        context.addIssue({
+          code: 'custom',
+          message: 'unknown setting (check its spelling)',
+          path: [...issue.path, key],
+        });
+    } else context.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+  }
+});
 
 const rankingPolicy = z.union(
   [
@@ -194,16 +206,16 @@ export const routerSettingsSchema = z.strictObject({
 });
 
 function toIssues(error: z.ZodError): SettingIssue[] {
-  return error.issues.map((issue) => {
+  return error.issues.flatMap((issue): SettingIssue[] => {
     const path = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
       const where = path ? `${path}.` : '';
-      return {
-        setting: issue.keys.map((key) => `${where}${key}`).join(', '),
+      return issue.keys.map((key) => ({
+        setting: `${where}${key}`,
         problem: 'unknown setting (check its spelling)',
-      };
+      }));
     }
-    return { setting: path || '(settings)', problem: issue.message };
+    return [{ setting: path || '(settings)', problem: issue.message }];
   });
 }
 

@@ -35,7 +35,9 @@ describe('LiteLLM first, OpenRouter on failure (real openai client, loopback ser
     });
     // The loopback reports catalog prices × its token counts in x-litellm-response-cost.
     const pricing = router.catalog.get('openai/gpt-5.4-mini')?.pricing;
-    const expected = reply.usage.inputTokens * (pricing?.inputPerToken ?? 0) + reply.usage.outputTokens * (pricing?.outputPerToken ?? 0);
+    const expected =
+      reply.usage.inputTokens * (pricing?.inputPerToken ?? 0) +
+      reply.usage.outputTokens * (pricing?.outputPerToken ?? 0);
     expect(reply.cost.source).toBe('gateway');
     expect(reply.cost.usd).toBeCloseTo(expected, 12);
   });
