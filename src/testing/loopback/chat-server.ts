@@ -437,7 +437,12 @@ export async function startChatServer(settings: ChatServerSettings): Promise<Cha
     let sent = 0;
     for (const delta of deltas) {
       if (closedByClient) return;
-      if (fault && 'cutAfterChunks' in fault && sent >= fault.cutAfterChunks) return request.socket.destroy();
+      if (fault && 'cutAfterChunks' in fault && sent >= fault.cutAfterChunks) {
+        // End the socket once what was written is flushed: the client gets the deltas, then a body
+        // cut short (no final chunk, no [DONE]).
+        request.socket.end();
+        return;
+      }
       if (fault && 'stallAfterChunks' in fault && sent >= fault.stallAfterChunks) return;
       if (fault && 'errorAfterChunks' in fault && sent >= fault.errorAfterChunks) {
         const code = fault.code ?? 502;
