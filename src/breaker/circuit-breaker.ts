@@ -17,6 +17,12 @@ export interface BreakerSettings {
   readonly rollingWindowBuckets: number;
   /** How long the breaker stays open before letting one probe call through. @default 30_000 */
   readonly resetTimeoutMs: number;
+  /**
+   * Failures in a row that open the breaker whatever the window's percentage: a target that goes
+   * hard down after a busy, healthy spell would otherwise keep failing until its failures outweigh
+   * the window's successes. 0 turns it off. @default 5
+   */
+  readonly consecutiveFailures: number;
 }
 
 export const DEFAULT_BREAKER_SETTINGS: BreakerSettings = {
@@ -25,6 +31,7 @@ export const DEFAULT_BREAKER_SETTINGS: BreakerSettings = {
   rollingWindowMs: 10_000,
   rollingWindowBuckets: 10,
   resetTimeoutMs: 30_000,
+  consecutiveFailures: 5,
 };
 
 // opossum would schedule its own reset with the global timer; ours runs on the router's clock.
@@ -71,6 +78,7 @@ export class CircuitBreaker {
   private breaker: CircuitBreakerImplementation<[Task], unknown>;
   private resetTimer: TimerHandle | undefined;
   private openedAt: number | undefined;
+  private failuresInARow = 0;
 
   constructor(options: CircuitBreakerOptions) {
     this.name = options.name;
@@ -158,6 +166,14 @@ export class CircuitBreaker {
       ...(state ? { state } : {}),
     } as CircuitBreakerImplementation.Options<[Task]>);
     breaker.on('open', () => this.onOpen());
+    breaker.on('success', () => {
+      this.failuresInARow = 0;
+    });
+    breaker.on('failure', () => {
+      this.failuresInARow++;
+      const limit = this.options.settings.consecutiveFailures;
+      if (limit > 0 && this.failuresInARow >= limit && breaker.closed) breaker.open();
+    });
     breaker.on('close', () => {
       this.openedAt = undefined;
       this.options.onStateChange('closed', this);
@@ -166,6 +182,7 @@ export class CircuitBreaker {
   }
 
   private onOpen(): void {
+    this.failuresInARow = 0;
     this.openedAt = this.options.clock.now();
     this.resetTimer?.cancel();
     this.resetTimer = this.options.clock.setTimer(

@@ -85,7 +85,14 @@ export async function attemptWithRetries<T>(options: AttemptOptions<T>): Promise
 
   const decide = (error: GatewayError, retriesLeft: number) => {
     if (retriesLeft <= 0 || callSignal.aborted || !error.isRetryable) return { retry: false, delayMs: 0 };
-    if (error.kind === 'rate-limited' && options.hasAlternative) return { retry: false, delayMs: 0 };
+    if (options.hasAlternative) {
+      // Another candidate can take the call: one immediate retry (a dropped keep-alive socket, a
+      // one-off 500) and then move on, rather than making the caller wait out a backoff here.
+      const firstFailure = retriesLeft === retry.maxRetries;
+      if (!firstFailure || error.kind === 'rate-limited' || error.retryAfterMs !== undefined)
+        return { retry: false, delayMs: 0 };
+      return { retry: true, delayMs: 0 };
+    }
     if (error.retryAfterMs !== undefined && error.retryAfterMs > retry.maxRetryAfterMs)
       return { retry: false, delayMs: 0 };
     const delayMs = error.retryAfterMs ?? backoffMs(context, retry.maxRetries - retriesLeft + 1);

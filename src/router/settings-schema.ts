@@ -177,6 +177,7 @@ export const routerSettingsSchema = z.strictObject({
       rollingWindowMs: milliseconds.optional(),
       rollingWindowBuckets: z.number().int().positive().optional(),
       resetTimeoutMs: milliseconds.optional(),
+      consecutiveFailures: z.number().int('expected a whole number of failures').min(0).optional(),
       probeIntervalMs: nonNegativeMilliseconds.optional(),
       probeTimeoutMs: milliseconds.optional(),
     })

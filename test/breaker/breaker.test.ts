@@ -131,6 +131,46 @@ describe('circuit breakers (opossum, on the router clock)', () => {
     expect(litellm.calls.length).toBe(callsBefore + 1);
   });
 
+  test('after a busy healthy spell, failures in a row open the breaker without waiting for the percentage', async () => {
+    const clock = createFakeClock();
+    const litellm = createFakeTransport({ gateway: 'litellm', clock });
+    const openrouter = createFakeTransport({ gateway: 'openrouter', clock });
+    const router = createRouter({
+      clock,
+      logger: false,
+      transports: { litellm, openrouter },
+      retry: { maxRetries: 0 },
+      breaker: { consecutiveFailures: 5, probeIntervalMs: 0 },
+    });
+    for (let call = 0; call < 100; call++) await router.chat(hello);
+    litellm.enqueue(refused, refused, refused, refused);
+    for (let call = 0; call < 4; call++) await router.chat(hello);
+    expect(router.breakers().find((breaker) => breaker.name === 'litellm')?.state).toBe('closed'); // 4 of 104: 4 %
+    litellm.enqueue(refused);
+    await router.chat(hello);
+    expect(router.breakers().find((breaker) => breaker.name === 'litellm')?.state).toBe('open');
+    const callsBefore = litellm.calls.length;
+    await router.chat(hello);
+    expect(litellm.calls.length).toBe(callsBefore);
+  });
+
+  test('a success in between resets the count of failures in a row', async () => {
+    const clock = createFakeClock();
+    const litellm = createFakeTransport({ gateway: 'litellm', clock });
+    const openrouter = createFakeTransport({ gateway: 'openrouter', clock });
+    const router = createRouter({
+      clock,
+      logger: false,
+      transports: { litellm, openrouter },
+      retry: { maxRetries: 0 },
+      breaker: { consecutiveFailures: 3, probeIntervalMs: 0 },
+    });
+    for (let call = 0; call < 50; call++) await router.chat(hello);
+    litellm.enqueue(refused, refused, {}, refused, refused, {});
+    for (let call = 0; call < 6; call++) await router.chat(hello);
+    expect(router.breakers().find((breaker) => breaker.name === 'litellm')?.state).toBe('closed');
+  });
+
   test('statistics roll off the window: old failures stop counting', async () => {
     const clock = createFakeClock();
     const { router, events } = fakeRouter(clock, [refused, refused, refused]);

@@ -70,20 +70,37 @@ describe('LiteLLM first, OpenRouter on failure (real openai client, loopback ser
     expect(warning?.message).toContain('litellm:openai/gpt-5.4-mini -> openrouter:openai/gpt-5.4-mini');
   });
 
-  test('500: retried on LiteLLM (bounded), then falls back', async () => {
+  test('500 with another candidate: one immediate retry on LiteLLM, then OpenRouter, no backoff wait', async () => {
     const { router, litellm, openrouter, clock } = await startGateways();
     litellm.fail({ status: 500, message: 'litellm.InternalServerError: boom' }, { times: 10 });
 
-    const reply = await drive(clock, router.chat(hello));
+    const reply = await router.chat(hello);
 
-    expect(litellm.chatRequests).toHaveLength(3); // 1 try + maxRetries 2
+    expect(litellm.chatRequests).toHaveLength(2);
     expect(openrouter.chatRequests).toHaveLength(1);
     expect(reply.route.gateway).toBe('openrouter');
     expect(reply.attempts[0]).toMatchObject({
       outcome: 'error',
-      tries: 3,
+      tries: 2,
       error: { kind: 'server-error', status: 500 },
     });
+    expect(clock.timers().filter((timer) => !timer.background && timer.delayMs <= 10_000)).toHaveLength(0);
+  });
+
+  test('500 on the last candidate: bounded retries with exponential backoff on the router clock', async () => {
+    const { router, litellm, clock } = await startGateways({ gateways: { openrouter: { enabled: false } } });
+    const retries = collect(router, 'attempt-error');
+    litellm.fail({ status: 500 }, { times: 2 });
+
+    const reply = await drive(clock, router.chat(hello));
+
+    expect(reply.route.gateway).toBe('litellm');
+    expect(reply.attempts[0]).toMatchObject({ outcome: 'ok', tries: 3 });
+    const delays = retries.map((event) => event.retryDelayMs ?? 0);
+    expect(delays[0]).toBeGreaterThanOrEqual(200); // 250 ms ± 20 %
+    expect(delays[0]).toBeLessThanOrEqual(300);
+    expect(delays[1]).toBeGreaterThanOrEqual(400); // 500 ms ± 20 %
+    expect(delays[1]).toBeLessThanOrEqual(600);
   });
 
   test('maxRetries bounds the same-target retries', async () => {

@@ -89,7 +89,7 @@ describe('same-target retries and Retry-After', () => {
     litellm.fail({ malformed: true }, { times: 3 });
     const reply = await drive(clock, router.chat(hello));
     expect(reply.route.gateway).toBe('openrouter');
-    expect(reply.attempts[0]).toMatchObject({ outcome: 'error', tries: 3, error: { kind: 'bad-response' } });
+    expect(reply.attempts[0]).toMatchObject({ outcome: 'error', tries: 2, error: { kind: 'bad-response' } });
   });
 
   test("the caller's signal aborts a hung call at once, recorded as aborted", async () => {

@@ -59,6 +59,13 @@ export interface FaultOptions {
   readonly model?: string;
   /** Only streaming (`true`) or only whole (`false`) requests. */
   readonly stream?: boolean;
+  /**
+   * Share of matching requests that get the fault, 0..1; the others pass untouched and do not use
+   * up `times`. @default 1
+   */
+  readonly probability?: number;
+  /** Source of randomness for `probability`. @default Math.random */
+  readonly random?: () => number;
 }
 
 export interface ChatServerSettings {
@@ -105,8 +112,10 @@ export interface ChatServer extends HttpServerHandle {
   readonly flavour: LoopbackFlavour;
   /** The base URL a client uses: the root for LiteLLM, `/api/v1` for OpenRouter, `/v1` for OpenAI. */
   readonly baseURL: string;
-  /** Chat requests received (parsed bodies), in order. */
+  /** Chat requests received (parsed bodies), in order; empty when `record` is off. */
   readonly chatRequests: readonly RecordedRequest[];
+  /** Chat requests received, counted even when `record` is off. */
+  readonly chatCount: number;
   /** Injects a fault into the next matching chat requests. */
   fail(fault: LoopbackFault, options?: FaultOptions): void;
   clearFaults(): void;
@@ -222,6 +231,7 @@ export async function startChatServer(settings: ChatServerSettings): Promise<Cha
   let ready = true;
   let streamsClosedByClient = 0;
   let deltasWritten = 0;
+  let chatCount = 0;
   const chatRequests: RecordedRequest[] = [];
   const flavour = settings.flavour;
   const prefix = flavour === 'openrouter' ? '/api/v1' : '/v1';
@@ -235,6 +245,8 @@ export async function startChatServer(settings: ChatServerSettings): Promise<Cha
     if (index < 0) return undefined;
     const entry = faults[index];
     if (!entry) return undefined;
+    const { probability, random = Math.random } = entry.options;
+    if (probability !== undefined && random() >= probability) return undefined;
     entry.remaining--;
     if (entry.remaining <= 0) faults.splice(index, 1);
     return entry.fault;
@@ -280,7 +292,8 @@ export async function startChatServer(settings: ChatServerSettings): Promise<Cha
   };
 
   async function handleChat(request: IncomingMessage, response: ServerResponse, recorded: RecordedRequest) {
-    chatRequests.push(recorded);
+    chatCount++;
+    if (settings.record !== false) chatRequests.push(recorded);
     if (!authorized(recorded)) return unauthorized(response, recorded);
     const body = (
       typeof recorded.body === 'object' && recorded.body !== null ? recorded.body : {}
@@ -595,6 +608,9 @@ export async function startChatServer(settings: ChatServerSettings): Promise<Cha
     },
     get deltasWritten() {
       return deltasWritten;
+    },
+    get chatCount() {
+      return chatCount;
     },
   };
 }

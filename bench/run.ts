@@ -1,0 +1,292 @@
+/**
+ * npm run bench: the router's cost over the raw `openai` client, side by side in one run.
+ *
+ * The upstream runs in its own process (bench/upstream.ts), so its CPU is not counted here. Each
+ * scenario measures plain fetch (the floor), the raw openai client (the baseline a router built on
+ * it can only add to), and router.chat() / router.stream() with everything on: ranking over the
+ * full catalog, breakers, retries, events with listeners, the usage tracker.
+ *
+ * Options: BENCH_SCALE=0.2 for a quick run (fewer requests per scenario).
+ */
+
+import { createRouter, type Router } from '@bestviable/llm-router';
+import OpenAI from 'openai';
+import { startUpstream, type UpstreamProcess } from './upstream-process.ts';
+
+const scale = Number(process.env.BENCH_SCALE ?? 1);
+const messages = [{ role: 'user' as const, content: 'Summarise the ticket in one line.' }];
+const MODEL = 'cohere_chat/command-r7b-12-2024'; // what the router's cheapest ranking picks on LiteLLM
+
+interface Metrics {
+  readonly requests: number;
+  readonly errors: number;
+  readonly rps: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly cpuUs: number;
+  readonly peakRssMb: number;
+}
+
+function percentile(sorted: Float64Array, share: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] as number;
+}
+
+async function measure(
+  run: () => Promise<unknown>,
+  total: number,
+  concurrency: number,
+  warmup = Math.min(500, total),
+): Promise<Metrics> {
+  const pump = async (count: number, onEach?: (index: number, ms: number, ok: boolean) => void) => {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        for (let index = next++; index < count; index = next++) {
+          const start = performance.now();
+          let ok = true;
+          try {
+            await run();
+          } catch {
+            ok = false;
+          }
+          onEach?.(index, performance.now() - start, ok);
+        }
+      }),
+    );
+  };
+  await pump(warmup);
+  (globalThis as { gc?: () => void }).gc?.();
+  const latencies = new Float64Array(total);
+  let errors = 0;
+  let peakRss = process.memoryUsage.rss();
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  }, 25);
+  const cpuStart = process.cpuUsage();
+  const started = performance.now();
+  await pump(total, (index, ms, ok) => {
+    latencies[index] = ms;
+    if (!ok) errors++;
+  });
+  const elapsed = performance.now() - started;
+  const cpu = process.cpuUsage(cpuStart);
+  clearInterval(sampler);
+  peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  latencies.sort();
+  return {
+    requests: total,
+    errors,
+    rps: (total / elapsed) * 1000,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    cpuUs: (cpu.user + cpu.system) / total,
+    peakRssMb: peakRss / 2 ** 20,
+  };
+}
+
+function openaiClient(upstream: UpstreamProcess, apiKey = 'sk-bench'): OpenAI {
+  return new OpenAI({ baseURL: `${upstream.baseURL}/v1`, apiKey, maxRetries: 0 });
+}
+
+function benchRouter(primary: UpstreamProcess, secondary: UpstreamProcess): Router {
+  const router = createRouter({
+    gateways: {
+      litellm: { baseURL: primary.baseURL, apiKey: 'sk-bench' },
+      openrouter: { baseURL: secondary.baseURL, apiKey: 'sk-or-v1-bench' },
+    },
+    logger: false,
+  });
+  // Everything on: listeners on the events a real deployment would watch.
+  let ledger = 0;
+  router.on('usage', () => void ledger++);
+  router.on('call-end', () => undefined);
+  router.on('fallback', () => undefined);
+  return router;
+}
+
+const rows: string[][] = [];
+const format = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
+function report(scenario: string, client: string, metrics: Metrics, baseline?: Metrics) {
+  const ratio = (value: number, base: number | undefined) => (base ? ` (${format(value / base)}×)` : '');
+  rows.push([
+    scenario,
+    client,
+    `${format(metrics.rps, 0)}${ratio(metrics.rps, baseline?.rps)}`,
+    `${format(metrics.p50, 3)}${baseline ? ` (+${format(metrics.p50 - baseline.p50, 3)})` : ''}`,
+    `${format(metrics.p99, 3)}${ratio(metrics.p99, baseline?.p99)}`,
+    `${format(metrics.cpuUs, 1)}${ratio(metrics.cpuUs, baseline?.cpuUs)}`,
+    format(metrics.peakRssMb, 0),
+    String(metrics.errors),
+  ]);
+  console.log(rows.at(-1)?.join(' | '));
+}
+
+async function throughputScenarios(
+  latencyMs: number,
+  plan: { name: string; total: number; concurrency: number }[],
+) {
+  const primary = await startUpstream('litellm', latencyMs);
+  const secondary = await startUpstream('openrouter', latencyMs);
+  const client = openaiClient(primary);
+  const router = benchRouter(primary, secondary);
+  const body = JSON.stringify({ model: MODEL, messages });
+  try {
+    for (const { name, total, concurrency } of plan) {
+      const n = Math.max(200, Math.round(total * scale));
+      const floor = await measure(
+        () =>
+          fetch(`${primary.baseURL}/v1/chat/completions`, {
+            method: 'POST',
+            headers: { authorization: 'Bearer sk-bench', 'content-type': 'application/json' },
+            body,
+          }).then((response) => response.json()),
+        n,
+        concurrency,
+      );
+      const raw = await measure(
+        () => client.chat.completions.create({ model: MODEL, messages }),
+        n,
+        concurrency,
+      );
+      const routed = await measure(() => router.chat({ messages }), n, concurrency);
+      report(name, 'fetch', floor, raw);
+      report(name, 'openai (baseline)', raw);
+      report(name, 'router.chat', routed, raw);
+    }
+  } finally {
+    await router.close();
+    await primary.stop();
+    await secondary.stop();
+  }
+}
+
+async function streamingScenario() {
+  const primary = await startUpstream(
+    'litellm',
+    0,
+    'sixteen chunks of streamed text arrive one after another, in order!!',
+  );
+  const secondary = await startUpstream('openrouter', 0);
+  const client = openaiClient(primary);
+  const router = benchRouter(primary, secondary);
+  try {
+    const n = Math.max(200, Math.round(4_000 * scale));
+    const raw = await measure(
+      async () => {
+        const stream = await client.chat.completions.create({
+          model: MODEL,
+          messages,
+          stream: true,
+          stream_options: { include_usage: true },
+        });
+        for await (const _ of stream);
+      },
+      n,
+      8,
+    );
+    const routed = await measure(
+      async () => {
+        const stream = router.stream({ messages });
+        for await (const _ of stream);
+        await stream.result;
+      },
+      n,
+      8,
+    );
+    report('stream 16 chunks ×8', 'openai (baseline)', raw);
+    report('stream 16 chunks ×8', 'router.stream', routed, raw);
+  } finally {
+    await router.close();
+    await primary.stop();
+    await secondary.stop();
+  }
+}
+
+async function fallbackScenarios() {
+  const fallbackRows: string[][] = [];
+  const faults: [string, Record<string, unknown>, Record<string, unknown>][] = [
+    ['primary 503 on every call', { status: 503 }, {}],
+    ['primary resets every connection', { reset: true }, {}],
+    ['primary fails 20 % of calls (500)', { status: 500 }, { probability: 0.2 }],
+  ];
+  for (const [name, fault, options] of faults) {
+    const primary = await startUpstream('litellm', 0);
+    const secondary = await startUpstream('openrouter', 0);
+    const router = benchRouter(primary, secondary);
+    const direct = new OpenAI({ baseURL: secondary.baseURL, apiKey: 'sk-or-v1-bench', maxRetries: 0 });
+    try {
+      const n = Math.max(200, Math.round(3_000 * scale));
+      const healthy = await measure(() => router.chat({ messages }), n, 16);
+      const healthySecondary = await measure(
+        () => direct.chat.completions.create({ model: 'cohere/command-r7b-12-2024', messages }),
+        n,
+        16,
+      );
+      await primary.command({ type: 'fail', fault, options });
+      // Let the breaker see the failures first (it opens within a few calls when the primary is down).
+      for (let call = 0; call < 20; call++) await router.chat({ messages }).catch(() => undefined);
+      const primaryBefore = await primary.command({ type: 'count' });
+      const secondaryBefore = await secondary.command({ type: 'count' });
+      const faulty = await measure(() => router.chat({ messages }), n, 16, 0);
+      const primaryCalls = (await primary.command({ type: 'count' })) - primaryBefore;
+      const secondaryCalls = (await secondary.command({ type: 'count' })) - secondaryBefore;
+      fallbackRows.push([
+        name,
+        `${format(((n - faulty.errors) / n) * 100, 1)} %`,
+        `${format(faulty.p50, 3)} vs ${format(healthySecondary.p50, 3)} direct to secondary (Δ ${format(faulty.p50 - healthySecondary.p50, 3)} ms)`,
+        `${format(faulty.p99, 3)} vs ${format(healthy.p99, 3)} healthy (${format(faulty.p99 / healthy.p99)}×)`,
+        `${format(primaryCalls / n, 3)} / ${format(secondaryCalls / n, 3)}`,
+      ]);
+      console.log(fallbackRows.at(-1)?.join(' | '));
+    } finally {
+      await router.close();
+      await primary.stop();
+      await secondary.stop();
+    }
+  }
+  return fallbackRows;
+}
+
+async function memoryScenario(): Promise<string> {
+  const primary = await startUpstream('litellm', 0);
+  const secondary = await startUpstream('openrouter', 0);
+  const router = benchRouter(primary, secondary);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const rssAfter = async (calls: number) => {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        for (let index = next++; index < calls; index = next++) await router.chat({ messages });
+      }),
+    );
+    gc?.();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    gc?.();
+    return process.memoryUsage.rss() / 2 ** 20;
+  };
+  try {
+    const total = Math.max(20_000, Math.round(100_000 * scale));
+    const first = await rssAfter(total / 10);
+    const rest = await rssAfter(total - total / 10);
+    return `RSS after ${total / 10} calls: ${format(first, 1)} MB; after ${total}: ${format(rest, 1)} MB; growth ${format(rest - first, 1)} MB${gc ? '' : ' (run with --expose-gc for exact figures)'}`;
+  } finally {
+    await router.close();
+    await primary.stop();
+    await secondary.stop();
+  }
+}
+
+console.log(`llm-router benchmark (node ${process.version}, scale ${scale})\n`);
+console.log('scenario | client | req/s | p50 ms | p99 ms | CPU µs/req | peak RSS MB | errors');
+await throughputScenarios(0, [
+  { name: '1 at a time, 0 ms upstream', total: 3_000, concurrency: 1 },
+  { name: '16 concurrent, 0 ms upstream', total: 10_000, concurrency: 16 },
+]);
+await throughputScenarios(50, [{ name: '32 concurrent, 50 ms upstream', total: 3_000, concurrency: 32 }]);
+await streamingScenario();
+console.log(
+  '\nfallback scenario | success | p50 ms | p99 ms | upstream calls per request (primary / secondary)',
+);
+await fallbackScenarios();
+console.log(`\nmemory: ${await memoryScenario()}`);
