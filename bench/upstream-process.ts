@@ -1,5 +1,13 @@
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+
+let pinnable: boolean | undefined;
+
+/** Whether `taskset` can pin processes to cores here (Linux with two cores or more). */
+export function canPin(): boolean {
+  pinnable ??= spawnSync('taskset', ['-c', '1', 'true']).status === 0;
+  return pinnable;
+}
 
 /** A handle on an upstream server running in a child process. */
 export interface UpstreamProcess {
@@ -15,13 +23,14 @@ export async function startUpstream(
   latencyMs = 0,
   text?: string,
 ): Promise<UpstreamProcess> {
-  const child: ChildProcess = fork(
-    fileURLToPath(new URL('./upstream.ts', import.meta.url)),
-    [flavour, String(latencyMs), ...(text ? [text] : [])],
-    {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    },
-  );
+  const script = fileURLToPath(new URL('./upstream.ts', import.meta.url));
+  const args = [script, flavour, String(latencyMs), ...(text ? [text] : [])];
+  // On a machine with taskset, the upstream gets the second core and the client (pinned by
+  // run.ts) the first, so neither's CPU time is disturbed by the other.
+  const stdio: ['ignore', 'inherit', 'inherit', 'ipc'] = ['ignore', 'inherit', 'inherit', 'ipc'];
+  const child: ChildProcess = canPin()
+    ? spawn('taskset', ['-c', '1', process.execPath, ...args], { stdio })
+    : spawn(process.execPath, args, { stdio });
   let nextId = 1;
   const waiting = new Map<number, (count: number) => void>();
   const ready = new Promise<{ baseURL: string; url: string }>((resolve, reject) => {

@@ -14,6 +14,8 @@ export interface RoutingTable {
     readonly id: GatewayId;
     readonly modelNames: Readonly<Record<string, string>>;
   }[];
+  /** Offers per model id, filled on first use; leave out to build them on every call. */
+  readonly offerCache?: Map<string, readonly Candidate[]>;
 }
 
 /** What one call asks for. */
@@ -90,6 +92,30 @@ function priceProblem(pricing: ModelPricing, need: ModelRequirements): string | 
   return undefined;
 }
 
+// Offers are fixed for a routing table: a router builds each model's once, in the table's cache,
+// and reuses the objects on every call (the hot path then allocates nothing per offer).
+function cachedOffers(model: ModelDefinition, table: RoutingTable): readonly Candidate[] {
+  let offers = table.offerCache?.get(model.id);
+  if (!offers) {
+    const built: Candidate[] = [];
+    table.gateways.forEach((gateway, rank) => {
+      const gatewayModel = gateway.modelNames[model.id] ?? model.gatewayModels[gateway.id];
+      if (gatewayModel !== undefined) {
+        built.push({
+          model,
+          gateway: gateway.id,
+          gatewayModel,
+          pricing: table.catalog.pricing(model, gateway.id),
+          gatewayRank: rank,
+        });
+      }
+    });
+    offers = built;
+    table.offerCache?.set(model.id, offers);
+  }
+  return offers;
+}
+
 function offersOf(
   model: ModelDefinition,
   table: RoutingTable,
@@ -97,15 +123,19 @@ function offersOf(
   into: Candidate[],
   excluded?: ExcludedCandidate[],
 ): void {
-  let rank = 0;
-  for (const gateway of table.gateways) {
-    const gatewayModel = gateway.modelNames[model.id] ?? model.gatewayModels[gateway.id];
-    const pricing = table.catalog.pricing(model, gateway.id);
-    const problem = gatewayModel === undefined ? `no name on ${gateway.id}` : priceProblem(pricing, need);
-    if (problem !== undefined || gatewayModel === undefined) {
-      excluded?.push({ model: model.id, gateway: gateway.id, reason: problem ?? '' });
-    } else into.push({ model, gateway: gateway.id, gatewayModel, pricing, gatewayRank: rank });
-    rank++;
+  const offers = cachedOffers(model, table);
+  const capped = need.maxInputPricePerMillion !== undefined || need.maxOutputPricePerMillion !== undefined;
+  for (const offer of offers) {
+    const problem = capped ? priceProblem(offer.pricing, need) : undefined;
+    if (problem === undefined) into.push(offer);
+    else excluded?.push({ model: model.id, gateway: offer.gateway, reason: problem });
+  }
+  if (excluded && offers.length < table.gateways.length) {
+    for (const gateway of table.gateways) {
+      if (!offers.some((offer) => offer.gateway === gateway.id)) {
+        excluded.push({ model: model.id, gateway: gateway.id, reason: `no name on ${gateway.id}` });
+      }
+    }
   }
 }
 

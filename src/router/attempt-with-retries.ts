@@ -83,42 +83,54 @@ export async function attemptWithRetries<T>(options: AttemptOptions<T>): Promise
     }
   };
 
-  const decide = (error: GatewayError, retriesLeft: number) => {
+  // `tries` counts the tries made so far on this candidate, the failed one included.
+  const decide = (error: GatewayError, tries: number) => {
+    const retriesLeft = retry.maxRetries - (tries - 1);
     if (retriesLeft <= 0 || callSignal.aborted || !error.isRetryable) return { retry: false, delayMs: 0 };
     if (options.hasAlternative) {
       // Another candidate can take the call: one immediate retry (a dropped keep-alive socket, a
       // one-off 500) and then move on, rather than making the caller wait out a backoff here.
-      const firstFailure = retriesLeft === retry.maxRetries;
-      if (!firstFailure || error.kind === 'rate-limited' || error.retryAfterMs !== undefined)
+      if (tries > 1 || error.kind === 'rate-limited' || error.retryAfterMs !== undefined)
         return { retry: false, delayMs: 0 };
       return { retry: true, delayMs: 0 };
     }
     if (error.retryAfterMs !== undefined && error.retryAfterMs > retry.maxRetryAfterMs)
       return { retry: false, delayMs: 0 };
-    const delayMs = error.retryAfterMs ?? backoffMs(context, retry.maxRetries - retriesLeft + 1);
+    const delayMs = error.retryAfterMs ?? backoffMs(context, tries);
     if (clock.now() + delayMs >= deadline) return { retry: false, delayMs: 0 };
     return { retry: true, delayMs };
   };
 
+  const onFailure = (thrown: unknown): GatewayError => {
+    const error = toGatewayError(thrown, candidate);
+    decision = decide(error, counter.tries);
+    context.availability.recordFailure(candidate.gateway, provider, error);
+    if (context.events.listenerCount('attempt-error') > 0) {
+      context.events.emit('attempt-error', {
+        callId: options.callId,
+        route,
+        error,
+        try: counter.tries,
+        retrying: decision.retry,
+        retryDelayMs: decision.retry ? decision.delayMs : undefined,
+      });
+    }
+    return error;
+  };
+
+  // The first try runs on its own: most calls succeed, and they need none of p-retry's machinery.
+  try {
+    return await tryOnce();
+  } catch (thrown) {
+    const error = onFailure(thrown);
+    if (!decision.retry) throw error;
+    await sleep(clock, decision.delayMs, callSignal);
+  }
   return pRetry(tryOnce, {
-    retries: retry.maxRetries,
+    retries: retry.maxRetries - 1,
     // p-retry would wait on the global timer; we wait on the router's clock in shouldRetry.
     minTimeout: 0,
-    onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
-      const gatewayError = toGatewayError(error, candidate);
-      decision = decide(gatewayError, retriesLeft);
-      context.availability.recordFailure(candidate.gateway, provider, gatewayError);
-      if (context.events.listenerCount('attempt-error') > 0) {
-        context.events.emit('attempt-error', {
-          callId: options.callId,
-          route,
-          error: gatewayError,
-          try: attemptNumber,
-          retrying: decision.retry,
-          retryDelayMs: decision.retry ? decision.delayMs : undefined,
-        });
-      }
-    },
+    onFailedAttempt: ({ error }) => void onFailure(error),
     shouldRetry: async () => {
       if (!decision.retry) return false;
       await sleep(clock, decision.delayMs, callSignal);

@@ -132,6 +132,7 @@ export function createRouter(settings: RouterSettings = {}): Router {
       id,
       modelNames: settings.gateways?.[id]?.models ?? {},
     })),
+    offerCache: new Map(),
   };
   const breakerSettings = { ...DEFAULT_BREAKER_SETTINGS, ...settings.breaker };
   const breakers = new BreakerRegistry({

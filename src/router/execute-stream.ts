@@ -298,12 +298,6 @@ export function executeStream(context: RouterContext, options: ChatOptions): Cha
       idleTimer = clock.setTimer(check, idleTimeoutMs);
     };
 
-    function* toParts(part: TransportStreamPart): Generator<StreamPart> {
-      delivered.add(part);
-      if (part.type === 'text-delta') yield part;
-      else if (part.type === 'tool-call-delta') yield part;
-    }
-
     try {
       let run: Awaited<ReturnType<typeof runCandidates<OpenedStream>>>;
       try {
@@ -323,13 +317,18 @@ export function executeStream(context: RouterContext, options: ChatOptions): Cha
       lastActivity = clock.now();
       armIdleTimer(opened.controller);
 
-      for (const part of opened.buffered) yield* toParts(part);
+      for (const part of opened.buffered) {
+        delivered.add(part);
+        if (part.type === 'text-delta' || part.type === 'tool-call-delta') yield part;
+      }
       if (!opened.ended) {
         for (;;) {
           const next = await opened.iterator.next();
           lastActivity = clock.now();
           if (next.done) break;
-          yield* toParts(next.value);
+          const part = next.value;
+          delivered.add(part);
+          if (part.type === 'text-delta' || part.type === 'tool-call-delta') yield part;
         }
       }
       const value = finish('ok', undefined) as StreamResult;

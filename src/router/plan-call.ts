@@ -3,8 +3,9 @@ import { computeCostUsd } from '../catalog/compute-cost.ts';
 import { estimatePromptTokens } from '../catalog/estimate-tokens.ts';
 import type { ExcludedCandidate } from '../errors/call-errors.ts';
 import { buildCandidates, resolveModelId } from '../ranking/build-candidates.ts';
-import type { Candidate, RankingInput } from '../ranking/candidate.ts';
+import type { Availability, Candidate, RankingInput } from '../ranking/candidate.ts';
 import { rankCandidates } from '../ranking/rank-candidates.ts';
+import type { AvailabilityTracker } from './availability-tracker.ts';
 import type { ChatOptions } from './chat-types.ts';
 import { checkChatOptions, impliedRequirements } from './check-chat-options.ts';
 import type { RouterContext } from './router-context.ts';
@@ -21,6 +22,28 @@ export interface CallPlan {
   /** Output tokens assumed for estimates: `maxTokens`, else the router's `expectedOutputTokens`. */
   readonly outputTokens: number;
   readonly startedAt: number;
+}
+
+/**
+ * A ranking input whose availability is read only by the policies that use it (`cheapest` does
+ * not), once. A class, not an object literal with a getter: V8 builds these far faster.
+ */
+class PlannedInput implements RankingInput {
+  readonly candidate: Candidate;
+  readonly estimatedCostUsd: number;
+  private readonly tracker: AvailabilityTracker;
+  private cached: Availability | undefined;
+
+  constructor(candidate: Candidate, estimatedCostUsd: number, tracker: AvailabilityTracker) {
+    this.candidate = candidate;
+    this.estimatedCostUsd = estimatedCostUsd;
+    this.tracker = tracker;
+  }
+
+  get availability(): Availability {
+    this.cached ??= this.tracker.of(this.candidate);
+    return this.cached;
+  }
 }
 
 function requestedModels(context: RouterContext, model: ChatOptions['model']): string[] | undefined {
@@ -42,16 +65,18 @@ export function planCall(context: RouterContext, options: ChatOptions): CallPlan
     maxTokens: options.maxTokens,
   });
   const estimate = { inputTokens: promptTokens, outputTokens, cachedInputTokens: 0 };
-  const inputs: RankingInput[] = candidates.map((candidate) => ({
-    candidate,
-    estimatedCostUsd: computeCostUsd(candidate.pricing, estimate),
-    availability: context.availability.of(candidate),
-  }));
-  const ranked = inputs.length > 1 ? rankCandidates(inputs, context.ranking) : inputs;
+  let ordered: readonly Candidate[] = candidates;
+  if (candidates.length > 1) {
+    const { availability } = context;
+    const inputs = candidates.map(
+      (candidate) => new PlannedInput(candidate, computeCostUsd(candidate.pricing, estimate), availability),
+    );
+    ordered = rankCandidates(inputs, context.ranking).map((input) => input.candidate);
+  }
   return {
     callId: options.callId ?? randomUUID(),
     options,
-    candidates: ranked.map((input) => input.candidate),
+    candidates: ordered,
     excluded,
     promptTokens,
     outputTokens,
