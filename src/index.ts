@@ -53,7 +53,13 @@ export type {
 } from './router/chat-types.ts';
 export { createRouter } from './router/create-router.ts';
 export type { Attempt, Route } from './router/route.ts';
-export type { HealthOptions, HealthReport, Router, RouterUsage } from './router/router.ts';
+export type {
+  HealthOptions,
+  HealthReport,
+  Router,
+  RouterUsage,
+  RouterUsageReportOptions,
+} from './router/router.ts';
 export type {
   AttemptErrorEvent,
   BreakerEvent,
@@ -89,6 +95,42 @@ export type {
   TransportStream,
   TransportStreamPart,
 } from './transports/transport.ts';
-export { createMemoryUsageTracker, type MemoryUsageTrackerSettings } from './usage/memory-usage-tracker.ts';
+export {
+  attributeCosts,
+  type CostAttribution,
+  type CostAttributionOptions,
+  type CostAttributionRow,
+} from './usage/attribute-costs.ts';
+export { buildUsageReport } from './usage/build-usage-report.ts';
+export {
+  computeSavings,
+  type SavingsBaseline,
+  type SavingsOptions,
+  type UsageSavings,
+} from './usage/compute-savings.ts';
+export {
+  createMemoryUsageTracker,
+  type MemoryUsageTracker,
+  type MemoryUsageTrackerSettings,
+} from './usage/memory-usage-tracker.ts';
+export { type MoneySum, NANO_USD_PER_USD, nanoUsdToUsd, usdToNanoUsd } from './usage/money-sum.ts';
+export { queryUsageReport } from './usage/query-usage-report.ts';
+export { escapeCsvField, reportToCsv } from './usage/report-to-csv.ts';
+export { reportToJson } from './usage/report-to-json.ts';
+export {
+  createSqliteUsageTracker,
+  type SqliteUsageTracker,
+  type SqliteUsageTrackerSettings,
+} from './usage/sqlite-usage-tracker.ts';
 export type { UsageQuery, UsageRecord, UsageStatus } from './usage/usage-record.ts';
+export {
+  USAGE_GROUP_KEYS,
+  type UsageGroupKey,
+  type UsageReport,
+  type UsageReportGroup,
+  type UsageReportMetrics,
+  type UsageReportOptions,
+  type UsageReportRow,
+} from './usage/usage-report.ts';
+export { UsageStoreError, type UsageStoreErrorReason } from './usage/usage-store-error.ts';
 export type { UsageTracker } from './usage/usage-tracker.ts';

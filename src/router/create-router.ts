@@ -21,7 +21,10 @@ import {
   DEFAULT_OPENROUTER_BASE_URL,
 } from '../transports/openrouter/create-openrouter-transport.ts';
 import type { GatewayHealth, Transport } from '../transports/transport.ts';
+import { attributeCosts } from '../usage/attribute-costs.ts';
 import { createMemoryUsageTracker } from '../usage/memory-usage-tracker.ts';
+import { queryUsageReport } from '../usage/query-usage-report.ts';
+import { usageReportQuery } from '../usage/usage-report-query.ts';
 import { AvailabilityTracker } from './availability-tracker.ts';
 import type { ChatOptions } from './chat-types.ts';
 import { executeChat } from './execute-chat.ts';
@@ -214,6 +217,16 @@ export function createRouter(settings: RouterSettings = {}): Router {
     usage: {
       tracker,
       query: async (query) => tracker.query(query),
+      report: (options = {}) => {
+        const { savings, ...rest } = options;
+        return queryUsageReport(
+          tracker,
+          savings
+            ? { ...rest, savings: { baseline: savings.baseline, catalog: savings.catalog ?? catalog } }
+            : rest,
+        );
+      },
+      attribute: async (options) => attributeCosts(await tracker.query(usageReportQuery(options)), options),
     },
     async close() {
       breakers.dispose();

@@ -3,7 +3,10 @@ import type { BreakerSnapshot } from '../breaker/breaker-registry.ts';
 import type { ModelCatalog } from '../catalog/model-catalog.ts';
 import type { CostComparison, CostComparisonQuery } from '../ranking/compare-costs.ts';
 import type { GatewayHealth } from '../transports/transport.ts';
+import type { CostAttribution, CostAttributionOptions } from '../usage/attribute-costs.ts';
+import type { SavingsBaseline } from '../usage/compute-savings.ts';
 import type { UsageQuery, UsageRecord } from '../usage/usage-record.ts';
+import type { UsageReport, UsageReportOptions } from '../usage/usage-report.ts';
 import type { UsageTracker } from '../usage/usage-tracker.ts';
 import type { ChatOptions, ChatResult } from './chat-types.ts';
 import type { RouterEventMap } from './router-events.ts';
@@ -29,11 +32,24 @@ export interface HealthReport {
   readonly breakers: readonly BreakerSnapshot[];
 }
 
-/** Usage records of this router. */
+/** Options of `router.usage.report()`: a savings line needs only its baseline here. */
+export interface RouterUsageReportOptions extends Omit<UsageReportOptions, 'savings'> {
+  /** Adds a savings line; prices come from the router's catalog unless you pass another. */
+  readonly savings?: { readonly baseline: SavingsBaseline; readonly catalog?: ModelCatalog };
+}
+
+/** Usage records of this router, and reports over them. */
 export interface RouterUsage {
   /** The tracker records go to (the in-memory default unless you passed one). */
   readonly tracker: UsageTracker;
   query(query?: UsageQuery): Promise<readonly UsageRecord[]>;
+  /**
+   * Rows grouped by any of user, key, provider, model, gateway, tag and day, with totals and an
+   * optional savings line. Export with `reportToCsv()` / `reportToJson()`.
+   */
+  report(options?: RouterUsageReportOptions): Promise<UsageReport>;
+  /** Spend per key or per user, most expensive first, with each one's share. */
+  attribute(options: CostAttributionOptions): Promise<CostAttribution>;
 }
 
 /**

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { checkSettings } from '../router/settings-schema.ts';
 import { matchesUsageQuery } from './matches-usage-query.ts';
 import type { UsageQuery, UsageRecord } from './usage-record.ts';
 import type { UsageTracker } from './usage-tracker.ts';
@@ -10,28 +12,63 @@ export interface MemoryUsageTrackerSettings {
   readonly maxRecords?: number;
 }
 
-/** Keeps usage records in memory, keyed by call id. The router's default tracker. */
-export function createMemoryUsageTracker(settings: MemoryUsageTrackerSettings = {}): UsageTracker & {
+/** The in-memory tracker: synchronous, bounded. */
+export interface MemoryUsageTracker extends UsageTracker {
   /** Records currently held. */
   readonly size: number;
-} {
-  const maxRecords = settings.maxRecords ?? 100_000;
-  const records = new Map<string, UsageRecord>();
+  /** Keeps the record unless its call id is already held. */
+  record(record: UsageRecord): void;
+  /** Held records matching the query, oldest first. */
+  query(query?: UsageQuery): readonly UsageRecord[];
+}
+
+const settingsSchema = z.strictObject({
+  maxRecords: z.number().int().positive().optional(),
+});
+
+/**
+ * Keeps usage records in memory, keyed by call id. The router's default tracker.
+ *
+ * A record whose call id is already held is ignored, so retrying `record()` is safe. Beyond
+ * `maxRecords` the oldest record is dropped (and its call id forgotten: exactly-once holds among
+ * the records held). Records live in a ring buffer with a set of call ids, so recording is O(1),
+ * eviction included (millions of records per second).
+ *
+ * @throws InvalidSettingsError when `maxRecords` is not a positive integer.
+ *
+ * @example
+ * const usage = createMemoryUsageTracker({ maxRecords: 10_000 });
+ * const router = createRouter({ usage, ... });
+ */
+export function createMemoryUsageTracker(settings: MemoryUsageTrackerSettings = {}): MemoryUsageTracker {
+  const maxRecords =
+    checkSettings(settingsSchema, settings, 'createMemoryUsageTracker').maxRecords ?? 100_000;
+  const callIds = new Set<string>();
+  // Grown as needed up to maxRecords, then used as a ring: `oldest` is the next slot to overwrite.
+  const ring: UsageRecord[] = [];
+  let oldest = 0;
   return {
     get size() {
-      return records.size;
+      return ring.length;
     },
     record(record) {
-      if (records.has(record.callId)) return;
-      records.set(record.callId, record);
-      if (records.size > maxRecords) {
-        const oldest = records.keys().next();
-        if (!oldest.done) records.delete(oldest.value);
+      if (callIds.has(record.callId)) return;
+      callIds.add(record.callId);
+      if (ring.length < maxRecords) {
+        ring.push(record);
+        return;
       }
+      callIds.delete((ring[oldest] as UsageRecord).callId);
+      ring[oldest] = record;
+      oldest = oldest + 1 === maxRecords ? 0 : oldest + 1;
     },
     query(query: UsageQuery = {}) {
       const result: UsageRecord[] = [];
-      for (const record of records.values()) if (matchesUsageQuery(record, query)) result.push(record);
+      const count = ring.length;
+      for (let offset = 0; offset < count; offset++) {
+        const record = ring[(oldest + offset) % count] as UsageRecord;
+        if (matchesUsageQuery(record, query)) result.push(record);
+      }
       return result;
     },
   };

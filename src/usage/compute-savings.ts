@@ -1,0 +1,204 @@
+import { computeCostUsd } from '../catalog/compute-cost.ts';
+import type { ModelCatalog } from '../catalog/model-catalog.ts';
+import type { GatewayId, ModelDefinition, ModelPricing } from '../catalog/model-definition.ts';
+import { InvalidRequestError } from '../errors/invalid-request-error.ts';
+import {
+  addNanoUsd,
+  createMoneySum,
+  formatMoneySum,
+  type MoneySum,
+  moneySumToUsd,
+  subtractMoneySum,
+  usdToMoneySum,
+  usdToNanoUsd,
+} from './money-sum.ts';
+import type { UsageRecord } from './usage-record.ts';
+
+/**
+ * What the calls are compared against.
+ * - `{ model, gateway? }`: a model you name, at its price on `gateway`, or at its list price
+ *   (`pricing`) when no gateway is given.
+ * - `{ mostExpensive: true, models? }`: the most expensive offer that served or could serve the
+ *   calls. Candidates are every offer (model × gateway carrying it, at that gateway's price) of the
+ *   models that served at least one priced call, plus `models` (the models your routing could have
+ *   picked). The baseline is the candidate whose price for all the calls together is highest.
+ *   Records do not keep a call's requirements (tools, vision, context size), so candidates are not
+ *   filtered by them: pass `models` to bound the set.
+ */
+export type SavingsBaseline =
+  | { readonly model: string; readonly gateway?: GatewayId }
+  | { readonly mostExpensive: true; readonly models?: readonly string[] };
+
+/** What a savings line needs. */
+export interface SavingsOptions {
+  /** Prices of the baseline (the router's `catalog`). */
+  readonly catalog: ModelCatalog;
+  readonly baseline: SavingsBaseline;
+}
+
+/**
+ * What the calls cost beside what they would have cost on the baseline. Only successful calls
+ * count (failed calls cost nothing either way); a call with cost source `none` (no price known) is
+ * left out of both sides and counted in `unpricedCalls`.
+ */
+export interface UsageSavings {
+  /** The baseline's catalog id; `null` when there was no candidate (no priced call, no `models`). */
+  readonly baselineModel: string | null;
+  /** The gateway whose price was used; `null` for the model's list price. */
+  readonly baselineGateway: GatewayId | null;
+  /** Successful, priced calls compared. */
+  readonly calls: number;
+  /** Successful calls without a known cost, left out. */
+  readonly unpricedCalls: number;
+  /** What the calls cost, summed exactly. */
+  readonly actualUsd: number;
+  /**
+   * The same calls' token counts (input, cached input, output) at the baseline's prices. Cost is
+   * linear in tokens, so it is priced once on the summed counts: no per-call rounding.
+   */
+  readonly baselineUsd: number;
+  /** `baselineUsd - actualUsd`; negative when the calls cost more than the baseline. */
+  readonly savedUsd: number;
+  /** The three amounts as exact nine-decimal strings. */
+  readonly actualUsdExact: string;
+  readonly baselineUsdExact: string;
+  readonly savedUsdExact: string;
+}
+
+/** Collects what a savings line needs, one record at a time (used inside `buildUsageReport`). */
+export interface SavingsAccumulator {
+  /** Adds a record that passed the report's filter; `costNanoUsd` is its cost in nano-dollars. */
+  add(record: UsageRecord, costNanoUsd: number): void;
+  result(): UsageSavings;
+}
+
+const GATEWAY_ORDER: readonly GatewayId[] = ['litellm', 'openrouter', 'direct'];
+
+/**
+ * Starts a savings line. Checks the baseline at once.
+ * @throws InvalidRequestError when a baseline model is not in the catalog or not on the gateway.
+ */
+export function createSavingsAccumulator(options: SavingsOptions): SavingsAccumulator {
+  const { catalog, baseline } = options;
+  const named =
+    'model' in baseline ? findModel(catalog, baseline.model, 'savings.baseline.model') : undefined;
+  if (
+    named &&
+    'model' in baseline &&
+    baseline.gateway !== undefined &&
+    !named.gatewayModels[baseline.gateway]
+  ) {
+    throw new InvalidRequestError({
+      option: 'savings.baseline.gateway',
+      message: `model "${named.id}" is not offered on gateway "${baseline.gateway}"; pass one of ${Object.keys(named.gatewayModels).join(', ')} or leave it out for the list price.`,
+    });
+  }
+  const extraModels =
+    'mostExpensive' in baseline
+      ? (baseline.models ?? []).map((id, index) =>
+          findModel(catalog, id, `savings.baseline.models[${index}]`),
+        )
+      : [];
+  const actual = createMoneySum();
+  const servedModels = new Set<string>();
+  let calls = 0;
+  let unpricedCalls = 0;
+  let uncachedInputTokens = 0;
+  let cachedInputTokens = 0;
+  let outputTokens = 0;
+
+  function choose():
+    | { model: ModelDefinition; gateway: GatewayId | null; pricing: ModelPricing }
+    | undefined {
+    if (named) {
+      const gateway = 'model' in baseline ? (baseline.gateway ?? null) : null;
+      return { model: named, gateway, pricing: gateway ? catalog.pricing(named, gateway) : named.pricing };
+    }
+    const candidates = new Map<string, ModelDefinition>();
+    for (const id of servedModels) {
+      const model = catalog.get(id);
+      if (model) candidates.set(model.id, model);
+    }
+    for (const model of extraModels) candidates.set(model.id, model);
+    let best: { model: ModelDefinition; gateway: GatewayId; pricing: ModelPricing; usd: number } | undefined;
+    for (const model of [...candidates.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+      for (const gateway of GATEWAY_ORDER) {
+        if (!model.gatewayModels[gateway]) continue;
+        const pricing = catalog.pricing(model, gateway);
+        const usd = priceTokens(pricing);
+        if (!best || usd > best.usd) best = { model, gateway, pricing, usd };
+      }
+    }
+    return best;
+  }
+
+  function priceTokens(pricing: ModelPricing): number {
+    return computeCostUsd(pricing, {
+      inputTokens: uncachedInputTokens + cachedInputTokens,
+      cachedInputTokens,
+      outputTokens,
+    });
+  }
+
+  return {
+    add(record, costNanoUsd) {
+      if (record.status !== 'ok') return;
+      if (record.costSource === 'none') {
+        unpricedCalls++;
+        return;
+      }
+      calls++;
+      addNanoUsd(actual, costNanoUsd);
+      const cached = Math.min(record.cachedInputTokens, record.inputTokens);
+      cachedInputTokens += cached;
+      uncachedInputTokens += record.inputTokens - cached;
+      outputTokens += record.outputTokens;
+      if (record.model !== undefined) servedModels.add(record.model);
+    },
+    result() {
+      const chosen = choose();
+      const baselineSum = chosen ? usdToMoneySum(priceTokens(chosen.pricing)) : createMoneySum();
+      const saved: MoneySum = { ...baselineSum };
+      subtractMoneySum(saved, actual);
+      return {
+        baselineModel: chosen?.model.id ?? null,
+        baselineGateway: chosen?.gateway ?? null,
+        calls,
+        unpricedCalls,
+        actualUsd: moneySumToUsd(actual),
+        baselineUsd: moneySumToUsd(baselineSum),
+        savedUsd: moneySumToUsd(saved),
+        actualUsdExact: formatMoneySum(actual),
+        baselineUsdExact: formatMoneySum(baselineSum),
+        savedUsdExact: formatMoneySum(saved),
+      };
+    },
+  };
+}
+
+/**
+ * The savings line on its own: what the successful calls among `records` cost, beside what the
+ * same token counts cost on the baseline.
+ *
+ * @example
+ * computeSavings(await router.usage.query({ from }), {
+ *   catalog: router.catalog,
+ *   baseline: { model: 'openai/gpt-5.5' },
+ * }); // { actualUsd: 1.23, baselineUsd: 9.87, savedUsd: 8.64, baselineModel: 'openai/gpt-5.5', ... }
+ */
+export function computeSavings(records: Iterable<UsageRecord>, options: SavingsOptions): UsageSavings {
+  const accumulator = createSavingsAccumulator(options);
+  for (const record of records) accumulator.add(record, usdToNanoUsd(record.costUsd));
+  return accumulator.result();
+}
+
+function findModel(catalog: ModelCatalog, id: string, option: string): ModelDefinition {
+  const model = catalog.get(id);
+  if (!model) {
+    throw new InvalidRequestError({
+      option,
+      message: `no model "${id}" in the catalog; pass a catalog id such as "${catalog.list()[0]?.id ?? 'openai/gpt-5.5'}".`,
+    });
+  }
+  return model;
+}

@@ -1,0 +1,50 @@
+import { RouterError } from '../errors/router-error.ts';
+
+/**
+ * Why a usage store could not be used:
+ * - `corrupt`: the file is not a readable SQLite database (bad header, malformed pages).
+ * - `foreign`: a valid SQLite database that is not a usage store of this package.
+ * - `unsupported-version`: a usage store written by a newer version of this package.
+ * - `unavailable`: `node:sqlite` is missing (Node older than 22.13) or the file cannot be opened.
+ * - `write-failed`: a batch could not be written (disk full, lock held past `busyTimeoutMs`); its
+ *   records stay buffered and are retried on the next flush.
+ * - `closed`: the tracker was used after `close()`.
+ */
+export type UsageStoreErrorReason =
+  | 'corrupt'
+  | 'foreign'
+  | 'unsupported-version'
+  | 'unavailable'
+  | 'write-failed'
+  | 'closed';
+
+/**
+ * Thrown by the SQLite usage tracker. For `corrupt` and `foreign` the file was checked before
+ * anything was written and is left exactly as it was.
+ */
+export class UsageStoreError extends RouterError {
+  readonly reason: UsageStoreErrorReason;
+  /** The store file. */
+  readonly path: string;
+
+  constructor({
+    reason,
+    path,
+    message,
+    cause,
+  }: {
+    reason: UsageStoreErrorReason;
+    path: string;
+    message: string;
+    cause?: unknown;
+  }) {
+    super({ message, cause, isRetryable: reason === 'write-failed' });
+    this.name = 'UsageStoreError';
+    this.reason = reason;
+    this.path = path;
+  }
+
+  static override isInstance(error: unknown): error is UsageStoreError {
+    return RouterError.hasName(error, 'UsageStoreError');
+  }
+}

@@ -1,0 +1,168 @@
+import type { SQLInputValue, SQLOutputValue } from 'node:sqlite';
+import type { GatewayId, ProviderId } from '../catalog/model-definition.ts';
+import type { CostSource } from '../router/chat-types.ts';
+import { usdToNanoUsd } from './money-sum.ts';
+import type { UsageQuery, UsageRecord, UsageStatus } from './usage-record.ts';
+
+/** `PRAGMA application_id` of a usage store: ASCII "LLMR". Marks the file as ours. */
+export const USAGE_STORE_APPLICATION_ID = 0x4c4c4d52;
+
+/** `PRAGMA user_version` of the schema below; bump it with a migration when the table changes. */
+export const USAGE_STORE_SCHEMA_VERSION = 1;
+
+/**
+ * One row per call. `call_id` is the primary key, so `INSERT OR IGNORE` makes a repeated
+ * `record()` (a retry, or the same call written by a second process) a no-op. `cost_usd` keeps the
+ * router's float so a record reads back unchanged; `cost_nano_usd` is the exact integer to sum in
+ * SQL. `tags` is a JSON array, filtered with `json_each`.
+ */
+export const CREATE_USAGE_SCHEMA = `
+CREATE TABLE usage_records (
+  call_id TEXT PRIMARY KEY NOT NULL,
+  started_at INTEGER NOT NULL,
+  finished_at INTEGER NOT NULL,
+  user TEXT,
+  key_id TEXT,
+  provider TEXT,
+  model TEXT,
+  gateway TEXT,
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  cached_input_tokens INTEGER NOT NULL,
+  cost_usd REAL NOT NULL,
+  cost_nano_usd INTEGER NOT NULL,
+  cost_source TEXT NOT NULL,
+  latency_ms REAL NOT NULL,
+  time_to_first_token_ms REAL,
+  attempts INTEGER NOT NULL,
+  fallback INTEGER NOT NULL,
+  tags TEXT NOT NULL,
+  status TEXT NOT NULL,
+  error_kind TEXT,
+  stream INTEGER NOT NULL
+);
+CREATE INDEX usage_records_started_at ON usage_records (started_at);
+`;
+
+const COLUMNS = [
+  'call_id',
+  'started_at',
+  'finished_at',
+  'user',
+  'key_id',
+  'provider',
+  'model',
+  'gateway',
+  'input_tokens',
+  'output_tokens',
+  'cached_input_tokens',
+  'cost_usd',
+  'cost_nano_usd',
+  'cost_source',
+  'latency_ms',
+  'time_to_first_token_ms',
+  'attempts',
+  'fallback',
+  'tags',
+  'status',
+  'error_kind',
+  'stream',
+] as const;
+
+/** Inserts one record unless its call id is already stored. */
+export const INSERT_USAGE_RECORD = `INSERT OR IGNORE INTO usage_records (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`;
+
+/** Selects every column, in insertion order, filtered by a `WHERE` from `usageQueryToSql()`. */
+export const SELECT_USAGE_RECORDS = `SELECT ${COLUMNS.join(', ')} FROM usage_records`;
+
+/** The positional parameters of `INSERT_USAGE_RECORD` for one record. */
+export function usageRecordToRow(record: UsageRecord): SQLInputValue[] {
+  return [
+    record.callId,
+    record.startedAt,
+    record.finishedAt,
+    record.user ?? null,
+    record.keyId ?? null,
+    record.provider ?? null,
+    record.model ?? null,
+    record.gateway ?? null,
+    record.inputTokens,
+    record.outputTokens,
+    record.cachedInputTokens,
+    record.costUsd,
+    usdToNanoUsd(record.costUsd),
+    record.costSource,
+    record.latencyMs,
+    record.timeToFirstTokenMs ?? null,
+    record.attempts,
+    record.fallback ? 1 : 0,
+    JSON.stringify(record.tags),
+    record.status,
+    record.errorKind ?? null,
+    record.stream ? 1 : 0,
+  ];
+}
+
+const text = (value: SQLOutputValue | undefined): string | undefined =>
+  typeof value === 'string' ? value : undefined;
+const number = (value: SQLOutputValue | undefined): number => Number(value ?? 0);
+
+/**
+ * A stored row, as the values of `SELECT_USAGE_RECORDS` in column order, back to the record that
+ * was written (`null` columns become `undefined` fields).
+ */
+export function rowToUsageRecord(row: readonly SQLOutputValue[]): UsageRecord {
+  const timeToFirstToken = row[15];
+  return {
+    callId: String(row[0]),
+    startedAt: number(row[1]),
+    finishedAt: number(row[2]),
+    user: text(row[3]),
+    keyId: text(row[4]),
+    provider: text(row[5]) as ProviderId | undefined,
+    model: text(row[6]),
+    gateway: text(row[7]) as GatewayId | undefined,
+    inputTokens: number(row[8]),
+    outputTokens: number(row[9]),
+    cachedInputTokens: number(row[10]),
+    costUsd: number(row[11]),
+    // row[12] is cost_nano_usd, derived from cost_usd.
+    costSource: String(row[13]) as CostSource,
+    latencyMs: number(row[14]),
+    timeToFirstTokenMs:
+      timeToFirstToken === null || timeToFirstToken === undefined ? undefined : Number(timeToFirstToken),
+    attempts: number(row[16]),
+    fallback: row[17] === 1,
+    tags: JSON.parse(String(row[18])) as string[],
+    status: String(row[19]) as UsageStatus,
+    errorKind: text(row[20]) as UsageRecord['errorKind'],
+    stream: row[21] === 1,
+  };
+}
+
+function time(value: number | Date | undefined): number | undefined {
+  return value instanceof Date ? value.getTime() : value;
+}
+
+/** A `WHERE` clause (or `''`) and its parameters for a `UsageQuery`; the same semantics as `matchesUsageQuery`. */
+export function usageQueryToSql(query: UsageQuery): { where: string; parameters: SQLInputValue[] } {
+  const conditions: string[] = [];
+  const parameters: SQLInputValue[] = [];
+  const add = (condition: string, value: SQLInputValue) => {
+    conditions.push(condition);
+    parameters.push(value);
+  };
+  const from = time(query.from);
+  const to = time(query.to);
+  if (from !== undefined) add('started_at >= ?', from);
+  if (to !== undefined) add('started_at < ?', to);
+  if (query.user !== undefined) add('user = ?', query.user);
+  if (query.keyId !== undefined) add('key_id = ?', query.keyId);
+  if (query.provider !== undefined) add('provider = ?', query.provider);
+  if (query.model !== undefined) add('model = ?', query.model);
+  if (query.gateway !== undefined) add('gateway = ?', query.gateway);
+  if (query.status !== undefined) add('status = ?', query.status);
+  if (query.tag !== undefined)
+    add('EXISTS (SELECT 1 FROM json_each(usage_records.tags) WHERE value = ?)', query.tag);
+  return { where: conditions.length === 0 ? '' : ` WHERE ${conditions.join(' AND ')}`, parameters };
+}

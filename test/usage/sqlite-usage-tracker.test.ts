@@ -1,0 +1,310 @@
+import { spawn } from 'node:child_process';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { DatabaseSync } from 'node:sqlite';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { InvalidSettingsError } from '../../src/errors/invalid-settings-error.ts';
+import { RouterError } from '../../src/errors/router-error.ts';
+import { createFakeClock } from '../../src/testing/fake-clock.ts';
+import { createSqliteUsageTracker } from '../../src/usage/sqlite-usage-tracker.ts';
+import { UsageStoreError } from '../../src/usage/usage-store-error.ts';
+import { generateRecords, seededRandom, usageRecord, withoutNanos } from './generate-records.ts';
+
+let directory: string;
+let path: string;
+beforeEach(() => {
+  directory = mkdtempSync(join(tmpdir(), 'usage-sqlite-'));
+  path = join(directory, 'usage.sqlite');
+});
+afterEach(() => rmSync(directory, { recursive: true, force: true }));
+
+/** Rows in the file, read through a connection of its own (what another process would see). */
+function storedCallIds(file = path): string[] {
+  const database = new DatabaseSync(file, { readOnly: true });
+  try {
+    const rows = database.prepare('SELECT call_id FROM usage_records ORDER BY rowid').all();
+    return rows.map((row) => String(row.call_id));
+  } finally {
+    database.close();
+  }
+}
+
+function thrown(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected it to throw');
+}
+
+describe('createSqliteUsageTracker: persistence', () => {
+  it('keeps records across close and reopen, unchanged', () => {
+    const records = generateRecords(120, 3).map(withoutNanos);
+    const first = createSqliteUsageTracker({ path });
+    for (const record of records) first.record(record);
+    first.close();
+
+    const reopened = createSqliteUsageTracker({ path });
+    expect(reopened.query()).toEqual(records);
+    // Exactly once also holds against what an earlier process stored.
+    for (const record of records.slice(0, 10)) reopened.record(record);
+    reopened.record(usageRecord({ callId: 'after-restart' }));
+    reopened.close();
+    expect(storedCallIds()).toEqual([...records.map((record) => record.callId), 'after-restart']);
+  });
+
+  it('stores the exact cost as integer nano-dollars beside the float', () => {
+    const tracker = createSqliteUsageTracker({ path });
+    tracker.record(usageRecord({ callId: 'a', costUsd: 0.1 + 0.2 }));
+    tracker.close();
+    const database = new DatabaseSync(path, { readOnly: true });
+    const row = database.prepare('SELECT cost_usd, cost_nano_usd FROM usage_records').get();
+    database.close();
+    expect(row).toEqual({ cost_usd: 0.1 + 0.2, cost_nano_usd: 300_000_000 });
+  });
+
+  it('marks the file as a usage store (application_id, schema version) and uses WAL', () => {
+    createSqliteUsageTracker({ path }).close();
+    const header = readFileSync(path).subarray(0, 100);
+    expect(header.readUInt32BE(68)).toBe(0x4c4c4d52);
+    expect(header.readUInt32BE(60)).toBe(1);
+    expect(header[18]).toBe(2); // file format write version 2 = WAL
+  });
+});
+
+describe('createSqliteUsageTracker: batching', () => {
+  it('writes on a full batch, on the background interval of the clock, and on close', async () => {
+    const clock = createFakeClock();
+    const tracker = createSqliteUsageTracker({ path, batchSize: 3, flushIntervalMs: 1_000, clock });
+
+    tracker.record(usageRecord({ callId: 'a' }));
+    tracker.record(usageRecord({ callId: 'b' }));
+    expect(tracker.pending).toBe(2);
+    expect(storedCallIds()).toEqual([]);
+    expect(clock.timers()).toMatchObject([{ delayMs: 1_000, background: true }]);
+
+    await clock.advance(999);
+    expect(storedCallIds()).toEqual([]);
+    await clock.advance(1);
+    expect(storedCallIds()).toEqual(['a', 'b']);
+    expect(tracker.pending).toBe(0);
+    expect(clock.timers()).toEqual([]);
+
+    tracker.record(usageRecord({ callId: 'c' }));
+    tracker.record(usageRecord({ callId: 'd' }));
+    tracker.record(usageRecord({ callId: 'e' })); // third of the batch: written before record() returns
+    expect(storedCallIds()).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(clock.timers()).toEqual([]); // the size flush cancelled the interval
+
+    tracker.record(usageRecord({ callId: 'f' }));
+    expect(storedCallIds()).toHaveLength(5);
+    tracker.close();
+    // Durable: the last connection checkpointed the WAL into the database file and removed it.
+    expect(existsSync(`${path}-wal`)).toBe(false);
+    expect(storedCallIds()).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+    expect(clock.timers()).toEqual([]);
+  });
+
+  it('query() sees records still in the buffer', () => {
+    const tracker = createSqliteUsageTracker({ path, batchSize: 100, clock: createFakeClock() });
+    tracker.record(usageRecord({ callId: 'buffered' }));
+    expect(tracker.query().map((record) => record.callId)).toEqual(['buffered']);
+    tracker.close();
+  });
+
+  it('keeps a batch that failed to write and writes it once the lock is released', async () => {
+    const clock = createFakeClock();
+    const tracker = createSqliteUsageTracker({ path, flushIntervalMs: 1_000, busyTimeoutMs: 0, clock });
+    const other = new DatabaseSync(path);
+    other.exec('BEGIN IMMEDIATE'); // another writer holds the lock
+    tracker.record(usageRecord({ callId: 'a' }));
+
+    await clock.advance(1_000); // the background flush fails: nothing to throw to yet
+    expect(tracker.pending).toBe(1);
+    expect(clock.timers()).toHaveLength(1); // retried later
+
+    const error = thrown(() => tracker.record(usageRecord({ callId: 'b' })));
+    expect(UsageStoreError.isInstance(error) && error.reason).toBe('write-failed');
+    expect((error as UsageStoreError).isRetryable).toBe(true);
+    expect(tracker.pending).toBe(2); // b was buffered before the error was reported
+    expect(UsageStoreError.isInstance(thrown(() => tracker.flush()))).toBe(true);
+
+    other.exec('ROLLBACK');
+    other.close();
+    await clock.advance(1_000);
+    expect(tracker.pending).toBe(0);
+    expect(storedCallIds()).toEqual(['a', 'b']);
+    tracker.close();
+  });
+
+  it('refuses use after close, and close is idempotent', () => {
+    const tracker = createSqliteUsageTracker({ path });
+    tracker.close();
+    tracker.close();
+    const error = thrown(() => tracker.record(usageRecord({ callId: 'late' })));
+    expect(UsageStoreError.isInstance(error) && error.reason).toBe('closed');
+    expect(UsageStoreError.isInstance(thrown(() => tracker.query()))).toBe(true);
+  });
+
+  it('checks its settings', () => {
+    const error = thrown(() => createSqliteUsageTracker({ path, batchSize: 0 }));
+    expect(InvalidSettingsError.isInstance(error)).toBe(true);
+    expect((error as InvalidSettingsError).issues.map((issue) => issue.setting)).toEqual(['batchSize']);
+    expect(existsSync(path)).toBe(false); // settings are checked before the file is touched
+  });
+});
+
+describe('createSqliteUsageTracker: files that are not ours', () => {
+  function expectRefused(reason: string, allowedNewFiles: readonly string[] = []): void {
+    const before = readFileSync(path);
+    const entries = readdirSync(directory);
+    const error = thrown(() => createSqliteUsageTracker({ path }));
+    expect(UsageStoreError.isInstance(error)).toBe(true);
+    expect(RouterError.isInstance(error)).toBe(true);
+    expect((error as UsageStoreError).reason).toBe(reason);
+    expect((error as UsageStoreError).path).toBe(path);
+    expect((error as Error).message).toContain('left untouched');
+    expect(readFileSync(path).equals(before)).toBe(true);
+    // No journal or WAL left beside it.
+    expect(readdirSync(directory).sort()).toEqual([...entries, ...allowedNewFiles].sort());
+  }
+
+  it('refuses a corrupt file (random bytes) and leaves it as it was', () => {
+    const next = seededRandom(99);
+    writeFileSync(path, Buffer.from(Array.from({ length: 8192 }, () => Math.floor(next() * 256))));
+    expectRefused('corrupt');
+  });
+
+  it('refuses a file shorter than a SQLite header', () => {
+    writeFileSync(path, 'SQLite format 3\0');
+    expectRefused('corrupt');
+  });
+
+  it('refuses a valid SQLite database of another program and leaves it as it was', () => {
+    const foreign = new DatabaseSync(path);
+    foreign.exec(
+      "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes (body) VALUES ('keep me')",
+    );
+    foreign.close();
+    expectRefused('foreign');
+  });
+
+  it('refuses a crashed WAL database of another program without replaying or checkpointing its WAL', () => {
+    const original = join(directory, 'theirs.sqlite');
+    const theirs = new DatabaseSync(original);
+    theirs.exec('PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0');
+    theirs.exec("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('only in the WAL')");
+    // Copy the file and its WAL while the program has them open: what a crash leaves behind.
+    copyFileSync(original, path);
+    copyFileSync(`${original}-wal`, `${path}-wal`);
+    theirs.close();
+    rmSync(original);
+    const wal = readFileSync(`${path}-wal`);
+    expectRefused('foreign', ['usage.sqlite-shm']); // a read-only look needs the shared-memory index
+    expect(readFileSync(`${path}-wal`).equals(wal)).toBe(true);
+  });
+
+  it('refuses a database with another application_id without opening it', () => {
+    const foreign = new DatabaseSync(path);
+    foreign.exec('PRAGMA application_id = 1234; CREATE TABLE usage_records (call_id TEXT PRIMARY KEY)');
+    foreign.close();
+    expectRefused('foreign');
+  });
+
+  it('refuses a store written by a newer schema', () => {
+    createSqliteUsageTracker({ path }).close();
+    const store = new DatabaseSync(path);
+    store.exec('PRAGMA user_version = 2');
+    store.close();
+    const before = readFileSync(path);
+    const error = thrown(() => createSqliteUsageTracker({ path }));
+    expect(UsageStoreError.isInstance(error) && error.reason).toBe('unsupported-version');
+    expect(readFileSync(path).equals(before)).toBe(true);
+  });
+
+  it('adopts an empty file', () => {
+    writeFileSync(path, '');
+    const tracker = createSqliteUsageTracker({ path });
+    tracker.record(usageRecord({ callId: 'a' }));
+    tracker.close();
+    expect(storedCallIds()).toEqual(['a']);
+  });
+});
+
+describe('createSqliteUsageTracker: two processes', () => {
+  it('two writers on one file lose nothing and store each call once', async () => {
+    const childCount = 6_000;
+    const parentCount = 5_000;
+    const shared = 1_000;
+    const child = spawn(
+      process.execPath,
+      [
+        join(import.meta.dirname, 'fixtures', 'write-records.ts'),
+        path,
+        'child',
+        String(childCount),
+        String(shared),
+      ],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+    expect((await lines.next()).value).toBe('ready'); // the child created the store
+
+    const tracker = createSqliteUsageTracker({ path, batchSize: 50 });
+    await new Promise<void>((resolve) => child.stdin.end('go\n', resolve)); // on its way before we start
+    const parentStartedAt = Date.now();
+    for (let index = 0; index < parentCount; index++) {
+      if (index < shared) tracker.record(usageRecord({ callId: `shared-${index}`, user: 'parent' }));
+      tracker.record(usageRecord({ callId: `parent-${index}`, user: 'parent' }));
+      tracker.record(usageRecord({ callId: `parent-${index}`, user: 'parent' }));
+    }
+    tracker.flush();
+    const parentFinishedAt = Date.now();
+    const childTimes = JSON.parse(String((await lines.next()).value)) as {
+      startedAt: number;
+      finishedAt: number;
+    };
+    expect(await exited).toBe(0);
+    // The two really wrote at the same time.
+    expect(childTimes.startedAt).toBeLessThan(parentFinishedAt);
+    expect(parentStartedAt).toBeLessThan(childTimes.finishedAt);
+
+    const records = tracker.query();
+    tracker.close();
+    expect(records).toHaveLength(childCount + parentCount + shared);
+    expect(new Set(records.map((record) => record.callId)).size).toBe(childCount + parentCount + shared);
+    expect(records.filter((record) => record.callId.startsWith('child-'))).toHaveLength(childCount);
+    expect(records.filter((record) => record.callId.startsWith('parent-'))).toHaveLength(parentCount);
+    const check = new DatabaseSync(path, { readOnly: true });
+    expect(check.prepare('PRAGMA integrity_check').get()).toEqual({ integrity_check: 'ok' });
+    check.close();
+  });
+
+  it('two processes creating the store at the same moment agree on one schema', async () => {
+    const run = (prefix: string) => {
+      const child = spawn(
+        process.execPath,
+        [join(import.meta.dirname, 'fixtures', 'write-records.ts'), path, prefix, '2000', '500'],
+        { stdio: ['pipe', 'ignore', 'inherit'] },
+      );
+      child.stdin.end('go\n'); // neither waits for the other to create the file
+      return new Promise<number | null>((resolve) => child.on('exit', resolve));
+    };
+    expect(await Promise.all([run('one'), run('two')])).toEqual([0, 0]);
+    const ids = storedCallIds();
+    expect(ids).toHaveLength(2_000 + 2_000 + 500);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});

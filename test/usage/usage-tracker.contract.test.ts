@@ -1,0 +1,95 @@
+// One contract, run against every UsageTracker implementation, so none drifts from the others.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createMemoryUsageTracker } from '../../src/usage/memory-usage-tracker.ts';
+import { createSqliteUsageTracker } from '../../src/usage/sqlite-usage-tracker.ts';
+import type { UsageQuery, UsageRecord } from '../../src/usage/usage-record.ts';
+import type { UsageTracker } from '../../src/usage/usage-tracker.ts';
+import { generateRecords, usageRecord, withoutNanos } from './generate-records.ts';
+
+interface Subject {
+  readonly tracker: UsageTracker;
+  dispose(): void;
+}
+
+const directories: string[] = [];
+afterEach(() => {
+  for (const directory of directories.splice(0)) rmSync(directory, { recursive: true, force: true });
+});
+
+const implementations: Record<string, () => Subject> = {
+  memory: () => ({ tracker: createMemoryUsageTracker(), dispose: () => {} }),
+  sqlite: () => {
+    const directory = mkdtempSync(join(tmpdir(), 'usage-contract-'));
+    directories.push(directory);
+    const tracker = createSqliteUsageTracker({ path: join(directory, 'usage.sqlite'), batchSize: 7 });
+    return { tracker, dispose: () => tracker.close() };
+  },
+};
+
+for (const [name, create] of Object.entries(implementations)) {
+  describe(`UsageTracker contract: ${name}`, () => {
+    let subject: Subject;
+    afterEach(() => subject.dispose());
+
+    it('keeps one record per call id when record() is retried, before and after a read', async () => {
+      subject = create();
+      const { tracker } = subject;
+      const first = usageRecord({ callId: 'call-1', costUsd: 0.25 });
+      await tracker.record(first);
+      await tracker.record(first);
+      await tracker.record({ ...first, costUsd: 99 }); // a retry must not replace what was recorded
+      expect(await tracker.query()).toEqual([first]);
+      await tracker.record(first);
+      await tracker.record(usageRecord({ callId: 'call-2' }));
+      await tracker.record(first);
+      const records = await tracker.query();
+      expect(records.map((record) => record.callId)).toEqual(['call-1', 'call-2']);
+      expect(records[0]?.costUsd).toBe(0.25);
+    });
+
+    it('returns records as written, oldest first, undefined fields and tags included', async () => {
+      subject = create();
+      const records = generateRecords(40).map(withoutNanos);
+      for (const record of records) await subject.tracker.record(record);
+      expect(await subject.tracker.query()).toEqual(records);
+    });
+
+    it('applies every filter of a query', async () => {
+      subject = create();
+      const records = generateRecords(300, 11).map(withoutNanos);
+      for (const record of records) await subject.tracker.record(record);
+      const from = Date.UTC(2026, 4, 2, 6);
+      const to = Date.UTC(2026, 4, 3, 18);
+      const cases: [UsageQuery, (record: UsageRecord) => boolean][] = [
+        [{}, () => true],
+        [{ from }, (record) => record.startedAt >= from],
+        [{ to: new Date(to) }, (record) => record.startedAt < to],
+        [{ from: new Date(from), to }, (record) => record.startedAt >= from && record.startedAt < to],
+        [{ user: 'bob' }, (record) => record.user === 'bob'],
+        [{ keyId: 'byok:acme' }, (record) => record.keyId === 'byok:acme'],
+        [{ provider: 'anthropic' }, (record) => record.provider === 'anthropic'],
+        [{ model: 'openai/gpt-5.5' }, (record) => record.model === 'openai/gpt-5.5'],
+        [{ gateway: 'direct' }, (record) => record.gateway === 'direct'],
+        [{ status: 'aborted' }, (record) => record.status === 'aborted'],
+        [{ tag: 'nightly' }, (record) => record.tags.includes('nightly')],
+        [
+          { user: 'ada', tag: 'chat', status: 'ok', from },
+          (record) =>
+            record.user === 'ada' &&
+            record.tags.includes('chat') &&
+            record.status === 'ok' &&
+            record.startedAt >= from,
+        ],
+      ];
+      for (const [query, keep] of cases) {
+        const expected = records.filter(keep);
+        expect(expected.length, JSON.stringify(query)).toBeGreaterThan(0);
+        expect(await subject.tracker.query(query), JSON.stringify(query)).toEqual(expected);
+      }
+      expect(await subject.tracker.query({ user: 'nobody' })).toEqual([]);
+    });
+  });
+}
