@@ -1,0 +1,35 @@
+import type { Clock } from '../clock/clock.ts';
+import { type Logger, resolveLogger } from '../logger/logger.ts';
+import { createInfisicalCipher, INFISICAL_ENV } from './infisical/create-infisical-cipher.ts';
+import type { KeyCipher } from './key-cipher.ts';
+import { createLocalCipher, MASTER_KEY_ENV } from './local-cipher.ts';
+
+/** Settings of `createDefaultKeyCipher()`. */
+export interface DefaultKeyCipherSettings {
+  /** @default process.env */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly clock?: Clock;
+  /** Told when the development cipher is chosen. @default console */
+  readonly logger?: Logger | false;
+}
+
+/**
+ * The cipher the environment asks for: Infisical KMS when `INFISICAL_CLIENT_ID` is set (with
+ * `INFISICAL_CLIENT_SECRET` and `INFISICAL_KMS_KEY_ID`, or `INFISICAL_KMS_KEY_NAME` with
+ * `INFISICAL_PROJECT_ID`); otherwise the local development cipher under `LLM_ROUTER_MASTER_KEY`,
+ * with a warning saying so. Throws `InvalidSettingsError` when neither is configured.
+ *
+ * @example
+ * const vault = createKeyVault({ cipher: createDefaultKeyCipher(), store, validator });
+ */
+export function createDefaultKeyCipher(settings: DefaultKeyCipherSettings = {}): KeyCipher {
+  const env = settings.env ?? process.env;
+  if (env[INFISICAL_ENV.clientId]) {
+    return createInfisicalCipher({ env, ...(settings.clock ? { clock: settings.clock } : {}) });
+  }
+  const cipher = createLocalCipher({ env });
+  resolveLogger(settings.logger).warn(
+    `key vault: using the local development cipher (AES-256-GCM under ${MASTER_KEY_ENV}); set ${INFISICAL_ENV.clientId}, ${INFISICAL_ENV.clientSecret} and ${INFISICAL_ENV.keyId} to encrypt with Infisical KMS.`,
+  );
+  return cipher;
+}

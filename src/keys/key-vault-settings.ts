@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import type { Clock } from '../clock/clock.ts';
+import type { Logger } from '../logger/logger.ts';
+import { checkSettings } from '../router/settings-schema.ts';
+import type { KeyCipher } from './key-cipher.ts';
+import type { KeyRecordStore } from './key-record-store.ts';
+import type { InvalidKeyPolicy, KeyVaultEvent } from './key-vault.ts';
+import type { KeyValidator } from './validation/key-validator.ts';
+
+/** Settings of `createKeyVault()`. */
+export interface KeyVaultSettings {
+  /** Encrypts keys before they are stored: `createInfisicalCipher()`, or `createLocalCipher()` for development. */
+  readonly cipher: KeyCipher;
+  /** Where records go: `createMemoryKeyRecordStore()`, `createFileKeyRecordStore()`, or your own. */
+  readonly store: KeyRecordStore;
+  /** Checks keys with a real call: `createKeyValidator()`. */
+  readonly validator: KeyValidator;
+  /** Timestamps and the cache's expiry. @default the system clock */
+  readonly clock?: Clock;
+  /**
+   * How long a decrypted key stays in memory after a `resolve()`, ms. 0 decrypts on every call
+   * (a KMS round trip each time; Infisical rate-limits KMS calls).
+   * @default 60000
+   */
+  readonly cacheTtlMs?: number;
+  /**
+   * A key the provider refuses on `add()`: `refuse` throws `KeyVaultError` `invalid-key` and stores
+   * nothing; `disable` stores it disabled with the reason.
+   * @default 'refuse'
+   */
+  readonly onInvalid?: InvalidKeyPolicy;
+  /**
+   * `reportRejected()` runs no new check when the key was checked less than this long ago, ms.
+   * @default 60000
+   */
+  readonly rejectionRecheckMs?: number;
+  /** Warnings (a ciphertext bound to another record) go here; `false` silences. @default console */
+  readonly logger?: Logger | false;
+  /** Called for every key event; exceptions it throws are ignored. */
+  readonly onEvent?: (event: KeyVaultEvent) => void;
+}
+
+/** A check that `value` is an object with these methods (duck typing for pluggable parts). */
+export const hasMethods =
+  (...names: string[]) =>
+  (value: unknown) =>
+    typeof value === 'object' &&
+    value !== null &&
+    names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
+const milliseconds = z
+  .number({ message: 'expected a number of milliseconds' })
+  .int('expected a whole number of milliseconds')
+  .min(0, 'expected 0 or more milliseconds');
+
+const settingsSchema = z.strictObject({
+  cipher: z.custom(hasMethods('encrypt', 'decrypt'), {
+    message:
+      'expected a KeyCipher (encrypt() and decrypt()), e.g. createInfisicalCipher() or createLocalCipher()',
+  }),
+  store: z.custom(hasMethods('get', 'list', 'put', 'putMany', 'delete'), {
+    message:
+      'expected a KeyRecordStore, e.g. createMemoryKeyRecordStore() or createFileKeyRecordStore({ path })',
+  }),
+  validator: z.custom(hasMethods('validate'), {
+    message: 'expected a KeyValidator, e.g. createKeyValidator()',
+  }),
+  clock: z
+    .custom(hasMethods('now', 'setTimer'), { message: 'expected a Clock (now() and setTimer())' })
+    .optional(),
+  cacheTtlMs: milliseconds.optional(),
+  onInvalid: z.enum(['disable', 'refuse'], { message: "expected 'disable' or 'refuse'" }).optional(),
+  rejectionRecheckMs: milliseconds.optional(),
+  logger: z
+    .union([z.literal(false), z.custom(hasMethods('warn', 'error'))], {
+      message: 'expected false or a console-compatible logger (warn() and error())',
+    })
+    .optional(),
+  onEvent: z.custom((value) => typeof value === 'function', { message: 'expected a function' }).optional(),
+});
+
+/** Checks `createKeyVault()` settings once; throws `InvalidSettingsError` naming each bad setting. */
+export function checkKeyVaultSettings(settings: KeyVaultSettings): void {
+  checkSettings(settingsSchema, settings, 'createKeyVault()');
+}

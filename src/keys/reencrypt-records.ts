@@ -1,0 +1,43 @@
+import type { KeyCipher } from './key-cipher.ts';
+import type { KeyRecord } from './key-record.ts';
+import { KeyVaultError, type KeyVaultErrorKind } from './key-vault-error.ts';
+
+/**
+ * Every record re-encrypted from `from` to `to`, or a `KeyVaultError` naming the records that
+ * could not be (undecryptable, or bound to another record) and nothing else: a rotation is all or
+ * nothing.
+ */
+export async function reencryptRecords(
+  records: readonly KeyRecord[],
+  from: KeyCipher,
+  to: KeyCipher,
+  now: number,
+): Promise<KeyRecord[]> {
+  const updated: KeyRecord[] = [];
+  const failed: { id: string; kind: KeyVaultErrorKind }[] = [];
+  for (const record of records) {
+    try {
+      const payload = await from.decrypt(record.ciphertext);
+      if (payload.provider !== record.provider || payload.user !== record.user) {
+        failed.push({ id: record.id, kind: 'integrity' });
+        continue;
+      }
+      updated.push({ ...record, ciphertext: await to.encrypt(payload), cipher: to.name, updatedAt: now });
+    } catch (error) {
+      failed.push({ id: record.id, kind: KeyVaultError.isInstance(error) ? error.kind : 'unexpected' });
+    }
+  }
+  if (failed.length > 0) {
+    const listed = failed
+      .slice(0, 5)
+      .map((entry) => `${entry.id}: ${entry.kind}`)
+      .join(', ');
+    throw new KeyVaultError({
+      kind: failed.some((entry) => entry.kind === 'integrity')
+        ? 'integrity'
+        : (failed[0]?.kind ?? 'unexpected'),
+      message: `rotateCipher(): ${failed.length} of ${records.length} record(s) could not be re-encrypted (${listed}${failed.length > 5 ? ', …' : ''}); nothing was written. Remove or repair them, then rotate again.`,
+    });
+  }
+  return updated;
+}

@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import type { ProviderId } from '../../catalog/model-definition.ts';
+import { type Clock, createSystemClock } from '../../clock/clock.ts';
+import { checkSettings } from '../../router/settings-schema.ts';
+import {
+  interpretAnthropic,
+  interpretCohere,
+  interpretGemini,
+  interpretMistral,
+  interpretOpenAI,
+} from './interpret-answers.ts';
+import type { KeyValidationRequest, KeyValidationResult, KeyValidator } from './key-validator.ts';
+import { isClientTimeout, PROBES } from './probes.ts';
+import type { ProviderAnswer } from './provider-answer.ts';
+
+/** The public API roots the validator calls by default. */
+export const DEFAULT_VALIDATION_BASE_URLS: Readonly<Record<ProviderId, string>> = {
+  openai: 'https://api.openai.com',
+  anthropic: 'https://api.anthropic.com',
+  google: 'https://generativelanguage.googleapis.com',
+  cohere: 'https://api.cohere.com',
+  mistral: 'https://api.mistral.ai',
+};
+
+/** Settings of `createKeyValidator()`. */
+export interface KeyValidatorSettings {
+  /**
+   * API root per provider, without a version segment (the validator appends `/v1/models`,
+   * `/v1beta/models`, `/v1/check-api-key`). Point them at loopback servers in tests.
+   * @default DEFAULT_VALIDATION_BASE_URLS
+   */
+  readonly baseURLs?: Partial<Record<ProviderId, string>>;
+  /**
+   * How long one validation call may take before it counts as `unverified` / `timeout`, ms.
+   * @default 10000
+   */
+  readonly timeoutMs?: number;
+  /** The fetch used by every call (SDK clients included). @default globalThis.fetch */
+  readonly fetch?: typeof globalThis.fetch;
+  /** Drives the timeout. @default the system clock */
+  readonly clock?: Clock;
+}
+
+type Interpreter = (answer: ProviderAnswer, secrets: readonly string[], now: number) => KeyValidationResult;
+
+const INTERPRETERS: Readonly<Record<ProviderId, Interpreter>> = {
+  openai: interpretOpenAI,
+  mistral: interpretMistral,
+  anthropic: interpretAnthropic,
+  google: interpretGemini,
+  cohere: interpretCohere,
+};
+
+const httpUrl = z.string().refine((value) => /^https?:\/\/[^\s/]+/.test(value), {
+  message: 'expected an http(s) URL, e.g. "https://api.openai.com"',
+});
+
+const settingsSchema = z.strictObject({
+  baseURLs: z
+    .strictObject({
+      openai: httpUrl.optional(),
+      anthropic: httpUrl.optional(),
+      google: httpUrl.optional(),
+      cohere: httpUrl.optional(),
+      mistral: httpUrl.optional(),
+    })
+    .optional(),
+  timeoutMs: z
+    .number({ message: 'expected a number of milliseconds' })
+    .int('expected a whole number of milliseconds')
+    .positive('expected a positive number of milliseconds')
+    .optional(),
+  fetch: z
+    .custom((value) => typeof value === 'function', { message: 'expected a fetch function' })
+    .optional(),
+  clock: z
+    .custom(
+      (value) =>
+        typeof value === 'object' &&
+        value !== null &&
+        typeof (value as Clock).now === 'function' &&
+        typeof (value as Clock).setTimer === 'function',
+      { message: 'expected a Clock (now() and setTimer())' },
+    )
+    .optional(),
+});
+
+/**
+ * Checks provider keys with each provider's cheapest authenticated call, spending no tokens:
+ * OpenAI and Mistral `GET /v1/models` (through the `openai` client), Anthropic `GET /v1/models`
+ * (through `@anthropic-ai/sdk`), Gemini `GET /v1beta/models`, Cohere `POST /v1/check-api-key`.
+ * No retries: a failure to check is reported as `unverified`, never as `invalid`.
+ *
+ * @example
+ * const validator = createKeyValidator({ timeoutMs: 5000 });
+ * const result = await validator.validate({ provider: 'openai', apiKey: new SecretKey(key) });
+ * if (result.status === 'invalid') console.warn(`rejected: ${result.reason}`);
+ */
+export function createKeyValidator(settings: KeyValidatorSettings = {}): KeyValidator {
+  checkSettings(settingsSchema, settings, 'createKeyValidator()');
+  const timeoutMs = settings.timeoutMs ?? 10_000;
+  const clock = settings.clock ?? createSystemClock();
+  const baseURLs = { ...DEFAULT_VALIDATION_BASE_URLS, ...settings.baseURLs };
+
+  return {
+    async validate({ provider, apiKey }: KeyValidationRequest): Promise<KeyValidationResult> {
+      const probe = PROBES[provider];
+      const interpret = INTERPRETERS[provider];
+      if (!probe || !interpret) throw new TypeError(`KeyValidator: unknown provider "${String(provider)}".`);
+      const secret = apiKey.reveal();
+      const controller = new AbortController();
+      let timedOut = false;
+      const timer = clock.setTimer(() => {
+        timedOut = true;
+        controller.abort(new Error(`Key validation took longer than ${timeoutMs} ms.`));
+      }, timeoutMs);
+      try {
+        const answer = await probe({
+          baseURL: baseURLs[provider],
+          apiKey: secret,
+          signal: controller.signal,
+          timeoutMs,
+          fetch: settings.fetch,
+        });
+        return interpret(answer, [secret], clock.now());
+      } catch (error) {
+        // No answer came. The error itself is dropped: its message may quote a URL or the request.
+        if (timedOut || isClientTimeout(error)) return { status: 'unverified', reason: 'timeout' };
+        return { status: 'unverified', reason: 'network' };
+      } finally {
+        timer.cancel();
+      }
+    },
+  };
+}
