@@ -26,6 +26,7 @@ export { type FailureScope, GatewayError, type GatewayErrorKind } from './errors
 export { InvalidRequestError } from './errors/invalid-request-error.ts';
 export { InvalidSettingsError, type SettingIssue } from './errors/invalid-settings-error.ts';
 export { RouterError } from './errors/router-error.ts';
+export * from './keys/index.ts';
 export type { Logger } from './logger/logger.ts';
 export type { Availability, Candidate, RankingInput } from './ranking/candidate.ts';
 export type { CostComparison, CostComparisonQuery, CostComparisonRow } from './ranking/compare-costs.ts';
@@ -52,6 +53,7 @@ export type {
   ToolDefinition,
 } from './router/chat-types.ts';
 export { createRouter } from './router/create-router.ts';
+export type { ByokMode, Credentials } from './router/resolve-credentials.ts';
 export type { Attempt, Route } from './router/route.ts';
 export type {
   HealthOptions,
@@ -67,6 +69,7 @@ export type {
   CallErrorEvent,
   CallStartEvent,
   FallbackEvent,
+  KeyDisabledEvent,
   RouterEventMap,
   RouterEventName,
   TrackerErrorEvent,

@@ -18,6 +18,7 @@ import { RouterError } from './router-error.ts';
  * | `billing` (out of credit, quota exhausted) | no | yes | no |
  * | `context-window` | no | only larger-context candidates | no |
  * | `breaker-open` | no | yes | no |
+ * | `no-key` (BYOK required, no usable key) | no | yes | no |
  * | `invalid-request` (400 caused by the request) | no | no | no |
  * | `content-filter` | no | no | no |
  * | `bad-response` (malformed answer) | yes | yes | yes |
@@ -36,6 +37,7 @@ export type GatewayErrorKind =
   | 'billing'
   | 'context-window'
   | 'breaker-open'
+  | 'no-key'
   | 'invalid-request'
   | 'content-filter'
   | 'bad-response'

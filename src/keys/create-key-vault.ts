@@ -61,6 +61,8 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
   const logger = resolveLogger(settings.logger);
   const onInvalid = settings.onInvalid ?? 'refuse';
   const rejectionRecheckMs = settings.rejectionRecheckMs ?? 60_000;
+  // When a rejection last triggered a check, per key id.
+  const rejectionChecks = new Map<string, number>();
   const cache = createDecryptedKeyCache(clock, settings.cacheTtlMs ?? 60_000);
   const writes = createSerialQueue();
   const decrypting = new Map<string, Promise<KeyPayload>>();
@@ -345,7 +347,9 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
       if (pending) return pending;
       const work = (async (): Promise<RejectionOutcome> => {
         const base = { keyId, provider: record.provider, user: record.user };
-        const lastAt = record.lastCheck?.at;
+        // Throttled on the last check a rejection triggered, not on the key's last validation: a
+        // key added a moment ago and refused now must be checked now (it may have been revoked).
+        const lastAt = rejectionChecks.get(keyId);
         if (lastAt !== undefined && clock.now() - lastAt < rejectionRecheckMs) {
           return {
             ...base,
@@ -355,6 +359,7 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
             checked: false,
           };
         }
+        rejectionChecks.set(keyId, clock.now());
         const { key, validation } = await check(keyId, { user: rejection.user }, 'revalidate');
         return {
           ...base,

@@ -30,7 +30,8 @@ export interface KeyVaultSettings {
    */
   readonly onInvalid?: InvalidKeyPolicy;
   /**
-   * `reportRejected()` runs no new check when the key was checked less than this long ago, ms.
+   * `reportRejected()` runs no new check when a rejection of the same key triggered one less than
+   * this long ago, ms (a burst of 401s makes one validation call, not one each).
    * @default 60000
    */
   readonly rejectionRecheckMs?: number;

@@ -75,7 +75,7 @@ export interface RejectionOutcome {
   /** Why the key has its status (`invalid`, `forbidden`, `no_credit`, …). */
   readonly reason?: string;
   /**
-   * False when the key had been checked less than `rejectionRecheckMs` ago, so no new check ran
+   * False when a rejection of this key triggered a check less than `rejectionRecheckMs` ago, so no new check ran
    * (this keeps a burst of 401s from turning into a burst of validation calls).
    */
   readonly checked: boolean;

@@ -4,6 +4,7 @@ import { DEFAULT_BREAKER_SETTINGS } from '../breaker/circuit-breaker.ts';
 import { createModelCatalog, type ModelCatalog } from '../catalog/model-catalog.ts';
 import type { GatewayId, ProviderId } from '../catalog/model-definition.ts';
 import { createSystemClock } from '../clock/clock.ts';
+import { InvalidSettingsError } from '../errors/invalid-settings-error.ts';
 import { resolveLogger } from '../logger/logger.ts';
 import type { RoutingTable } from '../ranking/build-candidates.ts';
 import { compareCosts } from '../ranking/compare-costs.ts';
@@ -29,6 +30,7 @@ import { AvailabilityTracker } from './availability-tracker.ts';
 import type { ChatOptions } from './chat-types.ts';
 import { executeChat } from './execute-chat.ts';
 import { executeStream } from './execute-stream.ts';
+import { CredentialResolver } from './resolve-credentials.ts';
 import type { HealthOptions, HealthReport, Router } from './router.ts';
 import type { RouterContext } from './router-context.ts';
 import type { RouterEventMap } from './router-events.ts';
@@ -94,8 +96,7 @@ function buildTransports(
     const providers = new Map<ProviderId, DirectProvider>();
     for (const id of ALL_PROVIDERS) {
       const provider = settings.providers?.[id];
-      if (provider?.apiKey !== undefined)
-        providers.set(id, { apiKey: provider.apiKey, baseURL: provider.baseURL ?? DIRECT_BASE_URLS[id] });
+      providers.set(id, { apiKey: provider?.apiKey, baseURL: provider?.baseURL ?? DIRECT_BASE_URLS[id] });
     }
     result.set(
       'direct',
@@ -123,6 +124,14 @@ function buildTransports(
  */
 export function createRouter(settings: RouterSettings = {}): Router {
   checkSettings(routerSettingsSchema, settings, 'createRouter');
+  if ((settings.byok === 'required' || settings.byok === 'preferred') && !settings.keys) {
+    throw new InvalidSettingsError({
+      factory: 'createRouter',
+      issues: [
+        { setting: 'byok', problem: `'${settings.byok}' needs \`keys\`: a KeyVault from createKeyVault()` },
+      ],
+    });
+  }
   const clock = settings.clock ?? createSystemClock();
   const logger = resolveLogger(settings.logger);
   const events = new EventEmitter<RouterEventMap>();
@@ -177,7 +186,14 @@ export function createRouter(settings: RouterSettings = {}): Router {
     attemptTimeoutMs: settings.attemptTimeoutMs ?? 120_000,
     expectedOutputTokens: settings.expectedOutputTokens ?? 1_024,
     random: Math.random,
-    keyIdFor: (gateway) => `gateway:${gateway}`,
+    credentials: new CredentialResolver({
+      vault: settings.keys,
+      mode: settings.byok ?? (settings.keys ? 'preferred' : 'off'),
+      allowOpenRouter: settings.byokAllowOpenRouter ?? false,
+      logger,
+      events,
+    }),
+    admit: undefined,
   };
 
   async function health(options: HealthOptions = {}): Promise<HealthReport> {
@@ -230,6 +246,7 @@ export function createRouter(settings: RouterSettings = {}): Router {
     },
     async close() {
       breakers.dispose();
+      await context.credentials.settle();
       await tracker.close?.();
     },
   } as Router;

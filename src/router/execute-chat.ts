@@ -12,7 +12,8 @@ import { type CallPlan, planCall } from './plan-call.ts';
 import { recordUsage } from './record-usage.ts';
 import type { Route } from './route.ts';
 import type { RouterContext } from './router-context.ts';
-import { CallFailure, runCandidates } from './run-candidates.ts';
+import { CallFailure, type CandidateRun, runCandidates } from './run-candidates.ts';
+import { emitCallStart, transportRequest } from './transport-request.ts';
 
 /** Token counts as reported, or estimated from the prompt and the text when the gateway gave none. */
 export function settleUsage(
@@ -108,50 +109,24 @@ export function finishWithError(
 /** `router.chat()`: one whole answer, through the best candidate that will give it. */
 export async function executeChat(context: RouterContext, options: ChatOptions): Promise<ChatResult> {
   const plan = planCall(context, options);
-  if (context.events.listenerCount('call-start') > 0) {
-    const first = plan.candidates[0];
-    context.events.emit('call-start', {
-      callId: plan.callId,
-      user: options.user,
-      tags: options.tags ?? [],
-      stream: false,
-      candidates: plan.candidates.length,
-      preferred: first
-        ? {
-            provider: first.model.provider,
-            model: first.model.id,
-            gateway: first.gateway,
-            gatewayModel: first.gatewayModel,
-            keyId: context.keyIdFor(first.gateway),
-          }
-        : undefined,
-    });
-  }
+  emitCallStart(context, plan, false);
   const call = createCallSignal(context.clock, options.timeoutMs ?? context.timeoutMs, options.signal);
   try {
-    const run = await runCandidates<TransportResult>(context, plan, call, (candidate) => {
-      const transport = context.transports.get(candidate.gateway);
-      if (!transport) throw new Error(`No transport for gateway ${candidate.gateway}`);
-      return (signal) =>
-        transport.chat({
-          callId: plan.callId,
-          provider: candidate.model.provider,
-          model: candidate.gatewayModel,
-          messages: options.messages,
-          tools: options.tools,
-          toolChoice: options.toolChoice,
-          temperature: options.temperature,
-          maxTokens: options.maxTokens,
-          responseFormat: options.responseFormat,
-          user: options.user,
-          tags: options.tags,
-          signal,
-        });
-    });
+    const run = await runCandidates<TransportResult>(
+      context,
+      plan,
+      call,
+      (candidate, _route, credentials) => {
+        const transport = context.transports.get(candidate.gateway);
+        if (!transport) throw new Error(`No transport for gateway ${candidate.gateway}`);
+        return (signal) => transport.chat(transportRequest(plan, candidate, credentials, signal));
+      },
+    );
     const finishedAt = context.clock.now();
     const answer = run.value;
     const { usage, estimated } = settleUsage(plan, answer.usage, answer.text);
     const cost = settleCost(run.candidate, usage, estimated, answer.costUsd);
+    run.admission?.settle({ tokens: usage.totalTokens, costUsd: cost.usd });
     const latencyMs = finishedAt - plan.startedAt;
     const result: ChatResult = {
       callId: plan.callId,
@@ -168,29 +143,7 @@ export async function executeChat(context: RouterContext, options: ChatOptions):
       attempts: run.attempts,
       latencyMs,
     };
-    recordUsage(context, {
-      callId: plan.callId,
-      startedAt: plan.startedAt,
-      finishedAt,
-      user: options.user,
-      keyId: run.route.keyId,
-      provider: run.route.provider,
-      model: run.route.model,
-      gateway: run.route.gateway,
-      inputTokens: usage.inputTokens,
-      outputTokens: usage.outputTokens,
-      cachedInputTokens: usage.cachedInputTokens,
-      costUsd: cost.usd,
-      costSource: cost.source,
-      latencyMs,
-      timeToFirstTokenMs: undefined,
-      attempts: run.attempts.length,
-      fallback: run.fallback,
-      tags: options.tags ?? [],
-      status: 'ok',
-      errorKind: undefined,
-      stream: false,
-    });
+    recordUsage(context, successRecord(plan, run, usage, cost, finishedAt, undefined, 'ok', false));
     if (context.events.listenerCount('call-end') > 0) {
       context.events.emit('call-end', {
         callId: plan.callId,
@@ -207,4 +160,42 @@ export async function executeChat(context: RouterContext, options: ChatOptions):
   } finally {
     call.dispose();
   }
+}
+
+/** The usage record of a call that reached a candidate: complete, aborted or broken part-way. */
+export function successRecord(
+  plan: CallPlan,
+  run: Pick<CandidateRun<unknown>, 'route' | 'attempts' | 'fallback'>,
+  usage: TokenUsage,
+  cost: Cost,
+  finishedAt: number,
+  timeToFirstTokenMs: number | undefined,
+  status: UsageStatus,
+  stream: boolean,
+  errorKind?: UsageRecord['errorKind'],
+): UsageRecord {
+  const { route } = run;
+  return {
+    callId: plan.callId,
+    startedAt: plan.startedAt,
+    finishedAt,
+    user: plan.options.user,
+    keyId: route.keyId,
+    provider: route.provider,
+    model: route.model,
+    gateway: route.gateway,
+    inputTokens: usage.inputTokens,
+    outputTokens: usage.outputTokens,
+    cachedInputTokens: usage.cachedInputTokens,
+    costUsd: cost.usd,
+    costSource: cost.source,
+    latencyMs: finishedAt - plan.startedAt,
+    timeToFirstTokenMs,
+    attempts: run.attempts.length,
+    fallback: run.fallback,
+    tags: plan.options.tags ?? [],
+    status,
+    errorKind,
+    stream,
+  };
 }

@@ -9,13 +9,15 @@ import type { UsageStatus } from '../usage/usage-record.ts';
 import { toGatewayError } from './attempt-with-retries.ts';
 import { CallDeadlineReason, createCallSignal } from './call-signal.ts';
 import type { ChatOptions, Cost, FinishReason, TokenUsage, ToolCall } from './chat-types.ts';
-import { finishWithError, settleCost } from './execute-chat.ts';
+import { finishWithError, settleCost, successRecord } from './execute-chat.ts';
 import { type CallPlan, planCall } from './plan-call.ts';
 import { recordUsage } from './record-usage.ts';
+import type { Credentials } from './resolve-credentials.ts';
 import type { Attempt, Route } from './route.ts';
 import type { RouterContext } from './router-context.ts';
-import { runCandidates } from './run-candidates.ts';
+import { type Admission, runCandidates } from './run-candidates.ts';
 import type { ChatStream, StreamPart, StreamResult } from './stream-types.ts';
+import { emitCallStart, transportRequest } from './transport-request.ts';
 
 /** A stream that delivered its first content part: the attempt that opened it succeeded. */
 interface OpenedStream {
@@ -53,10 +55,10 @@ function openUntilFirstContent(
   context: RouterContext,
   plan: CallPlan,
   candidate: Candidate,
+  credentials: Credentials,
   callSignal: AbortSignal,
 ): (attemptSignal: AbortSignal) => Promise<OpenedStream> {
   const transport = context.transports.get(candidate.gateway);
-  const options = plan.options;
   return async (attemptSignal) => {
     if (!transport) throw new Error(`No transport for gateway ${candidate.gateway}`);
     const controller = new AbortController();
@@ -65,20 +67,9 @@ function openUntilFirstContent(
     link(attemptSignal, controller);
     const unlinkCall = link(callSignal, controller);
     try {
-      const stream = await transport.stream({
-        callId: plan.callId,
-        provider: candidate.model.provider,
-        model: candidate.gatewayModel,
-        messages: options.messages,
-        tools: options.tools,
-        toolChoice: options.toolChoice,
-        temperature: options.temperature,
-        maxTokens: options.maxTokens,
-        responseFormat: options.responseFormat,
-        user: options.user,
-        tags: options.tags,
-        signal: controller.signal,
-      });
+      const stream = await transport.stream(
+        transportRequest(plan, candidate, credentials, controller.signal),
+      );
       const iterator = stream[Symbol.asyncIterator]();
       const buffered: TransportStreamPart[] = [];
       for (;;) {
@@ -190,25 +181,7 @@ function deferred<T>(): Deferred<T> {
 export function executeStream(context: RouterContext, options: ChatOptions): ChatStream {
   const plan = planCall(context, options);
   const { clock } = context;
-  if (context.events.listenerCount('call-start') > 0) {
-    const first = plan.candidates[0];
-    context.events.emit('call-start', {
-      callId: plan.callId,
-      user: options.user,
-      tags: options.tags ?? [],
-      stream: true,
-      candidates: plan.candidates.length,
-      preferred: first
-        ? {
-            provider: first.model.provider,
-            model: first.model.id,
-            gateway: first.gateway,
-            gatewayModel: first.gatewayModel,
-            keyId: context.keyIdFor(first.gateway),
-          }
-        : undefined,
-    });
-  }
+  emitCallStart(context, plan, true);
   const result = deferred<StreamResult>();
   const idleTimeoutMs = context.attemptTimeoutMs;
 
@@ -220,6 +193,7 @@ export function executeStream(context: RouterContext, options: ChatOptions): Cha
     let route: Route | undefined;
     let attempts: readonly Attempt[] = [];
     let fallback = false;
+    let admission: Admission | undefined;
     let firstTokenAt: number | undefined;
     let settled = false;
     let idleTimer: TimerHandle | undefined;
@@ -237,29 +211,21 @@ export function executeStream(context: RouterContext, options: ChatOptions): Cha
       const toolCalls = delivered.calls();
       const latencyMs = finishedAt - plan.startedAt;
       const timeToFirstTokenMs = firstTokenAt === undefined ? undefined : firstTokenAt - plan.startedAt;
-      recordUsage(context, {
-        callId: plan.callId,
-        startedAt: plan.startedAt,
-        finishedAt,
-        user: options.user,
-        keyId: route.keyId,
-        provider: route.provider,
-        model: route.model,
-        gateway: route.gateway,
-        inputTokens: usage.inputTokens,
-        outputTokens: usage.outputTokens,
-        cachedInputTokens: usage.cachedInputTokens,
-        costUsd: cost.usd,
-        costSource: cost.source,
-        latencyMs,
-        timeToFirstTokenMs,
-        attempts: attempts.length,
-        fallback,
-        tags: options.tags ?? [],
-        status,
-        errorKind,
-        stream: true,
-      });
+      admission?.settle({ tokens: usage.totalTokens, costUsd: cost.usd });
+      recordUsage(
+        context,
+        successRecord(
+          plan,
+          { route, attempts, fallback },
+          usage,
+          cost,
+          finishedAt,
+          timeToFirstTokenMs,
+          status,
+          true,
+          errorKind,
+        ),
+      );
       if (error) {
         context.events.emit('call-error', { callId: plan.callId, error, attempts, latencyMs });
         return undefined;
@@ -301,8 +267,8 @@ export function executeStream(context: RouterContext, options: ChatOptions): Cha
     try {
       let run: Awaited<ReturnType<typeof runCandidates<OpenedStream>>>;
       try {
-        run = await runCandidates(context, plan, call, (next) =>
-          openUntilFirstContent(context, plan, next, call.signal),
+        run = await runCandidates(context, plan, call, (next, _route, credentials) =>
+          openUntilFirstContent(context, plan, next, credentials, call.signal),
         );
       } catch (thrown) {
         settled = true;
@@ -313,6 +279,7 @@ export function executeStream(context: RouterContext, options: ChatOptions): Cha
       route = run.route;
       attempts = run.attempts;
       fallback = run.fallback;
+      admission = run.admission;
       if (!opened.ended) firstTokenAt = opened.openedAt;
       lastActivity = clock.now();
       armIdleTimer(opened.controller);

@@ -8,7 +8,9 @@ import type { RankingPolicy } from '../ranking/rank-candidates.ts';
 import type { Transport } from '../transports/transport.ts';
 import type { UsageTracker } from '../usage/usage-tracker.ts';
 import type { AvailabilityTracker } from './availability-tracker.ts';
+import type { CredentialResolver } from './resolve-credentials.ts';
 import type { RouterEventMap } from './router-events.ts';
+import type { AdmissionControl } from './run-candidates.ts';
 
 /** Resolved retry settings. */
 export interface ResolvedRetry {
@@ -35,6 +37,8 @@ export interface RouterContext {
   readonly expectedOutputTokens: number;
   /** Source of jitter for backoff delays. */
   readonly random: () => number;
-  /** Key ids for gateways' own credentials, e.g. `gateway:litellm`. */
-  keyIdFor(gateway: GatewayId): string;
+  /** Which key pays for each attempt (BYOK or the organisation's). */
+  readonly credentials: CredentialResolver;
+  /** Limit headroom per attempt; absent when no limit is configured. */
+  readonly admit: AdmissionControl | undefined;
 }

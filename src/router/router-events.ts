@@ -1,4 +1,5 @@
 import type { BreakerSnapshot } from '../breaker/breaker-registry.ts';
+import type { ProviderId } from '../catalog/model-definition.ts';
 import type { GatewayError, GatewayErrorKind } from '../errors/gateway-error.ts';
 import type { RouterError } from '../errors/router-error.ts';
 import type { UsageRecord } from '../usage/usage-record.ts';
@@ -63,6 +64,14 @@ export interface FallbackEvent {
 /** `breaker-open`, `breaker-half-open`, `breaker-close`. */
 export type BreakerEvent = BreakerSnapshot;
 
+/** `key-disabled`: a user's key was found invalid after a provider refused it, and disabled. */
+export interface KeyDisabledEvent {
+  readonly keyId: string;
+  readonly provider: ProviderId;
+  readonly user: string;
+  readonly reason: string;
+}
+
 /** `tracker-error`: the usage tracker threw; the call itself was not affected. */
 export interface TrackerErrorEvent {
   readonly callId: string;
@@ -82,6 +91,7 @@ export interface RouterEventMap {
   /** Exactly one per finished call (ok, error or aborted). */
   usage: [event: UsageRecord];
   'tracker-error': [event: TrackerErrorEvent];
+  'key-disabled': [event: KeyDisabledEvent];
 }
 
 /** Names of the router's events. */

@@ -2,10 +2,12 @@ import type { BreakerSettings } from '../breaker/circuit-breaker.ts';
 import type { ModelCatalog, ModelCatalogSettings } from '../catalog/model-catalog.ts';
 import type { GatewayId, ProviderId } from '../catalog/model-definition.ts';
 import type { Clock } from '../clock/clock.ts';
+import type { KeyVault } from '../keys/key-vault.ts';
 import type { Logger } from '../logger/logger.ts';
 import type { RankingPolicy } from '../ranking/rank-candidates.ts';
 import type { Transport } from '../transports/transport.ts';
 import type { UsageTracker } from '../usage/usage-tracker.ts';
+import type { ByokMode } from './resolve-credentials.ts';
 
 /** A secret given directly, or a function that fetches it when needed (a key reference). */
 export type SecretSetting = string | (() => string | Promise<string>);
@@ -117,6 +119,24 @@ export interface RouterSettings {
   readonly attemptTimeoutMs?: number;
   /** Output tokens assumed for cost estimates when a call sets no `maxTokens`. @default 1_024 */
   readonly expectedOutputTokens?: number;
+  /**
+   * Users' own provider keys (BYOK): a `KeyVault` from `createKeyVault()`. With a `user` on a call,
+   * that user's active key for each candidate's provider is used (sent to LiteLLM in the body's
+   * `api_key`, or used directly by the `direct` gateway).
+   */
+  readonly keys?: KeyVault;
+  /**
+   * `required`: only the user's own keys (candidates without one are skipped); `preferred`: the
+   * user's key where there is one, the organisation's keys elsewhere; `off`: never.
+   * @default 'preferred' with `keys`, else 'off'
+   */
+  readonly byok?: ByokMode;
+  /**
+   * Under `byok: 'required'`, let calls fall back to OpenRouter, which holds no per-user keys and
+   * runs on the OpenRouter account's key (the usage record names that key and still the user).
+   * @default false
+   */
+  readonly byokAllowOpenRouter?: boolean;
   /** Where usage records go. @default an in-memory tracker (`router.usage.tracker`) */
   readonly usage?: UsageTracker;
   /** Console-compatible logger; `false` silences the router. @default console */

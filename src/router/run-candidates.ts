@@ -11,6 +11,7 @@ import type { Candidate } from '../ranking/candidate.ts';
 import { attemptWithRetries, type TryOnce, toGatewayError } from './attempt-with-retries.ts';
 import { CallDeadlineReason, type CallSignal } from './call-signal.ts';
 import type { CallPlan } from './plan-call.ts';
+import type { CallKeys, Credentials } from './resolve-credentials.ts';
 import type { Attempt, Route } from './route.ts';
 import type { RouterContext } from './router-context.ts';
 
@@ -22,7 +23,30 @@ export interface CandidateRun<T> {
   readonly attempts: readonly Attempt[];
   /** Whether the call left its first-ranked candidate. */
   readonly fallback: boolean;
+  /** Limit headroom held for the call: settle it with the actual tokens and cost. */
+  readonly admission: Admission | undefined;
 }
+
+/**
+ * Headroom reserved against the limits that apply to one attempt (its provider, key and user).
+ * Exactly one of `settle` and `release` is called.
+ */
+export interface Admission {
+  /** The call finished: replace the reserved estimate with what it used. */
+  settle(actual: { readonly tokens: number; readonly costUsd: number }): void;
+  /** The attempt failed before using anything: give the reservation back. */
+  release(): void;
+}
+
+/** Reserves limit headroom for a candidate, or says which limit refuses it. */
+export type AdmissionControl = (
+  plan: CallPlan,
+  candidate: Candidate,
+  credentials: Credentials,
+) => Admission | GatewayError | undefined;
+
+/** Builds the function that makes one try on a candidate with the given credentials. */
+export type TryFactory<T> = (candidate: Candidate, route: Route, credentials: Credentials) => TryOnce<T>;
 
 /** Thrown by `runCandidates`: the call error plus the route last tried (for the usage record). */
 export class CallFailure extends Error {
@@ -36,13 +60,13 @@ export class CallFailure extends Error {
   }
 }
 
-export function routeOf(context: RouterContext, candidate: Candidate, keyId?: string): Route {
+export function routeOf(candidate: Candidate, keyId: string): Route {
   return {
     provider: candidate.model.provider,
     model: candidate.model.id,
     gateway: candidate.gateway,
     gatewayModel: candidate.gatewayModel,
-    keyId: keyId ?? context.keyIdFor(candidate.gateway),
+    keyId,
   };
 }
 
@@ -62,23 +86,63 @@ function skipError(
   });
 }
 
+/** Why a candidate cannot be tried right now, before any credentials are looked at. */
+function refusal(
+  context: RouterContext,
+  candidate: Candidate,
+  contextLimit: number,
+  isLast: boolean,
+): GatewayError | undefined {
+  if (candidate.model.contextWindow <= contextLimit) {
+    return skipError(
+      candidate,
+      'context-window',
+      `context window ${candidate.model.contextWindow} is not larger than one that overflowed`,
+    );
+  }
+  const availability = context.availability.of(candidate);
+  if (availability.breaker === 'open') {
+    const wait = context.breakers.retryAfterMs(candidate.gateway, candidate.model.provider);
+    return skipError(
+      candidate,
+      'breaker-open',
+      `circuit breaker for ${candidate.gateway}/${candidate.model.provider} is open`,
+      wait,
+    );
+  }
+  if (availability.cooldownMs > 0 && !isLast) {
+    return skipError(
+      candidate,
+      'rate-limited',
+      `cooling down for ${availability.cooldownMs} ms after a rate limit`,
+      availability.cooldownMs,
+    );
+  }
+  return undefined;
+}
+
 /**
  * Tries the plan's candidates in order until one answers. Skips candidates refused right now
- * (open breaker, cooling down, smaller context than one that overflowed), retries each within
- * `attemptWithRetries`, emits and logs a `fallback` for every move, and stops at once on a final
- * error (the request itself was rejected, or the call was aborted).
+ * (open breaker, cooling down, no key under `byok: 'required'`, no limit headroom, smaller context
+ * than one that overflowed), retries each within `attemptWithRetries`, emits and logs a `fallback`
+ * for every move, and stops at once on a final error (the request itself was rejected, or the call
+ * was aborted). A user's key that the provider refuses is set aside for the rest of the call and
+ * revalidated in the background.
  */
 export async function runCandidates<T>(
   context: RouterContext,
   plan: CallPlan,
   call: CallSignal,
-  tryCandidate: (candidate: Candidate, route: Route) => TryOnce<T>,
+  tryCandidate: TryFactory<T>,
 ): Promise<CandidateRun<T>> {
   const { clock } = context;
   const attempts: Attempt[] = [];
   const candidates = plan.candidates;
+  const keys: CallKeys = new Map();
+  const user = plan.options.user;
   let lastRoute: Route | undefined;
-  let contextLimit = Number.POSITIVE_INFINITY;
+  // Set once a context window overflowed: only larger windows are tried after that.
+  let contextLimit = 0;
   let pending: { from: Route; error: GatewayError; skipped: number } | undefined;
 
   const fail = (error: CallError): never => {
@@ -87,6 +151,10 @@ export async function runCandidates<T>(
   const leave = (route: Route, error: GatewayError) => {
     if (pending) pending.skipped++;
     else pending = { from: route, error, skipped: 1 };
+  };
+  const skip = (route: Route, error: GatewayError) => {
+    attempts.push({ route, outcome: 'skipped', error, tries: 0, latencyMs: 0 });
+    leave(route, error);
   };
 
   if (candidates.length === 0) {
@@ -100,40 +168,23 @@ export async function runCandidates<T>(
   }
 
   for (let index = 0; index < candidates.length; index++) {
-    const candidate = candidates[index] as Candidate;
-    const route = routeOf(context, candidate);
     if (call.signal.aborted) break;
+    const candidate = candidates[index] as Candidate;
     const isLast = index === candidates.length - 1;
-
-    let skip: GatewayError | undefined;
-    if (candidate.model.contextWindow <= contextLimit && Number.isFinite(contextLimit)) {
-      skip = skipError(
-        candidate,
-        'context-window',
-        `context window ${candidate.model.contextWindow} is not larger than one that overflowed`,
-      );
-    } else {
-      const availability = context.availability.of(candidate);
-      if (availability.breaker === 'open') {
-        const wait = context.breakers.retryAfterMs(candidate.gateway, candidate.model.provider);
-        skip = skipError(
-          candidate,
-          'breaker-open',
-          `circuit breaker for ${candidate.gateway}/${candidate.model.provider} is open`,
-          wait,
-        );
-      } else if (availability.cooldownMs > 0 && !isLast) {
-        skip = skipError(
-          candidate,
-          'rate-limited',
-          `cooling down for ${availability.cooldownMs} ms after a rate limit`,
-          availability.cooldownMs,
-        );
-      }
+    const refused = refusal(context, candidate, contextLimit, isLast);
+    if (refused) {
+      skip(routeOf(candidate, context.credentials.organisation(candidate).keyId), refused);
+      continue;
     }
-    if (skip) {
-      attempts.push({ route, outcome: 'skipped', error: skip, tries: 0, latencyMs: 0 });
-      leave(route, skip);
+    const credentials = await context.credentials.forCandidate(user, candidate, keys);
+    if (GatewayError.isInstance(credentials)) {
+      skip(routeOf(candidate, context.credentials.organisation(candidate).keyId), credentials);
+      continue;
+    }
+    const route = routeOf(candidate, credentials.keyId);
+    const admission = context.admit?.(plan, candidate, credentials);
+    if (GatewayError.isInstance(admission)) {
+      skip(route, admission);
       continue;
     }
 
@@ -166,14 +217,15 @@ export async function runCandidates<T>(
         callSignal: call.signal,
         deadline: call.deadline,
         hasAlternative: !isLast,
-        tryOnce: tryCandidate(candidate, route),
+        tryOnce: tryCandidate(candidate, route, credentials),
         counter,
       });
       const latencyMs = clock.now() - started;
       context.availability.recordSuccess(candidate.gateway, candidate.model.provider, latencyMs);
       attempts.push({ route, outcome: 'ok', tries: counter.tries, latencyMs });
-      return { value, candidate, route, attempts, fallback: attempts.length > 1 };
+      return { value, candidate, route, attempts, fallback: attempts.length > 1, admission };
     } catch (thrown) {
+      admission?.release();
       const error = toGatewayError(thrown, candidate);
       attempts.push({
         route,
@@ -185,7 +237,10 @@ export async function runCandidates<T>(
       if (call.signal.aborted) break;
       if (error.isFinal) fail(new RequestRejectedError({ callId: plan.callId, attempts, error }));
       if (error.kind === 'context-window')
-        contextLimit = Math.min(contextLimit, candidate.model.contextWindow);
+        contextLimit = Math.max(contextLimit, candidate.model.contextWindow);
+      if (error.kind === 'provider-auth' && credentials.apiKey && user !== undefined) {
+        context.credentials.rejected(credentials.keyId, user, candidate.model.provider, error.status, keys);
+      }
       leave(route, error);
     }
   }

@@ -185,6 +185,15 @@ export const routerSettingsSchema = z.strictObject({
   timeoutMs: milliseconds.optional(),
   attemptTimeoutMs: milliseconds.optional(),
   expectedOutputTokens: z.number().int().positive().optional(),
+  keys: z
+    .custom(hasMethods('resolve', 'reportRejected'), {
+      message: 'expected a KeyVault (from createKeyVault())',
+    })
+    .optional(),
+  byok: z
+    .enum(['required', 'preferred', 'off'], { message: "expected 'required', 'preferred' or 'off'" })
+    .optional(),
+  byokAllowOpenRouter: z.boolean().optional(),
   usage: z
     .custom(hasMethods('record', 'query'), { message: 'expected a UsageTracker (record() and query())' })
     .optional(),

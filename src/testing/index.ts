@@ -22,3 +22,21 @@ export {
   startOpenRouterServer,
 } from './loopback/chat-server.ts';
 export type { HttpServerHandle, RecordedRequest } from './loopback/http-server.ts';
+export {
+  type InfisicalFault,
+  type InfisicalIdentity,
+  type InfisicalKmsKey,
+  type InfisicalRoute,
+  type InfisicalServer,
+  type InfisicalServerSettings,
+  startInfisicalServer,
+} from './loopback/infisical-server.ts';
+export {
+  type ProviderKeyBehaviour,
+  type ProviderKeyFault,
+  type ProviderKeyServer,
+  type ProviderKeyServerSettings,
+  type ProviderKeyServers,
+  startProviderKeyServer,
+  startProviderKeyServers,
+} from './loopback/provider-key-server.ts';

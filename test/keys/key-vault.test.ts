@@ -471,17 +471,23 @@ describe('reportRejected() (the router after a 401/403)', () => {
     expect(outcomes.every((outcome) => outcome.status === 'disabled')).toBe(true);
   });
 
-  it('runs no check within rejectionRecheckMs of the last one', async () => {
+  it('checks at the first rejection, then runs no check within rejectionRecheckMs of that one', async () => {
     const { vault, clock } = setup({ rejectionRecheckMs: 10_000 });
     const info = await vault.add({ provider: 'openai', user: 'alice', apiKey: openaiKey() });
     const before = loopback.servers.openai.validationRequests.length;
+    // Validated a moment ago at add(), but a refusal now may mean it was revoked: check now.
+    expect(await vault.reportRejected(info.id, { user: 'alice', provider: 'openai' })).toMatchObject({
+      checked: true,
+      status: 'active',
+    });
+    expect(loopback.servers.openai.validationRequests).toHaveLength(before + 1);
     await clock.advance(9_999);
     expect(await vault.reportRejected(info.id, { user: 'alice', provider: 'openai' })).toMatchObject({
       checked: false,
       disabled: false,
       status: 'active',
     });
-    expect(loopback.servers.openai.validationRequests).toHaveLength(before);
+    expect(loopback.servers.openai.validationRequests).toHaveLength(before + 1);
     await clock.advance(1);
     expect(await vault.reportRejected(info.id, { user: 'alice', provider: 'openai' })).toMatchObject({
       checked: true,

@@ -15,8 +15,8 @@ export const DIRECT_BASE_URLS: Readonly<Record<ProviderId, string>> = {
 
 export interface DirectProvider {
   readonly baseURL: string;
-  /** The provider key, or a function fetching it per call. */
-  readonly apiKey: string | (() => string | Promise<string>);
+  /** The organisation's key, or a function fetching it per call; a user's own key replaces it. */
+  readonly apiKey: string | (() => string | Promise<string>) | undefined;
 }
 
 export interface DirectTransportSettings {
@@ -26,8 +26,9 @@ export interface DirectTransportSettings {
 }
 
 /**
- * Providers' own OpenAI-compatible endpoints, with the provider keys from the settings: a last
- * resort behind LiteLLM and OpenRouter. A provider without a key is not reachable this way.
+ * Providers' own OpenAI-compatible endpoints, with the provider keys from the settings or the
+ * user's own key: a last resort behind LiteLLM and OpenRouter. A provider with neither is not
+ * reachable this way.
  */
 export function createDirectTransport(settings: DirectTransportSettings): Transport {
   const transports = new Map<ProviderId, { transport: Transport; apiKey: DirectProvider['apiKey'] }>();
@@ -58,18 +59,21 @@ export function createDirectTransport(settings: DirectTransportSettings): Transp
     request: TransportRequest,
   ): Promise<{ transport: Transport; request: TransportRequest }> => {
     const entry = transports.get(request.provider);
-    if (!entry) {
-      throw new GatewayError({
-        kind: 'model-not-found',
-        gateway: 'direct',
-        provider: request.provider,
-        model: request.model,
-        scope: 'provider',
-        message: `No key for ${request.provider}: set providers.${request.provider}.apiKey to call it directly.`,
-      });
+    // A user's own key (BYOK) goes first; then the organisation's key from the settings.
+    if (entry && (request.providerApiKey !== undefined || typeof entry.apiKey === 'string')) {
+      return { transport: entry.transport, request };
     }
-    if (typeof entry.apiKey === 'string') return { transport: entry.transport, request };
-    return { transport: entry.transport, request: { ...request, providerApiKey: await entry.apiKey() } };
+    if (entry && typeof entry.apiKey === 'function') {
+      return { transport: entry.transport, request: { ...request, providerApiKey: await entry.apiKey() } };
+    }
+    throw new GatewayError({
+      kind: 'no-key',
+      gateway: 'direct',
+      provider: request.provider,
+      model: request.model,
+      scope: 'provider',
+      message: `No key for ${request.provider}: set providers.${request.provider}.apiKey to call it directly.`,
+    });
   };
   return {
     gateway: 'direct',

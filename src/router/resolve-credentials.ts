@@ -1,0 +1,155 @@
+import type { EventEmitter } from 'eventemitter3';
+import type { ProviderId } from '../catalog/model-definition.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
+import { redactSecrets } from '../errors/redact.ts';
+import type { KeyVault, ResolvedKey } from '../keys/key-vault.ts';
+import type { SecretKey } from '../keys/secret-key.ts';
+import type { Logger } from '../logger/logger.ts';
+import type { Candidate } from '../ranking/candidate.ts';
+import type { RouterEventMap } from './router-events.ts';
+
+/**
+ * How calls use users' own keys:
+ * - `required`: only with the user's key; candidates without one are skipped.
+ * - `preferred`: the user's key where they have one, the organisation's keys elsewhere.
+ * - `off`: never.
+ */
+export type ByokMode = 'required' | 'preferred' | 'off';
+
+/** Which key pays for one attempt. */
+export interface Credentials {
+  /** A BYOK key id, `gateway:<id>` or `provider:<id>`. */
+  readonly keyId: string;
+  /** The user's key, for this attempt only; `undefined` when the gateway's own credentials apply. */
+  readonly apiKey: SecretKey | undefined;
+}
+
+/** Keys resolved during one call, per provider (`null`: the user has none). */
+export type CallKeys = Map<ProviderId, ResolvedKey | null>;
+
+export interface CredentialResolverOptions {
+  readonly vault: KeyVault | undefined;
+  readonly mode: ByokMode;
+  /** Under `required`, whether OpenRouter (which holds no per-user keys) may still serve. */
+  readonly allowOpenRouter: boolean;
+  readonly logger: Logger;
+  readonly events: EventEmitter<RouterEventMap>;
+}
+
+function organisationKeyId(candidate: Candidate): string {
+  return candidate.gateway === 'direct'
+    ? `provider:${candidate.model.provider}`
+    : `gateway:${candidate.gateway}`;
+}
+
+function noKey(candidate: Candidate, message: string): GatewayError {
+  return new GatewayError({
+    kind: 'no-key',
+    gateway: candidate.gateway,
+    provider: candidate.model.provider,
+    model: candidate.gatewayModel,
+    scope: 'provider',
+    message,
+  });
+}
+
+/**
+ * Picks the key for each attempt from the BYOK vault and the router's `byok` mode, and handles
+ * keys a provider rejects: they are revalidated in the background (the call moves on at once) and
+ * disabled when invalid, with a `key-disabled` event.
+ */
+export class CredentialResolver {
+  private readonly options: CredentialResolverOptions;
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(options: CredentialResolverOptions) {
+    this.options = options;
+  }
+
+  /** The organisation's key for a candidate (no BYOK). */
+  organisation(candidate: Candidate): Credentials {
+    return { keyId: organisationKeyId(candidate), apiKey: undefined };
+  }
+
+  /** The credentials for one candidate of a call by `user`, or why it must be skipped. */
+  async forCandidate(
+    user: string | undefined,
+    candidate: Candidate,
+    keys: CallKeys,
+  ): Promise<Credentials | GatewayError> {
+    const { vault, mode, allowOpenRouter } = this.options;
+    if (!vault || mode === 'off' || user === undefined) return this.organisation(candidate);
+    if (candidate.gateway === 'openrouter') {
+      if (mode === 'required' && !allowOpenRouter) {
+        return noKey(
+          candidate,
+          "byok is 'required' and OpenRouter holds no per-user keys (set byokAllowOpenRouter to allow it)",
+        );
+      }
+      return this.organisation(candidate);
+    }
+    const provider = candidate.model.provider;
+    let resolved = keys.get(provider);
+    if (resolved === undefined) {
+      resolved = null;
+      try {
+        resolved = (await vault.resolve({ user, provider })) ?? null;
+      } catch (error) {
+        // The vault cannot answer (KMS down, tampered record): no key for this call.
+        this.options.logger.warn(`[llm-router] key vault could not resolve a ${provider} key`, {
+          provider,
+          error: redactSecrets(error instanceof Error ? error.message : String(error)),
+        });
+      }
+      keys.set(provider, resolved);
+    }
+    if (resolved) return { keyId: resolved.keyId, apiKey: resolved.apiKey };
+    if (mode === 'required')
+      return noKey(candidate, `the user has no active ${provider} key and byok is 'required'`);
+    return this.organisation(candidate);
+  }
+
+  /**
+   * A provider refused the user's key for this call (401/403): stop using it in this call, and
+   * revalidate it in the background; an invalid key is disabled and reported as `key-disabled`.
+   */
+  rejected(
+    keyId: string,
+    user: string,
+    provider: ProviderId,
+    httpStatus: number | undefined,
+    keys: CallKeys,
+  ): void {
+    keys.set(provider, null);
+    const { vault } = this.options;
+    if (!vault) return;
+    const check = vault
+      .reportRejected(keyId, { user, provider, ...(httpStatus === undefined ? {} : { httpStatus }) })
+      .then((outcome) => {
+        if (!outcome.disabled) return;
+        this.options.events.emit('key-disabled', {
+          keyId,
+          provider,
+          user,
+          reason: outcome.reason ?? 'invalid',
+        });
+        this.options.logger.warn(
+          `[llm-router] key ${keyId} (${provider}) disabled: ${outcome.reason ?? 'invalid'}`,
+          { keyId, provider },
+        );
+      })
+      .catch((error: unknown) => {
+        this.options.logger.warn(`[llm-router] could not revalidate key ${keyId}`, {
+          keyId,
+          error: redactSecrets(error instanceof Error ? error.message : String(error)),
+        });
+      })
+      .finally(() => this.pending.delete(check));
+    this.pending.add(check);
+  }
+
+  /** Waits for background revalidations (router.close()). */
+  async settle(): Promise<void> {
+    await Promise.all([...this.pending]);
+  }
+}
