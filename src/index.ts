@@ -27,6 +27,34 @@ export { InvalidRequestError } from './errors/invalid-request-error.ts';
 export { InvalidSettingsError, type SettingIssue } from './errors/invalid-settings-error.ts';
 export { RouterError } from './errors/router-error.ts';
 export * from './keys/index.ts';
+export { createRateLimiter } from './limits/create-rate-limiter.ts';
+export { type LimitEvent, type LimitEventName, limitEventName } from './limits/limit-event.ts';
+export { LimitExceededError, type LimitExceededErrorOptions } from './limits/limit-exceeded-error.ts';
+export type {
+  ConfiguredLimitName,
+  LimitKind,
+  LimitName,
+  LimitUnit,
+  UpstreamLimitName,
+} from './limits/limit-names.ts';
+export { type LimitScope, type LimitScopeKind, limitScope } from './limits/limit-scope.ts';
+export type { LimitSettings, LimitTimeZone } from './limits/limit-settings.ts';
+export { limitSettingsSchema } from './limits/limit-settings-schema.ts';
+export type { LimitStore } from './limits/limit-store.ts';
+export { createMemoryLimitStore, type MemoryLimitStore } from './limits/memory-limit-store.ts';
+export type {
+  LimitActual,
+  LimitDenial,
+  LimitEstimate,
+  LimitRequest,
+  LimitStatus,
+  RateLimiter,
+  RateLimiterSettings,
+  Reservation,
+  ReserveOptions,
+  ReserveResult,
+  UpstreamLimitSignal,
+} from './limits/rate-limiter.ts';
 export type { Logger } from './logger/logger.ts';
 export type { Availability, Candidate, RankingInput } from './ranking/candidate.ts';
 export type { CostComparison, CostComparisonQuery, CostComparisonRow } from './ranking/compare-costs.ts';
@@ -59,6 +87,7 @@ export type {
   HealthOptions,
   HealthReport,
   Router,
+  RouterLimits,
   RouterUsage,
   RouterUsageReportOptions,
 } from './router/router.ts';
@@ -70,6 +99,7 @@ export type {
   CallStartEvent,
   FallbackEvent,
   KeyDisabledEvent,
+  LimitReachedEvent,
   RouterEventMap,
   RouterEventName,
   TrackerErrorEvent,
@@ -81,6 +111,7 @@ export type {
   ProviderSettings,
   RetrySettings,
   RouterBreakerSettings,
+  RouterLimitSettings,
   RouterSettings,
   SecretSetting,
 } from './router/router-settings.ts';

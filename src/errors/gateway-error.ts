@@ -19,6 +19,7 @@ import { RouterError } from './router-error.ts';
  * | `context-window` | no | only larger-context candidates | no |
  * | `breaker-open` | no | yes | no |
  * | `no-key` (BYOK required, no usable key) | no | yes | no |
+ * | `limit-exceeded` (no headroom in a configured limit) | no | yes | no |
  * | `invalid-request` (400 caused by the request) | no | no | no |
  * | `content-filter` | no | no | no |
  * | `bad-response` (malformed answer) | yes | yes | yes |
@@ -38,6 +39,7 @@ export type GatewayErrorKind =
   | 'context-window'
   | 'breaker-open'
   | 'no-key'
+  | 'limit-exceeded'
   | 'invalid-request'
   | 'content-filter'
   | 'bad-response'

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Clock } from '../clock/clock.ts';
+import { checkSettings } from '../errors/check-settings.ts';
 import type { Logger } from '../logger/logger.ts';
-import { checkSettings } from '../router/settings-schema.ts';
 import type { KeyCipher } from './key-cipher.ts';
 import type { KeyRecordStore } from './key-record-store.ts';
 import type { InvalidKeyPolicy, KeyVaultEvent } from './key-vault.ts';

@@ -3,6 +3,7 @@ import type { GatewayId, ProviderId } from '../catalog/model-definition.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { GatewayError } from '../errors/gateway-error.ts';
 import type { Availability, Candidate } from '../ranking/candidate.ts';
+import type { RateLimitSnapshot } from '../transports/transport.ts';
 
 interface Health {
   errorRate: number;
@@ -64,6 +65,18 @@ export class AvailabilityTracker {
     if (error.kind === 'rate-limited' && error.retryAfterMs !== undefined) {
       this.coolDown(error.scope === 'gateway' ? gateway : `${gateway}/${provider}`, error.retryAfterMs);
     }
+  }
+
+  /**
+   * Rate-limit headers on an answer (`x-ratelimit-remaining-*`): when either count reached 0, the
+   * gateway × provider is out of use until its reset (60 s when no reset was given).
+   */
+  recordRateLimit(gateway: GatewayId, provider: ProviderId, snapshot: RateLimitSnapshot | undefined): void {
+    if (!snapshot) return;
+    const waits: number[] = [];
+    if (snapshot.remainingRequests === 0) waits.push(snapshot.resetRequestsMs ?? 60_000);
+    if (snapshot.remainingTokens === 0) waits.push(snapshot.resetTokensMs ?? 60_000);
+    if (waits.length > 0) this.coolDown(`${gateway}/${provider}`, Math.max(...waits));
   }
 
   /** Keeps a gateway (or `gateway/provider`) out of use for `durationMs`. */

@@ -78,6 +78,12 @@ export interface ChatOptions {
   readonly signal?: AbortSignal;
   /** Deadline of the whole call, every attempt and retry included. Defaults to the router's `timeoutMs`. */
   readonly timeoutMs?: number;
+  /**
+   * When every candidate is out of rate-limit headroom (a configured requests or tokens limit),
+   * wait up to this long for the first to free up instead of failing with `LimitExceededError`.
+   * USD budgets are never waited for. @default 0
+   */
+  readonly waitForHeadroomMs?: number;
   /** Your own id for the call (sent to LiteLLM as `x-litellm-call-id`). Generated when absent. */
   readonly callId?: string;
 }

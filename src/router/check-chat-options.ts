@@ -57,6 +57,16 @@ export function checkChatOptions(options: ChatOptions): void {
   ) {
     fail('timeoutMs', 'expected a positive number of milliseconds.');
   }
+  if (
+    options.waitForHeadroomMs !== undefined &&
+    !(
+      typeof options.waitForHeadroomMs === 'number' &&
+      Number.isFinite(options.waitForHeadroomMs) &&
+      options.waitForHeadroomMs >= 0
+    )
+  ) {
+    fail('waitForHeadroomMs', 'expected 0 or more milliseconds.');
+  }
   if (options.tools !== undefined) {
     if (!Array.isArray(options.tools))
       fail('tools', 'expected an array of { name, description?, parameters }.');

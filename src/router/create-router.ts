@@ -5,6 +5,8 @@ import { createModelCatalog, type ModelCatalog } from '../catalog/model-catalog.
 import type { GatewayId, ProviderId } from '../catalog/model-definition.ts';
 import { createSystemClock } from '../clock/clock.ts';
 import { InvalidSettingsError } from '../errors/invalid-settings-error.ts';
+import { createRateLimiter } from '../limits/create-rate-limiter.ts';
+import type { LimitSettings } from '../limits/limit-settings.ts';
 import { resolveLogger } from '../logger/logger.ts';
 import type { RoutingTable } from '../ranking/build-candidates.ts';
 import { compareCosts } from '../ranking/compare-costs.ts';
@@ -30,6 +32,7 @@ import { AvailabilityTracker } from './availability-tracker.ts';
 import type { ChatOptions } from './chat-types.ts';
 import { executeChat } from './execute-chat.ts';
 import { executeStream } from './execute-stream.ts';
+import { LimitAdmission } from './limit-admission.ts';
 import { CredentialResolver } from './resolve-credentials.ts';
 import type { HealthOptions, HealthReport, Router } from './router.ts';
 import type { RouterContext } from './router-context.ts';
@@ -53,6 +56,18 @@ function enabledProviders(settings: RouterSettings): RoutingTable['providers'] {
     providers.set(id, { models: provider?.models ? new Set(provider.models) : undefined });
   }
   return providers;
+}
+
+/** Every configured limit, by scope: `provider:<id>`, `user:<id>`, `key:<id>` (and `*` defaults). */
+function configuredLimits(settings: RouterSettings): Record<string, LimitSettings> {
+  const limits: Record<string, LimitSettings> = {};
+  for (const id of ALL_PROVIDERS) {
+    const provider = settings.providers?.[id]?.limits;
+    if (provider) limits[`provider:${id}`] = provider;
+  }
+  for (const [user, value] of Object.entries(settings.limits?.users ?? {})) limits[`user:${user}`] = value;
+  for (const [key, value] of Object.entries(settings.limits?.keys ?? {})) limits[`key:${key}`] = value;
+  return limits;
 }
 
 function buildTransports(
@@ -166,6 +181,11 @@ export function createRouter(settings: RouterSettings = {}): Router {
     },
   });
   const tracker = settings.usage ?? createMemoryUsageTracker();
+  const limiter = createRateLimiter({
+    clock,
+    ...(settings.limits?.store ? { store: settings.limits.store } : {}),
+    ...(settings.limits?.timeZone === undefined ? {} : { timeZone: settings.limits.timeZone }),
+  });
   const context: RouterContext = {
     clock,
     logger,
@@ -193,7 +213,7 @@ export function createRouter(settings: RouterSettings = {}): Router {
       logger,
       events,
     }),
-    admit: undefined,
+    limits: new LimitAdmission(limiter, events, logger, configuredLimits(settings)),
   };
 
   async function health(options: HealthOptions = {}): Promise<HealthReport> {
@@ -229,6 +249,11 @@ export function createRouter(settings: RouterSettings = {}): Router {
     compareCosts: (query) => compareCosts(table, query),
     health,
     breakers: () => breakers.snapshot(),
+    limits: {
+      status: (scopes) => limiter.status(scopes),
+      set: (scope, limits) => context.limits.set(scope, limits),
+      headroom: (scopes) => limiter.headroom(scopes),
+    },
     catalog,
     usage: {
       tracker,

@@ -10,7 +10,7 @@ import { createCallSignal } from './call-signal.ts';
 import type { ChatOptions, ChatResult, Cost, TokenUsage } from './chat-types.ts';
 import { type CallPlan, planCall } from './plan-call.ts';
 import { recordUsage } from './record-usage.ts';
-import type { Route } from './route.ts';
+import type { Attempt, Route } from './route.ts';
 import type { RouterContext } from './router-context.ts';
 import { CallFailure, type CandidateRun, runCandidates } from './run-candidates.ts';
 import { emitCallStart, transportRequest } from './transport-request.ts';
@@ -45,11 +45,11 @@ export function settleCost(
 export function failureRecord(
   plan: CallPlan,
   error: RouterError,
+  attempts: readonly Attempt[],
   lastRoute: Route | undefined,
   finishedAt: number,
   stream: boolean,
 ): UsageRecord {
-  const attempts = CallError.isInstance(error) ? error.attempts : [];
   const lastError = [...attempts].reverse().find((attempt) => attempt.error)?.error;
   const name = error.name;
   const status: UsageStatus = name === 'CallAbortedError' ? 'aborted' : 'error';
@@ -94,15 +94,15 @@ export function finishWithError(
   stream: boolean,
 ): unknown {
   if (!(thrown instanceof CallFailure)) return thrown;
-  const { error, lastRoute } = thrown;
+  const { error, attempts, lastRoute } = thrown;
   const finishedAt = context.clock.now();
   context.events.emit('call-error', {
     callId: plan.callId,
     error,
-    attempts: error.attempts,
+    attempts,
     latencyMs: finishedAt - plan.startedAt,
   });
-  recordUsage(context, failureRecord(plan, error, lastRoute, finishedAt, stream));
+  recordUsage(context, failureRecord(plan, error, attempts, lastRoute, finishedAt, stream));
   return error;
 }
 
@@ -124,6 +124,11 @@ export async function executeChat(context: RouterContext, options: ChatOptions):
     );
     const finishedAt = context.clock.now();
     const answer = run.value;
+    context.availability.recordRateLimit(
+      run.candidate.gateway,
+      run.candidate.model.provider,
+      answer.rateLimit,
+    );
     const { usage, estimated } = settleUsage(plan, answer.usage, answer.text);
     const cost = settleCost(run.candidate, usage, estimated, answer.costUsd);
     run.admission?.settle({ tokens: usage.totalTokens, costUsd: cost.usd });

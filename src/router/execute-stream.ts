@@ -4,7 +4,7 @@ import { CallAbortedError, type CallError, StreamInterruptedError } from '../err
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { Candidate } from '../ranking/candidate.ts';
 import { AttemptTimeoutReason } from '../transports/abort-reasons.ts';
-import type { TransportStreamPart } from '../transports/transport.ts';
+import type { RateLimitSnapshot, TransportStreamPart } from '../transports/transport.ts';
 import type { UsageStatus } from '../usage/usage-record.ts';
 import { toGatewayError } from './attempt-with-retries.ts';
 import { CallDeadlineReason, createCallSignal } from './call-signal.ts';
@@ -28,6 +28,8 @@ interface OpenedStream {
   readonly ended: boolean;
   readonly controller: AbortController;
   readonly openedAt: number;
+  /** Rate-limit headers of the answer. */
+  readonly rateLimit: RateLimitSnapshot | undefined;
   /** Unlinks the call's signal. */
   release(): void;
 }
@@ -81,6 +83,7 @@ function openUntilFirstContent(
             ended: true,
             controller,
             openedAt: context.clock.now(),
+            rateLimit: stream.rateLimit,
             release: unlinkCall,
           };
         buffered.push(next.value);
@@ -91,6 +94,7 @@ function openUntilFirstContent(
             ended: false,
             controller,
             openedAt: context.clock.now(),
+            rateLimit: stream.rateLimit,
             release: unlinkCall,
           };
         }
@@ -280,6 +284,11 @@ export function executeStream(context: RouterContext, options: ChatOptions): Cha
       attempts = run.attempts;
       fallback = run.fallback;
       admission = run.admission;
+      context.availability.recordRateLimit(
+        run.candidate.gateway,
+        run.candidate.model.provider,
+        opened.rateLimit,
+      );
       if (!opened.ended) firstTokenAt = opened.openedAt;
       lastActivity = clock.now();
       armIdleTimer(opened.controller);

@@ -8,9 +8,9 @@ import type { RankingPolicy } from '../ranking/rank-candidates.ts';
 import type { Transport } from '../transports/transport.ts';
 import type { UsageTracker } from '../usage/usage-tracker.ts';
 import type { AvailabilityTracker } from './availability-tracker.ts';
+import type { LimitAdmission } from './limit-admission.ts';
 import type { CredentialResolver } from './resolve-credentials.ts';
 import type { RouterEventMap } from './router-events.ts';
-import type { AdmissionControl } from './run-candidates.ts';
 
 /** Resolved retry settings. */
 export interface ResolvedRetry {
@@ -39,6 +39,6 @@ export interface RouterContext {
   readonly random: () => number;
   /** Which key pays for each attempt (BYOK or the organisation's). */
   readonly credentials: CredentialResolver;
-  /** Limit headroom per attempt; absent when no limit is configured. */
-  readonly admit: AdmissionControl | undefined;
+  /** Limits and quotas, checked per attempt while any is configured. */
+  readonly limits: LimitAdmission;
 }

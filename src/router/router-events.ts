@@ -2,6 +2,7 @@ import type { BreakerSnapshot } from '../breaker/breaker-registry.ts';
 import type { ProviderId } from '../catalog/model-definition.ts';
 import type { GatewayError, GatewayErrorKind } from '../errors/gateway-error.ts';
 import type { RouterError } from '../errors/router-error.ts';
+import type { LimitEvent } from '../limits/limit-event.ts';
 import type { UsageRecord } from '../usage/usage-record.ts';
 import type { Cost, TokenUsage } from './chat-types.ts';
 import type { Attempt, Route } from './route.ts';
@@ -72,6 +73,13 @@ export interface KeyDisabledEvent {
   readonly reason: string;
 }
 
+/**
+ * `limit-reached` (a rate limit) and `quota-exhausted` (a USD budget): a configured limit refused
+ * a candidate. Which limit of which scope (`provider:openai`, `key:<id>`, `user:<id>`), how much was
+ * used and is in flight, its size, what the call asked for, and when it frees up.
+ */
+export type LimitReachedEvent = LimitEvent;
+
 /** `tracker-error`: the usage tracker threw; the call itself was not affected. */
 export interface TrackerErrorEvent {
   readonly callId: string;
@@ -92,6 +100,8 @@ export interface RouterEventMap {
   usage: [event: UsageRecord];
   'tracker-error': [event: TrackerErrorEvent];
   'key-disabled': [event: KeyDisabledEvent];
+  'limit-reached': [event: LimitReachedEvent];
+  'quota-exhausted': [event: LimitReachedEvent];
 }
 
 /** Names of the router's events. */

@@ -3,6 +3,8 @@ import type { ModelCatalog, ModelCatalogSettings } from '../catalog/model-catalo
 import type { GatewayId, ProviderId } from '../catalog/model-definition.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { KeyVault } from '../keys/key-vault.ts';
+import type { LimitSettings, LimitTimeZone } from '../limits/limit-settings.ts';
+import type { LimitStore } from '../limits/limit-store.ts';
 import type { Logger } from '../logger/logger.ts';
 import type { RankingPolicy } from '../ranking/rank-candidates.ts';
 import type { Transport } from '../transports/transport.ts';
@@ -31,6 +33,23 @@ export interface ProviderSettings {
    * @default the provider's public endpoint (e.g. `https://api.mistral.ai/v1`)
    */
   readonly baseURL?: string;
+  /**
+   * Rate limits and USD budgets of this provider, over every gateway and key:
+   * `{ requestsPerMinute, tokensPerMinute, requestsPerDay, tokensPerDay, budgetUsdPerDay, budgetUsdPerMonth }`.
+   */
+  readonly limits?: LimitSettings;
+}
+
+/** Limits of keys and users, and where limit counters live. */
+export interface RouterLimitSettings {
+  /** Limits per user id; `'*'` applies to every user without limits of their own. */
+  readonly users?: Readonly<Record<string, LimitSettings>>;
+  /** Limits per key id (BYOK key ids, `gateway:<id>`, `provider:<id>`); `'*'` for every key. */
+  readonly keys?: Readonly<Record<string, LimitSettings>>;
+  /** Where day and month windows start: `'UTC'` or a fixed offset in minutes east of UTC. @default 'UTC' */
+  readonly timeZone?: LimitTimeZone;
+  /** The counter store. @default in memory (one process); a shared store serves several. */
+  readonly store?: LimitStore;
 }
 
 /** The self-hosted LiteLLM proxy: the primary gateway. */
@@ -137,6 +156,8 @@ export interface RouterSettings {
    * @default false
    */
   readonly byokAllowOpenRouter?: boolean;
+  /** Limits of users and keys (provider limits are under `providers.<id>.limits`). */
+  readonly limits?: RouterLimitSettings;
   /** Where usage records go. @default an in-memory tracker (`router.usage.tracker`) */
   readonly usage?: UsageTracker;
   /** Console-compatible logger; `false` silences the router. @default console */

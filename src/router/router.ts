@@ -1,6 +1,8 @@
 import type { EventEmitter } from 'eventemitter3';
 import type { BreakerSnapshot } from '../breaker/breaker-registry.ts';
 import type { ModelCatalog } from '../catalog/model-catalog.ts';
+import type { LimitSettings } from '../limits/limit-settings.ts';
+import type { LimitStatus } from '../limits/rate-limiter.ts';
 import type { CostComparison, CostComparisonQuery } from '../ranking/compare-costs.ts';
 import type { GatewayHealth } from '../transports/transport.ts';
 import type { CostAttribution, CostAttributionOptions } from '../usage/attribute-costs.ts';
@@ -52,6 +54,19 @@ export interface RouterUsage {
   attribute(options: CostAttributionOptions): Promise<CostAttribution>;
 }
 
+/** The router's limits and quotas. */
+export interface RouterLimits {
+  /** Use, in-flight reservations, size, remaining and reset time of every configured limit (or of `scopes`). */
+  status(scopes?: readonly string[]): Promise<readonly LimitStatus[]>;
+  /**
+   * Sets, or with `undefined` removes, the limits of a scope at run time: `provider:<id>`,
+   * `key:<id>`, `user:<id>`, or `user:*` / `key:*` for defaults.
+   */
+  set(scope: string, limits: LimitSettings | undefined): void;
+  /** Remaining share (0..1) of the tightest limit over these scopes. */
+  headroom(scopes: readonly string[]): Promise<number>;
+}
+
 /**
  * One chat interface over every configured model, provider and gateway. Create it with
  * `createRouter()`; it is an event emitter of `RouterEventMap`.
@@ -73,6 +88,7 @@ export interface Router
   breakers(): readonly BreakerSnapshot[];
   readonly catalog: ModelCatalog;
   readonly usage: RouterUsage;
+  readonly limits: RouterLimits;
   /** Stops background timers and flushes the usage tracker. */
   close(): Promise<void>;
 }

@@ -7,6 +7,8 @@ import {
   RequestRejectedError,
 } from '../errors/call-errors.ts';
 import { GatewayError, type GatewayErrorKind } from '../errors/gateway-error.ts';
+import type { RouterError } from '../errors/router-error.ts';
+import { LimitExceededError } from '../limits/limit-exceeded-error.ts';
 import type { Candidate } from '../ranking/candidate.ts';
 import { attemptWithRetries, type TryOnce, toGatewayError } from './attempt-with-retries.ts';
 import { CallDeadlineReason, type CallSignal } from './call-signal.ts';
@@ -38,24 +40,22 @@ export interface Admission {
   release(): void;
 }
 
-/** Reserves limit headroom for a candidate, or says which limit refuses it. */
-export type AdmissionControl = (
-  plan: CallPlan,
-  candidate: Candidate,
-  credentials: Credentials,
-) => Admission | GatewayError | undefined;
-
 /** Builds the function that makes one try on a candidate with the given credentials. */
 export type TryFactory<T> = (candidate: Candidate, route: Route, credentials: Credentials) => TryOnce<T>;
 
-/** Thrown by `runCandidates`: the call error plus the route last tried (for the usage record). */
+/**
+ * Thrown by `runCandidates`: the error for the caller (a `CallError`, or a `LimitExceededError`
+ * when limits refused every candidate), the attempts made and the route last tried.
+ */
 export class CallFailure extends Error {
-  readonly error: CallError;
+  readonly error: RouterError;
+  readonly attempts: readonly Attempt[];
   readonly lastRoute: Route | undefined;
 
-  constructor(error: CallError, lastRoute: Route | undefined) {
+  constructor(error: RouterError, attempts: readonly Attempt[], lastRoute: Route | undefined) {
     super(error.message);
     this.error = error;
+    this.attempts = attempts;
     this.lastRoute = lastRoute;
   }
 }
@@ -121,13 +121,29 @@ function refusal(
   return undefined;
 }
 
+/** The limit that frees up soonest among refused candidates: rate limits before USD budgets. */
+function soonestLimit(attempts: readonly Attempt[]): LimitExceededError | undefined {
+  let best: LimitExceededError | undefined;
+  for (const attempt of attempts) {
+    const cause = attempt.error?.cause;
+    if (!LimitExceededError.isInstance(cause)) continue;
+    const better =
+      !best ||
+      (best.isQuota && !cause.isQuota) ||
+      (best.isQuota === cause.isQuota && cause.retryAfterMs < best.retryAfterMs);
+    if (better) best = cause;
+  }
+  return best;
+}
+
 /**
  * Tries the plan's candidates in order until one answers. Skips candidates refused right now
  * (open breaker, cooling down, no key under `byok: 'required'`, no limit headroom, smaller context
  * than one that overflowed), retries each within `attemptWithRetries`, emits and logs a `fallback`
  * for every move, and stops at once on a final error (the request itself was rejected, or the call
  * was aborted). A user's key that the provider refuses is set aside for the rest of the call and
- * revalidated in the background.
+ * revalidated in the background. When limits refused every candidate, the call fails with the
+ * `LimitExceededError` that frees up soonest, or, with `waitForHeadroomMs`, waits for it.
  */
 export async function runCandidates<T>(
   context: RouterContext,
@@ -144,9 +160,11 @@ export async function runCandidates<T>(
   // Set once a context window overflowed: only larger windows are tried after that.
   let contextLimit = 0;
   let pending: { from: Route; error: GatewayError; skipped: number } | undefined;
+  // Candidates refused only for want of rate-limit headroom, for a final wait.
+  const limited: { candidate: Candidate; credentials: Credentials; retryAfterMs: number }[] = [];
 
-  const fail = (error: CallError): never => {
-    throw new CallFailure(error, lastRoute);
+  const fail = (error: RouterError): never => {
+    throw new CallFailure(error, attempts, lastRoute);
   };
   const leave = (route: Route, error: GatewayError) => {
     if (pending) pending.skipped++;
@@ -155,6 +173,78 @@ export async function runCandidates<T>(
   const skip = (route: Route, error: GatewayError) => {
     attempts.push({ route, outcome: 'skipped', error, tries: 0, latencyMs: 0 });
     leave(route, error);
+  };
+
+  /** One candidate, admitted: its tries. Returns the run, or `undefined` to move on. */
+  const attempt = async (
+    candidate: Candidate,
+    credentials: Credentials,
+    admission: Admission | undefined,
+    isLast: boolean,
+  ) => {
+    const route = routeOf(candidate, credentials.keyId);
+    if (pending) {
+      const event = {
+        callId: plan.callId,
+        from: pending.from,
+        to: route,
+        reason: pending.error.kind,
+        message: pending.error.message,
+        skipped: pending.skipped,
+      };
+      context.events.emit('fallback', event);
+      context.logger.warn(
+        `[llm-router] fallback ${event.from.gateway}:${event.from.gatewayModel} -> ${route.gateway}:${route.gatewayModel} (${event.reason}: ${event.message})`,
+        { callId: plan.callId, reason: event.reason },
+      );
+      pending = undefined;
+    }
+    lastRoute = route;
+    const started = clock.now();
+    const counter = { tries: 0 };
+    try {
+      const value = await attemptWithRetries({
+        context,
+        callId: plan.callId,
+        candidate,
+        route,
+        callSignal: call.signal,
+        deadline: call.deadline,
+        hasAlternative: !isLast,
+        tryOnce: tryCandidate(candidate, route, credentials),
+        counter,
+      });
+      const latencyMs = clock.now() - started;
+      context.availability.recordSuccess(candidate.gateway, candidate.model.provider, latencyMs);
+      attempts.push({ route, outcome: 'ok', tries: counter.tries, latencyMs });
+      return {
+        value,
+        candidate,
+        route,
+        attempts,
+        fallback: attempts.length > 1,
+        admission,
+      } satisfies CandidateRun<T>;
+    } catch (thrown) {
+      admission?.release();
+      const error = toGatewayError(thrown, candidate);
+      attempts.push({
+        route,
+        outcome: 'error',
+        error,
+        tries: counter.tries,
+        latencyMs: clock.now() - started,
+      });
+      if (call.signal.aborted) return undefined;
+      if (error.isFinal) fail(new RequestRejectedError({ callId: plan.callId, attempts, error }));
+      if (error.kind === 'context-window')
+        contextLimit = Math.max(contextLimit, candidate.model.contextWindow);
+      if (error.kind === 'provider-auth' && credentials.apiKey && user !== undefined) {
+        context.credentials.rejected(credentials.keyId, user, candidate.model.provider, error.status, keys);
+      }
+      leave(route, error);
+      return undefined;
+    }
   };
 
   if (candidates.length === 0) {
@@ -181,67 +271,42 @@ export async function runCandidates<T>(
       skip(routeOf(candidate, context.credentials.organisation(candidate).keyId), credentials);
       continue;
     }
-    const route = routeOf(candidate, credentials.keyId);
-    const admission = context.admit?.(plan, candidate, credentials);
+    const admission = context.limits.active
+      ? await context.limits.admit(plan, candidate, credentials)
+      : undefined;
     if (GatewayError.isInstance(admission)) {
-      skip(route, admission);
+      skip(routeOf(candidate, credentials.keyId), admission);
+      const cause = admission.cause;
+      if (LimitExceededError.isInstance(cause) && !cause.isQuota && !cause.tooLarge) {
+        limited.push({ candidate, credentials, retryAfterMs: cause.retryAfterMs });
+      }
       continue;
     }
+    const run = await attempt(candidate, credentials, admission, isLast);
+    if (run) return run;
+  }
 
-    if (pending) {
-      const event = {
-        callId: plan.callId,
-        from: pending.from,
-        to: route,
-        reason: pending.error.kind,
-        message: pending.error.message,
-        skipped: pending.skipped,
-      };
-      context.events.emit('fallback', event);
-      context.logger.warn(
-        `[llm-router] fallback ${event.from.gateway}:${event.from.gatewayModel} -> ${route.gateway}:${route.gatewayModel} (${event.reason}: ${event.message})`,
-        { callId: plan.callId, reason: event.reason },
-      );
-      pending = undefined;
-    }
-
-    lastRoute = route;
-    const started = clock.now();
-    const counter = { tries: 0 };
+  const waitMs = plan.options.waitForHeadroomMs ?? 0;
+  if (!call.signal.aborted && waitMs > 0 && limited.length > 0) {
+    // Every candidate that could serve was out of rate-limit headroom: wait for the one that frees
+    // up first, up to waitForHeadroomMs (and the call's deadline).
+    const next = limited.reduce((soonest, entry) =>
+      entry.retryAfterMs < soonest.retryAfterMs ? entry : soonest,
+    );
+    const until = Math.min(call.deadline, clock.now() + waitMs);
     try {
-      const value = await attemptWithRetries({
-        context,
-        callId: plan.callId,
-        candidate,
-        route,
-        callSignal: call.signal,
-        deadline: call.deadline,
-        hasAlternative: !isLast,
-        tryOnce: tryCandidate(candidate, route, credentials),
-        counter,
+      const admission = await context.limits.admit(plan, next.candidate, next.credentials, {
+        until,
+        signal: call.signal,
       });
-      const latencyMs = clock.now() - started;
-      context.availability.recordSuccess(candidate.gateway, candidate.model.provider, latencyMs);
-      attempts.push({ route, outcome: 'ok', tries: counter.tries, latencyMs });
-      return { value, candidate, route, attempts, fallback: attempts.length > 1, admission };
-    } catch (thrown) {
-      admission?.release();
-      const error = toGatewayError(thrown, candidate);
-      attempts.push({
-        route,
-        outcome: 'error',
-        error,
-        tries: counter.tries,
-        latencyMs: clock.now() - started,
-      });
-      if (call.signal.aborted) break;
-      if (error.isFinal) fail(new RequestRejectedError({ callId: plan.callId, attempts, error }));
-      if (error.kind === 'context-window')
-        contextLimit = Math.max(contextLimit, candidate.model.contextWindow);
-      if (error.kind === 'provider-auth' && credentials.apiKey && user !== undefined) {
-        context.credentials.rejected(credentials.keyId, user, candidate.model.provider, error.status, keys);
+      if (GatewayError.isInstance(admission))
+        skip(routeOf(next.candidate, next.credentials.keyId), admission);
+      else {
+        const run = await attempt(next.candidate, next.credentials, admission, true);
+        if (run) return run;
       }
-      leave(route, error);
+    } catch {
+      // Aborted while waiting: reported below.
     }
   }
 
@@ -252,5 +317,9 @@ export async function runCandidates<T>(
     }
     fail(new CallAbortedError({ callId: plan.callId, attempts, cause: reason }));
   }
+  const refusedByLimits =
+    attempts.length > 0 && attempts.every((entry) => entry.error?.kind === 'limit-exceeded');
+  const limit = refusedByLimits ? soonestLimit(attempts) : undefined;
+  if (limit) fail(limit);
   return fail(new AllCandidatesFailedError({ callId: plan.callId, attempts }));
 }

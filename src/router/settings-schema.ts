@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InvalidSettingsError, type SettingIssue } from '../errors/invalid-settings-error.ts';
+import { limitSettingsSchema, limitTimeZoneSchema } from '../limits/limit-settings-schema.ts';
 
 const PROVIDERS = ['openai', 'anthropic', 'google', 'cohere', 'mistral'] as const;
 
@@ -44,6 +44,7 @@ const providerSettings = z.strictObject({
   models: z.array(z.string().min(1)).optional(),
   apiKey: secret.optional(),
   baseURL: httpUrl.optional(),
+  limits: limitSettingsSchema.optional(),
 });
 
 const pricing = z.strictObject({
@@ -194,6 +195,18 @@ export const routerSettingsSchema = z.strictObject({
     .enum(['required', 'preferred', 'off'], { message: "expected 'required', 'preferred' or 'off'" })
     .optional(),
   byokAllowOpenRouter: z.boolean().optional(),
+  limits: z
+    .strictObject({
+      users: z.record(z.string().min(1), limitSettingsSchema).optional(),
+      keys: z.record(z.string().min(1), limitSettingsSchema).optional(),
+      timeZone: limitTimeZoneSchema.optional(),
+      store: z
+        .custom(hasMethods('reserve', 'settle', 'release', 'block', 'read'), {
+          message: 'expected a LimitStore',
+        })
+        .optional(),
+    })
+    .optional(),
   usage: z
     .custom(hasMethods('record', 'query'), { message: 'expected a UsageTracker (record() and query())' })
     .optional(),
@@ -215,23 +228,4 @@ export const routerSettingsSchema = z.strictObject({
     .optional(),
 });
 
-function toIssues(error: z.ZodError): SettingIssue[] {
-  return error.issues.flatMap((issue): SettingIssue[] => {
-    const path = issue.path.map(String).join('.');
-    if (issue.code === 'unrecognized_keys') {
-      const where = path ? `${path}.` : '';
-      return issue.keys.map((key) => ({
-        setting: `${where}${key}`,
-        problem: 'unknown setting (check its spelling)',
-      }));
-    }
-    return [{ setting: path || '(settings)', problem: issue.message }];
-  });
-}
-
-/** Checks settings once, at the factory. Throws `InvalidSettingsError` naming each bad setting. */
-export function checkSettings<T>(schema: z.ZodType<T>, settings: unknown, factory: string): T {
-  const result = schema.safeParse(settings ?? {});
-  if (!result.success) throw new InvalidSettingsError({ factory, issues: toIssues(result.error) });
-  return result.data;
-}
+export { checkSettings } from '../errors/check-settings.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkSettings } from '../router/settings-schema.ts';
+import { checkSettings } from '../errors/check-settings.ts';
 import { matchesUsageQuery } from './matches-usage-query.ts';
 import type { UsageQuery, UsageRecord } from './usage-record.ts';
 import type { UsageTracker } from './usage-tracker.ts';

@@ -1,7 +1,7 @@
 import type { DatabaseSync, SQLInputValue, SQLOutputValue, StatementSync } from 'node:sqlite';
 import { z } from 'zod';
 import { type Clock, createSystemClock, type TimerHandle } from '../clock/clock.ts';
-import { checkSettings } from '../router/settings-schema.ts';
+import { checkSettings } from '../errors/check-settings.ts';
 import { openUsageDatabase } from './open-usage-database.ts';
 import type { UsageQuery, UsageRecord } from './usage-record.ts';
 import { UsageStoreError } from './usage-store-error.ts';

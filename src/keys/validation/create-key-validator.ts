@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ProviderId } from '../../catalog/model-definition.ts';
 import { type Clock, createSystemClock } from '../../clock/clock.ts';
-import { checkSettings } from '../../router/settings-schema.ts';
+import { checkSettings } from '../../errors/check-settings.ts';
 import {
   interpretAnthropic,
   interpretCohere,

@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import { isLimitScope } from './limit-scope.ts';
+import type { LimitSettings } from './limit-settings.ts';
+
+const count = (unit: string) =>
+  z
+    .number({ message: `expected a number of ${unit}` })
+    .int(`expected a whole number of ${unit}`)
+    .min(0, `expected 0 or more ${unit} (0 allows none)`);
+
+const usd = z
+  .number({ message: 'expected a USD amount, e.g. 25 or 0.5' })
+  .min(0, 'expected 0 or more USD (0 allows no spend)');
+
+const limitFields = z.strictObject({
+  requestsPerMinute: count('requests').optional(),
+  tokensPerMinute: count('tokens').optional(),
+  requestsPerDay: count('requests').optional(),
+  tokensPerDay: count('tokens').optional(),
+  budgetUsdPerDay: usd.optional(),
+  budgetUsdPerMonth: usd.optional(),
+});
+
+// Names people bring from LiteLLM and provider dashboards. Not accepted as aliases (one name per
+// limit keeps denials, events and status unambiguous), but the error says what to write instead.
+const SPELLINGS: Readonly<Record<string, string>> = {
+  rpm: '`requestsPerMinute`',
+  tpm: '`tokensPerMinute`',
+  rpd: '`requestsPerDay`',
+  tpd: '`tokensPerDay`',
+  rpm_limit: '`requestsPerMinute`',
+  tpm_limit: '`tokensPerMinute`',
+  max_budget: '`budgetUsdPerMonth` (or `budgetUsdPerDay`)',
+  budget: '`budgetUsdPerDay` and/or `budgetUsdPerMonth`',
+  budgetUsd: '`budgetUsdPerDay` and/or `budgetUsdPerMonth`',
+  dailyBudgetUsd: '`budgetUsdPerDay`',
+  monthlyBudgetUsd: '`budgetUsdPerMonth`',
+};
+
+/**
+ * Checks one `LimitSettings` object: whole numbers of requests and tokens, USD amounts, all 0 or
+ * more, no unknown fields. Unknown fields that are common spellings (`rpm`, `tpm`, `max_budget`) are
+ * reported with the name to use instead. Embed it in a larger schema; issue paths are relative.
+ *
+ * @example
+ * z.strictObject({ providers: z.record(z.string(), limitSettingsSchema) })
+ */
+export const limitSettingsSchema: z.ZodType<LimitSettings, unknown> = z
+  .unknown()
+  .transform((value, context): LimitSettings => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      context.addIssue({
+        code: 'custom',
+        message:
+          'expected an object of limits, e.g. { requestsPerMinute: 60, tokensPerMinute: 100_000, budgetUsdPerDay: 5 }',
+      });
+      return z.NEVER;
+    }
+    const result = limitFields.safeParse(value);
+    if (result.success) return result.data as LimitSettings;
+    for (const issue of result.error.issues) {
+      if (issue.code !== 'unrecognized_keys') {
+        context.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+        continue;
+      }
+      for (const key of issue.keys) {
+        const instead = SPELLINGS[key];
+        context.addIssue({
+          code: 'custom',
+          message: instead
+            ? `unknown setting; write ${instead} instead`
+            : 'unknown setting (expected one of requestsPerMinute, tokensPerMinute, requestsPerDay, tokensPerDay, budgetUsdPerDay, budgetUsdPerMonth)',
+          path: [...issue.path, key],
+        });
+      }
+    }
+    return z.NEVER;
+  });
+
+const SCOPE_EXPECTED =
+  'expected a scope "<kind>:<id>", e.g. "provider:openai", "key:<keyId>", "user:<userId>" or "user:*"';
+
+/** Checks a scope key: `<kind>:<id>` such as `provider:openai`, `key:team-a`, `user:alice` or `user:*`. */
+export const limitScopeSchema = z
+  .string({ message: 'expected a scope string such as "provider:openai"' })
+  .refine(isLimitScope, SCOPE_EXPECTED);
+
+/** Checks limits by scope key: `{ 'provider:openai': { requestsPerMinute: 500 }, 'user:*': { budgetUsdPerDay: 1 } }`. */
+export const scopedLimitsSchema = z
+  .record(z.string(), limitSettingsSchema, {
+    message: 'expected an object of limits by scope, e.g. { "provider:openai": { requestsPerMinute: 500 } }',
+  })
+  // Keys are checked here, not by a key schema: zod reports key issues only as "Invalid key in
+  // record". `when` reports them even when some scope's limits are bad too.
+  .superRefine(
+    (limits, context) => {
+      for (const scope of Object.keys(limits)) {
+        if (!isLimitScope(scope))
+          context.addIssue({ code: 'custom', message: SCOPE_EXPECTED, path: [scope] });
+      }
+    },
+    { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
+  );
+
+const TIME_ZONE_EXPECTED =
+  "expected 'UTC' or a whole number of minutes east of UTC between -720 and 840 (60 for UTC+1, -300 for UTC-5)";
+
+/** Checks a `LimitTimeZone`: `'UTC'` or whole minutes east of UTC between −12 h and +14 h. */
+export const limitTimeZoneSchema = z.union(
+  [
+    z.literal('UTC'),
+    z
+      .number({ message: TIME_ZONE_EXPECTED })
+      .int(TIME_ZONE_EXPECTED)
+      .min(-720, TIME_ZONE_EXPECTED)
+      .max(840, TIME_ZONE_EXPECTED),
+  ],
+  { message: TIME_ZONE_EXPECTED },
+);
+
+const hasMethods =
+  (...names: string[]) =>
+  (value: unknown) =>
+    typeof value === 'object' &&
+    value !== null &&
+    names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
+
+/** Checks `createRateLimiter()` settings. */
+export const rateLimiterSettingsSchema = z.strictObject({
+  clock: z.custom(hasMethods('now', 'setTimer'), { message: 'expected a Clock (now() and setTimer())' }),
+  store: z
+    .custom(hasMethods('reserve', 'settle', 'release', 'block', 'read'), {
+      message: 'expected a LimitStore (reserve(), settle(), release(), block() and read())',
+    })
+    .optional(),
+  timeZone: limitTimeZoneSchema.optional(),
+  limits: scopedLimitsSchema.optional(),
+  reservationTimeoutMs: z
+    .number({ message: 'expected a number of milliseconds' })
+    .int('expected a whole number of milliseconds')
+    .positive('expected a positive number of milliseconds')
+    .optional(),
+});

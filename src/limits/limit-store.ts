@@ -1,0 +1,155 @@
+import type { ConfiguredLimitName, LimitMetric, UpstreamLimitName } from './limit-names.ts';
+
+/** Amounts per metric, in whole units: requests, tokens, micro-dollars. */
+export type LimitAmounts = Readonly<Record<LimitMetric, number>>;
+
+/** One configured limit of one scope, in its current calendar window. */
+export interface LimitWindowCheck {
+  readonly limit: ConfiguredLimitName;
+  readonly metric: LimitMetric;
+  /** Window start, ms since the epoch; with `scope` and `limit` it names the counter. */
+  readonly windowStartMs: number;
+  /** Window end (exclusive); the counter may be dropped from then on. */
+  readonly windowEndMs: number;
+  /** The limit, in the metric's unit. */
+  readonly size: number;
+}
+
+/** A scope a reservation must fit in: what the call adds, and the windows it is counted in. */
+export interface LimitScopeCheck {
+  readonly scope: string;
+  /** What the call adds to each metric. */
+  readonly amounts: LimitAmounts;
+  /** The scope's configured limits; may be empty, and the scope's upstream blocks still apply. */
+  readonly windows: readonly LimitWindowCheck[];
+}
+
+/**
+ * Asks for headroom in every listed scope at once. A store grants all of it or none of it, in one
+ * atomic step: a shared store runs the whole check-and-add as one script (Redis: one Lua call
+ * over the counter keys `{scope}:{limit}:{windowStartMs}` and block keys `{scope}:block:{limit}`).
+ */
+export interface LimitReserveRequest {
+  /** Unique across every process sharing the store. */
+  readonly reservationId: string;
+  readonly nowMs: number;
+  /**
+   * The reservation's lease: a reservation neither settled nor released by then is released by the
+   * store, so a lost call cannot hold headroom until its month ends.
+   */
+  readonly expiresAtMs: number;
+  readonly scopes: readonly LimitScopeCheck[];
+}
+
+/** One limit that had no room, in the metric's unit. */
+export interface LimitStoreDenial {
+  readonly scope: string;
+  readonly limit: ConfiguredLimitName | UpstreamLimitName;
+  /** Settled use in the window (0 for an upstream block). */
+  readonly used: number;
+  /** Held by reservations in flight (0 for an upstream block). */
+  readonly reserved: number;
+  /** The limit (0 for an upstream block: the upstream said nothing is left). */
+  readonly size: number;
+  /** What this call asked for. */
+  readonly requested: number;
+  /** When the window ends or the block lifts, ms since the epoch. */
+  readonly untilMs: number;
+}
+
+/** `granted`: every amount was added to its counter as reserved. `denied`: nothing was changed. */
+export type LimitReserveResult =
+  | { readonly granted: true }
+  | { readonly granted: false; readonly denials: readonly LimitStoreDenial[] };
+
+/** One counter a reservation added to. The caller keeps these, so a store can settle after a lease expired. */
+export interface LimitReservationEntry {
+  readonly scope: string;
+  readonly limit: ConfiguredLimitName;
+  readonly metric: LimitMetric;
+  readonly windowStartMs: number;
+  readonly windowEndMs: number;
+  /** What was reserved, in the metric's unit. */
+  readonly amount: number;
+}
+
+/** Replaces a reservation's reserved amounts with what the call really used. */
+export interface LimitSettleRequest {
+  readonly reservationId: string;
+  readonly nowMs: number;
+  readonly expiresAtMs: number;
+  readonly entries: readonly LimitReservationEntry[];
+  /** What the call used, per metric. */
+  readonly actual: LimitAmounts;
+}
+
+/** Gives a reservation's amounts back (a failed call). */
+export interface LimitReleaseRequest {
+  readonly reservationId: string;
+  readonly nowMs: number;
+}
+
+/** Until `untilMs`, `scope` has no headroom for `limit`: an upstream said so. */
+export interface UpstreamBlock {
+  readonly scope: string;
+  readonly limit: UpstreamLimitName;
+  readonly untilMs: number;
+}
+
+/** Records an upstream block, as of `nowMs`. */
+export interface LimitBlockRequest extends UpstreamBlock {
+  readonly nowMs: number;
+}
+
+/** Asks for live counters and blocks, of `scopes` only when given. */
+export interface LimitReadRequest {
+  readonly nowMs: number;
+  readonly scopes?: readonly string[];
+}
+
+/** One live counter. */
+export interface LimitCounterSnapshot {
+  readonly scope: string;
+  readonly limit: ConfiguredLimitName;
+  readonly windowStartMs: number;
+  readonly windowEndMs: number;
+  /** Settled use, in the metric's unit. */
+  readonly used: number;
+  /** Held by reservations in flight. */
+  readonly reserved: number;
+}
+
+/** Counters whose window has not ended and blocks not yet lifted. */
+export interface LimitStoreSnapshot {
+  readonly counters: readonly LimitCounterSnapshot[];
+  readonly blocks: readonly UpstreamBlock[];
+}
+
+/** A store may answer at once (memory) or later (a network store). */
+export type MaybePromise<T> = T | Promise<T>;
+
+/**
+ * Where limit counters live. The limiter decides which windows a call counts in and how large
+ * they are; the store only keeps counts and applies each request atomically. Memory serves one
+ * process (`createMemoryLimitStore()`); a shared store (Redis) serves many.
+ *
+ * Contract, for every implementation:
+ * - `reserve` adds every amount as reserved when `used + reserved + amount <= size` holds for every
+ *   window and no listed scope is blocked; otherwise it changes nothing and lists every limit
+ *   without room.
+ * - `settle` of a held reservation moves its amounts from reserved to `actual` used; of one whose
+ *   lease expired, adds `actual` to the counters whose window has not ended; of one already settled
+ *   or released, does nothing.
+ * - `release` of a held reservation gives its reserved amounts back; otherwise does nothing.
+ * - `block` keeps the later of an existing and a new block.
+ * - Counters whose window ended, blocks that lifted and leases that expired are dropped, so the
+ *   store's size depends on the live windows, not on how long it has run.
+ */
+export interface LimitStore {
+  reserve(request: LimitReserveRequest): MaybePromise<LimitReserveResult>;
+  settle(request: LimitSettleRequest): MaybePromise<void>;
+  release(request: LimitReleaseRequest): MaybePromise<void>;
+  block(request: LimitBlockRequest): MaybePromise<void>;
+  /** Live counters and blocks, of `request.scopes` only when given. */
+  read(request: LimitReadRequest): MaybePromise<LimitStoreSnapshot>;
+}

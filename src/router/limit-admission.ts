@@ -1,0 +1,140 @@
+import type { EventEmitter } from 'eventemitter3';
+import { computeCostUsd } from '../catalog/compute-cost.ts';
+import type { ProviderId } from '../catalog/model-definition.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
+import { limitEventName } from '../limits/limit-event.ts';
+import { LimitExceededError } from '../limits/limit-exceeded-error.ts';
+import type { LimitSettings } from '../limits/limit-settings.ts';
+import type { RateLimiter, Reservation } from '../limits/rate-limiter.ts';
+import type { Logger } from '../logger/logger.ts';
+import type { Candidate } from '../ranking/candidate.ts';
+import type { CallPlan } from './plan-call.ts';
+import type { Credentials } from './resolve-credentials.ts';
+import type { RouterEventMap } from './router-events.ts';
+import type { Admission } from './run-candidates.ts';
+
+/** Where limits apply to one attempt: its provider, the key that pays, and the caller. */
+export function limitScopesOf(provider: ProviderId, keyId: string, user: string | undefined): string[] {
+  const scopes = [`provider:${provider}`, `key:${keyId}`];
+  if (user !== undefined) scopes.push(`user:${user}`);
+  return scopes;
+}
+
+/** Waits for rate-limit headroom instead of skipping the candidate, until `until` (clock time). */
+export interface AdmissionWait {
+  readonly until: number;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Limits in routing: before each attempt, reserve headroom for the call's estimate (prompt tokens
+ * plus `maxTokens` or the expected output, at the candidate's prices) in the provider's, the key's
+ * and the user's limits at once; settle with the actual tokens and cost afterwards, or release on
+ * failure. A candidate without headroom is skipped with a `limit-exceeded` attempt error, and the
+ * denial is emitted as `limit-reached` (rate limits) or `quota-exhausted` (USD budgets).
+ */
+export class LimitAdmission {
+  private readonly limiter: RateLimiter;
+  private readonly events: EventEmitter<RouterEventMap>;
+  private readonly logger: Logger;
+  private readonly configured = new Set<string>();
+
+  constructor(
+    limiter: RateLimiter,
+    events: EventEmitter<RouterEventMap>,
+    logger: Logger,
+    limits: Readonly<Record<string, LimitSettings>>,
+  ) {
+    this.limiter = limiter;
+    this.events = events;
+    this.logger = logger;
+    for (const [scope, settings] of Object.entries(limits)) this.set(scope, settings);
+  }
+
+  /** Whether any limit is configured; without one, calls skip admission entirely. */
+  get active(): boolean {
+    return this.configured.size > 0;
+  }
+
+  /** Sets (or with `undefined`, removes) the limits of a scope, at run time. */
+  set(scope: string, limits: LimitSettings | undefined): void {
+    this.limiter.setLimits(scope, limits);
+    if (limits === undefined) this.configured.delete(scope);
+    else this.configured.add(scope);
+  }
+
+  async admit(
+    plan: CallPlan,
+    candidate: Candidate,
+    credentials: Credentials,
+    wait?: AdmissionWait,
+  ): Promise<Admission | GatewayError> {
+    const estimate = {
+      inputTokens: plan.promptTokens,
+      outputTokens: plan.outputTokens,
+      cachedInputTokens: 0,
+    };
+    const request = {
+      scopes: limitScopesOf(candidate.model.provider, credentials.keyId, plan.options.user),
+      estimate: {
+        requests: 1,
+        tokens: plan.promptTokens + plan.outputTokens,
+        costUsd: computeCostUsd(candidate.pricing, estimate),
+      },
+    };
+    let result: Awaited<ReturnType<RateLimiter['reserve']>>;
+    try {
+      result = await this.limiter.reserve(
+        request,
+        wait ? { waitUntil: wait.until, signal: wait.signal } : {},
+      );
+    } catch (error) {
+      if (wait?.signal.aborted) throw error;
+      // A shared counter store that cannot answer: refuse rather than spend past a budget blind.
+      this.logger.error('[llm-router] the limit store could not reserve headroom', { callId: plan.callId });
+      return this.refusal(
+        candidate,
+        `the limit store could not reserve headroom: ${error instanceof Error ? error.message : String(error)}`,
+        undefined,
+        error,
+      );
+    }
+    if (!result.granted) {
+      const { denial } = result;
+      this.events.emit(limitEventName(denial), { ...denial, callId: plan.callId });
+      const cause = new LimitExceededError(denial);
+      return this.refusal(candidate, cause.message, denial.retryAfterMs, cause);
+    }
+    return this.admission(result.reservation, plan.callId);
+  }
+
+  private admission(reservation: Reservation, callId: string): Admission {
+    const report = (error: unknown) =>
+      this.logger.error('[llm-router] the limit store failed to settle a call', {
+        callId,
+        error: String(error),
+      });
+    return {
+      settle: (actual) => void this.limiter.settle(reservation, actual).catch(report),
+      release: () => void this.limiter.release(reservation).catch(report),
+    };
+  }
+
+  private refusal(
+    candidate: Candidate,
+    message: string,
+    retryAfterMs: number | undefined,
+    cause: unknown,
+  ): GatewayError {
+    return new GatewayError({
+      kind: 'limit-exceeded',
+      gateway: candidate.gateway,
+      provider: candidate.model.provider,
+      model: candidate.gatewayModel,
+      scope: 'provider',
+      message,
+      retryAfterMs,
+      cause,
+    });
+  }
+}
