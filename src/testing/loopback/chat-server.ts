@@ -127,6 +127,11 @@ export interface ChatServer extends HttpServerHandle {
   readonly streamsClosedByClient: number;
   /** Content deltas written so far, over all streams (to observe backpressure). */
   readonly deltasWritten: number;
+  /**
+   * Sum of the costs this server reported in answers it finished sending (a cost header or a usage
+   * chunk), in integer nano-USD; the reference a client's ledger can be reconciled against.
+   */
+  readonly reportedCostNanoUsd: number;
 }
 
 const DEFAULT_PRICE = { inputPerToken: 1e-6, outputPerToken: 2e-6 };
@@ -232,24 +237,33 @@ export async function startChatServer(settings: ChatServerSettings): Promise<Cha
   let streamsClosedByClient = 0;
   let deltasWritten = 0;
   let chatCount = 0;
+  let reportedCostNanoUsd = 0;
+  const countCostWhenSent = (response: ServerResponse, cost: number | null) => {
+    if (cost === null) return;
+    response.once('finish', () => {
+      reportedCostNanoUsd += Math.round(cost * 1e9);
+    });
+  };
   const chatRequests: RecordedRequest[] = [];
   const flavour = settings.flavour;
   const prefix = flavour === 'openrouter' ? '/api/v1' : '/v1';
 
+  // The first matching fault whose probability draw passes (each draws on its own), in the order
+  // they were added.
   const takeFault = (body: ChatRequestBody): LoopbackFault | undefined => {
-    const index = faults.findIndex(
-      ({ options }) =>
-        (options.model === undefined || options.model === body.model) &&
-        (options.stream === undefined || options.stream === Boolean(body.stream)),
-    );
-    if (index < 0) return undefined;
-    const entry = faults[index];
-    if (!entry) return undefined;
-    const { probability, random = Math.random } = entry.options;
-    if (probability !== undefined && random() >= probability) return undefined;
-    entry.remaining--;
-    if (entry.remaining <= 0) faults.splice(index, 1);
-    return entry.fault;
+    for (let index = 0; index < faults.length; index++) {
+      const entry = faults[index];
+      if (!entry) continue;
+      const { options } = entry;
+      if (options.model !== undefined && options.model !== body.model) continue;
+      if (options.stream !== undefined && options.stream !== Boolean(body.stream)) continue;
+      const { probability, random = Math.random } = options;
+      if (probability !== undefined && random() >= probability) continue;
+      entry.remaining--;
+      if (entry.remaining <= 0) faults.splice(index, 1);
+      return entry.fault;
+    }
+    return undefined;
   };
 
   const authorized = (recorded: RecordedRequest) =>
@@ -397,6 +411,7 @@ export async function startChatServer(settings: ChatServerSettings): Promise<Cha
         response.writeHead(200, { 'content-type': 'application/json', ...headers });
         return response.end(`{"id":"${id}","choices":[{"message":`);
       }
+      countCostWhenSent(response, cost);
       return sendJson(
         response,
         200,
@@ -517,6 +532,8 @@ export async function startChatServer(settings: ChatServerSettings): Promise<Cha
     await event({ ...base, choices: [{ index: 0, delta: {}, finish_reason: finishReason }] });
     const includeUsage = flavour === 'openrouter' || body.stream_options?.include_usage === true;
     if (includeUsage) {
+      // After a corrupt event the client has stopped reading: the cost below never reaches it.
+      if (!(fault && 'malformed' in fault)) countCostWhenSent(response, cost);
       const streamUsage = flavour === 'litellm' && cost !== null ? { ...usage, cost } : usage;
       await event({ ...base, choices: [], usage: streamUsage });
     }
@@ -611,6 +628,9 @@ export async function startChatServer(settings: ChatServerSettings): Promise<Cha
     },
     get chatCount() {
       return chatCount;
+    },
+    get reportedCostNanoUsd() {
+      return reportedCostNanoUsd;
     },
   };
 }
