@@ -1,6 +1,5 @@
 import { computeCostUsd } from '../catalog/compute-cost.ts';
 import { estimateTextTokens } from '../catalog/estimate-tokens.ts';
-import { CallError } from '../errors/call-errors.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { RouterError } from '../errors/router-error.ts';
 import type { Candidate } from '../ranking/candidate.ts';

@@ -1,7 +1,6 @@
 import {
   AllCandidatesFailedError,
   CallAbortedError,
-  type CallError,
   CallTimeoutError,
   NoCandidatesError,
   RequestRejectedError,
