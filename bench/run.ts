@@ -10,7 +10,7 @@
  */
 
 import { spawnSync } from 'node:child_process';
-import { createRouter, type Router } from '@bestviable/llm-router';
+import { createRouter, type Router, type Transport } from '@bestviable/llm-router';
 import OpenAI from 'openai';
 import { canPin, startUpstream, type UpstreamProcess } from './upstream-process.ts';
 
@@ -29,6 +29,7 @@ if (process.env.BENCH_PINNED !== '1' && canPin()) {
 
 const scale = Number(process.env.BENCH_SCALE ?? 1);
 const messages = [{ role: 'user' as const, content: 'Summarise the ticket in one line.' }];
+const benchCall = { messages, user: 'bench-user', tags: ['bench'] };
 const MODEL = 'cohere_chat/command-r7b-12-2024'; // what the router's cheapest ranking picks on LiteLLM
 
 interface Metrics {
@@ -99,6 +100,41 @@ async function measure(
   };
 }
 
+/**
+ * Measures each client in turn, `rounds` times, interleaved (a, b, c, a, b, c, …), and keeps each
+ * figure's median: a noisy neighbour or a GC pause then skews one round of one client, not the
+ * comparison.
+ */
+async function compare(
+  clients: Record<string, () => Promise<unknown>>,
+  total: number,
+  concurrency: number,
+  rounds = 5,
+): Promise<Record<string, Metrics>> {
+  const perRound = Math.max(100, Math.round(total / rounds));
+  const runs: Record<string, Metrics[]> = {};
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, run] of Object.entries(clients)) {
+      (runs[name] ??= []).push(await measure(run, perRound, concurrency, round === 0 ? undefined : 100));
+    }
+  }
+  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+  return Object.fromEntries(
+    Object.entries(runs).map(([name, list]) => [
+      name,
+      {
+        requests: list.reduce((sum, metrics) => sum + metrics.requests, 0),
+        errors: list.reduce((sum, metrics) => sum + metrics.errors, 0),
+        rps: median(list.map((metrics) => metrics.rps)),
+        p50: median(list.map((metrics) => metrics.p50)),
+        p99: median(list.map((metrics) => metrics.p99)),
+        cpuUs: median(list.map((metrics) => metrics.cpuUs)),
+        peakRssMb: Math.max(...list.map((metrics) => metrics.peakRssMb)),
+      },
+    ]),
+  );
+}
+
 function openaiClient(upstream: UpstreamProcess, apiKey = 'sk-bench'): OpenAI {
   return new OpenAI({ baseURL: `${upstream.baseURL}/v1`, apiKey, maxRetries: 0 });
 }
@@ -110,6 +146,14 @@ function benchRouter(primary: UpstreamProcess, secondary: UpstreamProcess): Rout
       openrouter: { baseURL: secondary.baseURL, apiKey: 'sk-or-v1-bench' },
     },
     logger: false,
+    // Limits on (never binding here), so every call reserves and settles as in production.
+    providers: Object.fromEntries(
+      (['openai', 'anthropic', 'google', 'cohere', 'mistral'] as const).map((id) => [
+        id,
+        { limits: { requestsPerMinute: 1e9, tokensPerMinute: 1e12, budgetUsdPerDay: 1e6 } },
+      ]),
+    ),
+    limits: { users: { '*': { requestsPerMinute: 1e9, budgetUsdPerMonth: 1e6 } } },
   });
   // Everything on: listeners on the events a real deployment would watch.
   let ledger = 0;
@@ -148,22 +192,21 @@ async function throughputScenarios(
   try {
     for (const { name, total, concurrency } of plan) {
       const n = Math.max(200, Math.round(total * scale));
-      const floor = await measure(
-        () =>
-          fetch(`${primary.baseURL}/v1/chat/completions`, {
-            method: 'POST',
-            headers: { authorization: 'Bearer sk-bench', 'content-type': 'application/json' },
-            body,
-          }).then((response) => response.json()),
+      const results = await compare(
+        {
+          fetch: () =>
+            fetch(`${primary.baseURL}/v1/chat/completions`, {
+              method: 'POST',
+              headers: { authorization: 'Bearer sk-bench', 'content-type': 'application/json' },
+              body,
+            }).then((response) => response.json()),
+          raw: () => client.chat.completions.create({ model: MODEL, messages }),
+          routed: () => router.chat(benchCall),
+        },
         n,
         concurrency,
       );
-      const raw = await measure(
-        () => client.chat.completions.create({ model: MODEL, messages }),
-        n,
-        concurrency,
-      );
-      const routed = await measure(() => router.chat({ messages }), n, concurrency);
+      const { fetch: floor, raw, routed } = results as Record<'fetch' | 'raw' | 'routed', Metrics>;
       report(name, 'fetch', floor, raw);
       report(name, 'openai (baseline)', raw);
       report(name, 'router.chat', routed, raw);
@@ -186,28 +229,27 @@ async function streamingScenario() {
   const router = benchRouter(primary, secondary);
   try {
     const n = Math.max(200, Math.round(4_000 * scale));
-    const raw = await measure(
-      async () => {
-        const stream = await client.chat.completions.create({
-          model: MODEL,
-          messages,
-          stream: true,
-          stream_options: { include_usage: true },
-        });
-        for await (const _ of stream);
+    const results = await compare(
+      {
+        raw: async () => {
+          const stream = await client.chat.completions.create({
+            model: MODEL,
+            messages,
+            stream: true,
+            stream_options: { include_usage: true },
+          });
+          for await (const _ of stream);
+        },
+        routed: async () => {
+          const stream = router.stream(benchCall);
+          for await (const _ of stream);
+          await stream.result;
+        },
       },
       n,
       8,
     );
-    const routed = await measure(
-      async () => {
-        const stream = router.stream({ messages });
-        for await (const _ of stream);
-        await stream.result;
-      },
-      n,
-      8,
-    );
+    const { raw, routed } = results as Record<'raw' | 'routed', Metrics>;
     report('stream 16 chunks ×8', 'openai (baseline)', raw);
     report('stream 16 chunks ×8', 'router.stream', routed, raw);
   } finally {
@@ -231,7 +273,7 @@ async function fallbackScenarios() {
     const direct = new OpenAI({ baseURL: secondary.baseURL, apiKey: 'sk-or-v1-bench', maxRetries: 0 });
     try {
       const n = Math.max(200, Math.round(3_000 * scale));
-      const healthy = await measure(() => router.chat({ messages }), n, 16);
+      const healthy = await measure(() => router.chat(benchCall), n, 16);
       const healthySecondary = await measure(
         () => direct.chat.completions.create({ model: 'cohere/command-r7b-12-2024', messages }),
         n,
@@ -239,10 +281,10 @@ async function fallbackScenarios() {
       );
       await primary.command({ type: 'fail', fault, options });
       // Let the breaker see the failures first (it opens within a few calls when the primary is down).
-      for (let call = 0; call < 20; call++) await router.chat({ messages }).catch(() => undefined);
+      for (let call = 0; call < 20; call++) await router.chat(benchCall).catch(() => undefined);
       const primaryBefore = await primary.command({ type: 'count' });
       const secondaryBefore = await secondary.command({ type: 'count' });
-      const faulty = await measure(() => router.chat({ messages }), n, 16, 0);
+      const faulty = await measure(() => router.chat(benchCall), n, 16, 0);
       const primaryCalls = (await primary.command({ type: 'count' })) - primaryBefore;
       const secondaryCalls = (await secondary.command({ type: 'count' })) - secondaryBefore;
       fallbackRows.push([
@@ -262,6 +304,66 @@ async function fallbackScenarios() {
   return fallbackRows;
 }
 
+/**
+ * The router's own CPU per call, without any network: instant in-process transports, the same
+ * router settings. What remains is ranking, breakers, retries, limits, events and the ledger.
+ */
+async function overheadScenario(): Promise<string[]> {
+  const answer = {
+    text: 'ok',
+    toolCalls: [],
+    finishReason: 'stop' as const,
+    usage: { inputTokens: 10, outputTokens: 5, cachedInputTokens: 0, totalTokens: 15 },
+    costUsd: 0.0001,
+    servedModel: 'm',
+    requestId: 'r',
+    rateLimit: undefined,
+  };
+  const instant = (gateway: 'litellm' | 'openrouter'): Transport => ({
+    gateway,
+    chat: async () => answer,
+    stream: async () => ({
+      requestId: undefined,
+      rateLimit: undefined,
+      async *[Symbol.asyncIterator]() {
+        for (let index = 0; index < 16; index++) yield { type: 'text-delta' as const, text: 'four' };
+        yield { type: 'finish' as const, finishReason: 'stop' as const };
+        yield { type: 'usage' as const, usage: answer.usage, costUsd: 0.0001 };
+      },
+    }),
+  });
+  const router = createRouter({
+    logger: false,
+    transports: { litellm: instant('litellm'), openrouter: instant('openrouter') },
+    providers: {
+      openai: { limits: { requestsPerMinute: 1e9, budgetUsdPerDay: 1e6 } },
+      anthropic: {},
+      google: {},
+      cohere: {},
+      mistral: {},
+    },
+  });
+  router.on('usage', () => undefined);
+  const time = async (label: string, run: () => Promise<unknown>) => {
+    const n = Math.max(2_000, Math.round(30_000 * scale));
+    for (let index = 0; index < 1_000; index++) await run();
+    const cpu = process.cpuUsage();
+    for (let index = 0; index < n; index++) await run();
+    const used = process.cpuUsage(cpu);
+    return `${label}: ${format((used.user + used.system) / n, 1)} µs`;
+  };
+  const lines = [
+    await time('chat, ranked over the whole catalog', () => router.chat(benchCall)),
+    await time('chat, one named model', () => router.chat({ ...benchCall, model: 'openai/gpt-5.4-mini' })),
+    await time('stream of 16 parts, whole catalog', async () => {
+      const stream = router.stream(benchCall);
+      for await (const _ of stream);
+    }),
+  ];
+  await router.close();
+  return lines;
+}
+
 async function memoryScenario(): Promise<string> {
   const primary = await startUpstream('litellm', 0);
   const secondary = await startUpstream('openrouter', 0);
@@ -271,7 +373,7 @@ async function memoryScenario(): Promise<string> {
     let next = 0;
     await Promise.all(
       Array.from({ length: 16 }, async () => {
-        for (let index = next++; index < calls; index = next++) await router.chat({ messages });
+        for (let index = next++; index < calls; index = next++) await router.chat(benchCall);
       }),
     );
     gc?.();
@@ -303,4 +405,6 @@ console.log(
   '\nfallback scenario | success | p50 ms | p99 ms | upstream calls per request (primary / secondary)',
 );
 await fallbackScenarios();
+console.log('\nrouter CPU per call with instant in-process transports (no network):');
+for (const line of await overheadScenario()) console.log(`  ${line}`);
 console.log(`\nmemory: ${await memoryScenario()}`);
