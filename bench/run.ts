@@ -115,7 +115,9 @@ async function compare(
   const runs: Record<string, Metrics[]> = {};
   for (let round = 0; round < rounds; round++) {
     for (const [name, run] of Object.entries(clients)) {
-      (runs[name] ??= []).push(await measure(run, perRound, concurrency, round === 0 ? undefined : 100));
+      const list = runs[name] ?? [];
+      runs[name] = list;
+      list.push(await measure(run, perRound, concurrency, round === 0 ? undefined : 100));
     }
   }
   const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
