@@ -93,7 +93,7 @@ export class BreakerRegistry {
     return 'closed';
   }
 
-  /** While refused: the shortest wait until a probe may pass. */
+  /** While refused: the wait until both breakers on the way let a probe pass (the longer of the two). */
   retryAfterMs(gateway: GatewayId, provider: ProviderId): number | undefined {
     const waits = [
       this.breakers.get(gateway)?.retryAfterMs,

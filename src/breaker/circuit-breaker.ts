@@ -45,7 +45,10 @@ export interface CircuitBreakerOptions {
   readonly clock: Clock;
   /** Emits `rotate` once per bucket; shared by every breaker of a router. */
   readonly rotation: EventEmitter;
-  /** `true` when an error must not count as a failure (a caller's mistake, a filtered kind). */
+  /**
+   * `true` when an error must not count as a failure (a caller's mistake, another breaker's scope).
+   * opossum then counts it as a success, except while half-open (see `errorFilter` below).
+   */
   readonly isIgnored: (error: unknown) => boolean;
   readonly onStateChange: (state: BreakerState, breaker: CircuitBreaker) => void;
 }
@@ -161,13 +164,19 @@ export class CircuitBreaker {
       rollingCountBuckets: this.options.settings.rollingWindowBuckets,
       rollingPercentilesEnabled: false,
       enableSnapshots: false,
-      errorFilter: (error: Error) => this.options.isIgnored(error),
+      // opossum counts an ignored error as a success, and a success closes a half-open breaker.
+      // So while half-open, only an answer from the target (an HTTP status, even an error one) may
+      // close it; a probe that ended without one (aborted, refused further in) reopens it.
+      errorFilter: (error: Error) =>
+        this.options.isIgnored(error) &&
+        !(this.breaker?.halfOpen === true && (error as { status?: unknown }).status === undefined),
       status: this.status,
       ...(state ? { state } : {}),
     } as CircuitBreakerImplementation.Options<[Task]>);
     breaker.on('open', () => this.onOpen());
-    breaker.on('success', () => {
-      this.failuresInARow = 0;
+    breaker.on('success', (result: unknown) => {
+      // An ignored error arrives here too (opossum reports it as a success); it is no success.
+      if (!(result instanceof Error)) this.failuresInARow = 0;
     });
     breaker.on('failure', () => {
       this.failuresInARow++;

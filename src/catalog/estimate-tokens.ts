@@ -6,16 +6,9 @@ const CHARACTERS_PER_TOKEN = 4;
 const PER_MESSAGE_OVERHEAD = 4;
 const PER_IMAGE = 800;
 
-const toolSizes = new WeakMap<readonly ToolDefinition[], number>();
-
 function toolTokens(tools: readonly ToolDefinition[] | undefined): number {
   if (!tools || tools.length === 0) return 0;
-  let size = toolSizes.get(tools);
-  if (size === undefined) {
-    size = Math.ceil(JSON.stringify(tools).length / CHARACTERS_PER_TOKEN);
-    toolSizes.set(tools, size);
-  }
-  return size;
+  return Math.ceil(JSON.stringify(tools).length / CHARACTERS_PER_TOKEN);
 }
 
 /** Estimated prompt tokens of `messages` (and `tools`). Cheap: no tokenizer, no serialisation. */

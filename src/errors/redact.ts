@@ -30,3 +30,27 @@ export function redactSecrets(text: string, secrets: readonly (string | undefine
   }
   return result;
 }
+
+/** What is kept of a foreign error when it becomes the `cause` of one of ours. */
+export interface ErrorSummary {
+  readonly name: string;
+  /** The message, secrets removed. */
+  readonly message: string;
+  /** A system or library code (`ECONNREFUSED`, `UND_ERR_SOCKET`), when there was one. */
+  readonly code?: string;
+}
+
+/**
+ * A plain summary of a foreign error (an SDK's, a fetch failure) to keep as `cause`: name, redacted
+ * message and code. The error itself is not kept, because `util.inspect` prints an error's whole
+ * `cause` chain and SDK errors carry upstream bodies and messages that may hold a key.
+ */
+export function summarizeError(
+  error: unknown,
+  secrets: readonly (string | undefined)[] = [],
+  code?: string,
+): ErrorSummary {
+  const name = error instanceof Error ? error.name : typeof error;
+  const message = redactSecrets(error instanceof Error ? error.message : String(error), secrets);
+  return Object.freeze(code === undefined ? { name, message } : { name, message, code });
+}

@@ -2,6 +2,7 @@ import pRetry from 'p-retry';
 import { BreakerOpenRejection } from '../breaker/circuit-breaker.ts';
 import { sleep } from '../clock/sleep.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
+import { redactSecrets, summarizeError } from '../errors/redact.ts';
 import type { Candidate } from '../ranking/candidate.ts';
 import { AttemptTimeoutReason } from '../transports/abort-reasons.ts';
 import type { Route } from './route.ts';
@@ -42,8 +43,8 @@ export function toGatewayError(error: unknown, candidate: Candidate): GatewayErr
     gateway: candidate.gateway,
     provider: candidate.model.provider,
     model: candidate.gatewayModel,
-    message: `Transport failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`,
-    cause: error,
+    message: `Transport failed unexpectedly: ${redactSecrets(error instanceof Error ? error.message : String(error))}`,
+    cause: summarizeError(error),
   });
 }
 

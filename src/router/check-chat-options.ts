@@ -88,6 +88,13 @@ export function checkChatOptions(options: ChatOptions): void {
   ) {
     fail('tags', 'expected an array of strings.');
   }
+  if (
+    options.callId !== undefined &&
+    !(typeof options.callId === 'string' && /^[\x21-\x7e]{1,128}$/.test(options.callId))
+  ) {
+    // It travels as an HTTP header (x-litellm-call-id): printable ASCII, no spaces or line breaks.
+    fail('callId', 'expected 1-128 printable ASCII characters without spaces, e.g. a UUID.');
+  }
   if (options.user !== undefined && (typeof options.user !== 'string' || options.user.length === 0)) {
     fail('user', 'expected a non-empty string id.');
   }

@@ -1,4 +1,3 @@
-import { EventEmitter } from 'eventemitter3';
 import { BreakerRegistry } from '../breaker/breaker-registry.ts';
 import { DEFAULT_BREAKER_SETTINGS } from '../breaker/circuit-breaker.ts';
 import { createModelCatalog, type ModelCatalog } from '../catalog/model-catalog.ts';
@@ -36,7 +35,7 @@ import { LimitAdmission } from './limit-admission.ts';
 import { CredentialResolver } from './resolve-credentials.ts';
 import type { HealthOptions, HealthReport, Router } from './router.ts';
 import type { RouterContext } from './router-context.ts';
-import type { RouterEventMap } from './router-events.ts';
+import { RouterEvents } from './router-events-emitter.ts';
 import type { RouterSettings } from './router-settings.ts';
 import { checkSettings, routerSettingsSchema } from './settings-schema.ts';
 
@@ -149,7 +148,7 @@ export function createRouter(settings: RouterSettings = {}): Router {
   }
   const clock = settings.clock ?? createSystemClock();
   const logger = resolveLogger(settings.logger);
-  const events = new EventEmitter<RouterEventMap>();
+  const events = new RouterEvents(logger);
   const catalog = isCatalog(settings.catalog) ? settings.catalog : createModelCatalog(settings.catalog);
   const transports = buildTransports(settings, { clock });
   const table: RoutingTable = {
@@ -183,6 +182,9 @@ export function createRouter(settings: RouterSettings = {}): Router {
   const tracker = settings.usage ?? createMemoryUsageTracker();
   const limiter = createRateLimiter({
     clock,
+    // A reservation outlives the longest call it may belong to (then it is given back, so a lost
+    // call cannot hold a budget forever).
+    reservationTimeoutMs: Math.max(900_000, 2 * (settings.timeoutMs ?? 300_000)),
     ...(settings.limits?.store ? { store: settings.limits.store } : {}),
     ...(settings.limits?.timeZone === undefined ? {} : { timeZone: settings.limits.timeZone }),
   });
@@ -201,6 +203,7 @@ export function createRouter(settings: RouterSettings = {}): Router {
       baseDelayMs: settings.retry?.baseDelayMs ?? 250,
       maxDelayMs: settings.retry?.maxDelayMs ?? 4_000,
       maxRetryAfterMs: settings.retry?.maxRetryAfterMs ?? 5_000,
+      maxCandidates: settings.retry?.maxCandidates ?? 5,
     },
     timeoutMs: settings.timeoutMs ?? 300_000,
     attemptTimeoutMs: settings.attemptTimeoutMs ?? 120_000,

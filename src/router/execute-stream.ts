@@ -201,7 +201,8 @@ export function executeStream(context: RouterContext, options: ChatOptions): Cha
     let firstTokenAt: number | undefined;
     let settled = false;
     let idleTimer: TimerHandle | undefined;
-    let lastActivity = 0;
+    // Set while the router awaits the upstream's next part; unset while the caller holds one.
+    let waitingSince: number | undefined;
 
     const finish = (
       status: UsageStatus,
@@ -257,15 +258,16 @@ export function executeStream(context: RouterContext, options: ChatOptions): Cha
       return value;
     };
 
-    // One timer per stream, re-armed only when it fires: a stall of idleTimeoutMs between parts
-    // aborts the stream as a timeout, without a timer per chunk.
+    // One timer per stream, re-armed only when it fires: a stall of idleTimeoutMs while the router
+    // waits for the next part aborts the stream as a timeout, without a timer per chunk. Time the
+    // caller spends with a part (suspended at `yield`) is the caller's, never a stall.
     const armIdleTimer = (controller: AbortController) => {
       const check = () => {
-        const idle = clock.now() - lastActivity;
+        const idle = waitingSince === undefined ? 0 : clock.now() - waitingSince;
         if (idle >= idleTimeoutMs) controller.abort(new AttemptTimeoutReason(idleTimeoutMs));
-        else idleTimer = clock.setTimer(check, idleTimeoutMs - idle);
+        else idleTimer = clock.setTimer(check, idleTimeoutMs - idle, { background: true });
       };
-      idleTimer = clock.setTimer(check, idleTimeoutMs);
+      idleTimer = clock.setTimer(check, idleTimeoutMs, { background: true });
     };
 
     try {
@@ -290,7 +292,6 @@ export function executeStream(context: RouterContext, options: ChatOptions): Cha
         opened.rateLimit,
       );
       if (!opened.ended) firstTokenAt = opened.openedAt;
-      lastActivity = clock.now();
       armIdleTimer(opened.controller);
 
       for (const part of opened.buffered) {
@@ -299,8 +300,9 @@ export function executeStream(context: RouterContext, options: ChatOptions): Cha
       }
       if (!opened.ended) {
         for (;;) {
+          waitingSince = clock.now();
           const next = await opened.iterator.next();
-          lastActivity = clock.now();
+          waitingSince = undefined;
           if (next.done) break;
           const part = next.value;
           delivered.add(part);
@@ -341,7 +343,8 @@ export function executeStream(context: RouterContext, options: ChatOptions): Cha
         cost,
         route: route as Route,
       });
-      context.breakers.reportFailure(interrupted.error);
+      // The caller's own deadline says nothing about the gateway's health.
+      if (!(reason instanceof CallDeadlineReason)) context.breakers.reportFailure(interrupted.error);
       finish('error', reason instanceof CallDeadlineReason ? 'timeout' : interrupted.error.kind, interrupted);
       result.reject(interrupted);
       throw interrupted;

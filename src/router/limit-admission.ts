@@ -2,6 +2,7 @@ import type { EventEmitter } from 'eventemitter3';
 import { computeCostUsd } from '../catalog/compute-cost.ts';
 import type { ProviderId } from '../catalog/model-definition.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
+import { summarizeError } from '../errors/redact.ts';
 import { limitEventName } from '../limits/limit-event.ts';
 import { LimitExceededError } from '../limits/limit-exceeded-error.ts';
 import type { LimitSettings } from '../limits/limit-settings.ts';
@@ -92,11 +93,12 @@ export class LimitAdmission {
       if (wait?.signal.aborted) throw error;
       // A shared counter store that cannot answer: refuse rather than spend past a budget blind.
       this.logger.error('[llm-router] the limit store could not reserve headroom', { callId: plan.callId });
+      const summary = summarizeError(error);
       return this.refusal(
         candidate,
-        `the limit store could not reserve headroom: ${error instanceof Error ? error.message : String(error)}`,
+        `the limit store could not reserve headroom: ${summary.message}`,
         undefined,
-        error,
+        summary,
       );
     }
     if (!result.granted) {

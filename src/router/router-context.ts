@@ -18,6 +18,7 @@ export interface ResolvedRetry {
   readonly baseDelayMs: number;
   readonly maxDelayMs: number;
   readonly maxRetryAfterMs: number;
+  readonly maxCandidates: number;
 }
 
 /** Everything a call needs from its router; one per router instance, built by `createRouter()`. */

@@ -104,6 +104,11 @@ export interface RetrySettings {
    * to the next candidate instead. @default 5_000
    */
   readonly maxRetryAfterMs?: number;
+  /**
+   * Candidates one call may try (skipped ones not counted): a call ranked over the whole catalog
+   * does not fan out to dozens of models when something is wrong with all of them. @default 5
+   */
+  readonly maxCandidates?: number;
 }
 
 /** Circuit-breaker tuning, shared by every breaker. */

@@ -21,7 +21,7 @@ export interface HealthOptions {
    * @default false
    */
   readonly deep?: boolean;
-  /** Per-request timeout of the health checks. @default 5_000 */
+  /** Time the whole health check may take, every gateway's checks included. @default 5_000 */
   readonly timeoutMs?: number;
 }
 

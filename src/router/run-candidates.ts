@@ -86,19 +86,41 @@ function skipError(
 }
 
 /** Why a candidate cannot be tried right now, before any credentials are looked at. */
+/** What one call has learned about its candidates so far. */
+interface CallState {
+  /** Set once a context window overflowed: only larger windows are tried after that. */
+  contextLimit: number;
+  /** Gateways that failed as a whole (down, timing out, key rejected) during this call. */
+  readonly failedGateways: Map<string, GatewayError>;
+  /** Candidates actually tried (skips not counted), against `retry.maxCandidates`. */
+  tried: number;
+}
+
+/**
+ * Why a candidate cannot be tried right now, before any credentials are looked at; `undefined`
+ * when it can. `allowCooling` lets a candidate cooling down after a rate limit through (when
+ * nothing else is left).
+ */
 function refusal(
   context: RouterContext,
   candidate: Candidate,
-  contextLimit: number,
-  isLast: boolean,
+  state: CallState,
+  allowCooling: boolean,
 ): GatewayError | undefined {
-  if (candidate.model.contextWindow <= contextLimit) {
+  if (candidate.model.contextWindow <= state.contextLimit) {
     return skipError(
       candidate,
       'context-window',
       `context window ${candidate.model.contextWindow} is not larger than one that overflowed`,
     );
   }
+  const failed = state.failedGateways.get(candidate.gateway);
+  if (failed)
+    return skipError(
+      candidate,
+      failed.kind,
+      `${candidate.gateway} already failed in this call: ${failed.message}`,
+    );
   const availability = context.availability.of(candidate);
   if (availability.breaker === 'open') {
     const wait = context.breakers.retryAfterMs(candidate.gateway, candidate.model.provider);
@@ -109,7 +131,7 @@ function refusal(
       wait,
     );
   }
-  if (availability.cooldownMs > 0 && !isLast) {
+  if (availability.cooldownMs > 0 && !allowCooling) {
     return skipError(
       candidate,
       'rate-limited',
@@ -118,6 +140,19 @@ function refusal(
     );
   }
   return undefined;
+}
+
+/** Whether any candidate after `index` could be tried now (cooling ones included). */
+function viableAfter(
+  context: RouterContext,
+  candidates: readonly Candidate[],
+  index: number,
+  state: CallState,
+): boolean {
+  for (let next = index + 1; next < candidates.length; next++) {
+    if (!refusal(context, candidates[next] as Candidate, state, true)) return true;
+  }
+  return false;
 }
 
 /** The limit that frees up soonest among refused candidates: rate limits before USD budgets. */
@@ -156,8 +191,7 @@ export async function runCandidates<T>(
   const keys: CallKeys = new Map();
   const user = plan.options.user;
   let lastRoute: Route | undefined;
-  // Set once a context window overflowed: only larger windows are tried after that.
-  let contextLimit = 0;
+  const state: CallState = { contextLimit: 0, failedGateways: new Map(), tried: 0 };
   let pending: { from: Route; error: GatewayError; skipped: number } | undefined;
   // Candidates refused only for want of rate-limit headroom, for a final wait.
   const limited: { candidate: Candidate; credentials: Credentials; retryAfterMs: number }[] = [];
@@ -179,8 +213,9 @@ export async function runCandidates<T>(
     candidate: Candidate,
     credentials: Credentials,
     admission: Admission | undefined,
-    isLast: boolean,
+    hasAlternative: boolean,
   ) => {
+    state.tried++;
     const route = routeOf(candidate, credentials.keyId);
     if (pending) {
       const event = {
@@ -209,7 +244,7 @@ export async function runCandidates<T>(
         route,
         callSignal: call.signal,
         deadline: call.deadline,
-        hasAlternative: !isLast,
+        hasAlternative,
         tryOnce: tryCandidate(candidate, route, credentials),
         counter,
       });
@@ -237,7 +272,10 @@ export async function runCandidates<T>(
       if (call.signal.aborted) return undefined;
       if (error.isFinal) fail(new RequestRejectedError({ callId: plan.callId, attempts, error }));
       if (error.kind === 'context-window')
-        contextLimit = Math.max(contextLimit, candidate.model.contextWindow);
+        state.contextLimit = Math.max(state.contextLimit, candidate.model.contextWindow);
+      // A gateway that failed as a whole fails every model on it: its other candidates are skipped.
+      if (error.scope === 'gateway' && error.countsTowardBreaker)
+        state.failedGateways.set(candidate.gateway, error);
       if (error.kind === 'provider-auth' && credentials.apiKey && user !== undefined) {
         context.credentials.rejected(credentials.keyId, user, candidate.model.provider, error.status, keys);
       }
@@ -259,8 +297,9 @@ export async function runCandidates<T>(
   for (let index = 0; index < candidates.length; index++) {
     if (call.signal.aborted) break;
     const candidate = candidates[index] as Candidate;
-    const isLast = index === candidates.length - 1;
-    const refused = refusal(context, candidate, contextLimit, isLast);
+    if (state.tried >= context.retry.maxCandidates) break;
+    // A candidate cooling down after a rate limit is still tried when nothing after it could be.
+    const refused = refusal(context, candidate, state, !viableAfter(context, candidates, index, state));
     if (refused) {
       skip(routeOf(candidate, context.credentials.organisation(candidate).keyId), refused);
       continue;
@@ -281,7 +320,12 @@ export async function runCandidates<T>(
       }
       continue;
     }
-    const run = await attempt(candidate, credentials, admission, isLast);
+    const run = await attempt(
+      candidate,
+      credentials,
+      admission,
+      viableAfter(context, candidates, index, state),
+    );
     if (run) return run;
   }
 
@@ -301,7 +345,7 @@ export async function runCandidates<T>(
       if (GatewayError.isInstance(admission))
         skip(routeOf(next.candidate, next.credentials.keyId), admission);
       else {
-        const run = await attempt(next.candidate, next.credentials, admission, true);
+        const run = await attempt(next.candidate, next.credentials, admission, false);
         if (run) return run;
       }
     } catch {

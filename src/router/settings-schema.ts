@@ -169,6 +169,7 @@ export const routerSettingsSchema = z.strictObject({
       baseDelayMs: nonNegativeMilliseconds.optional(),
       maxDelayMs: nonNegativeMilliseconds.optional(),
       maxRetryAfterMs: nonNegativeMilliseconds.optional(),
+      maxCandidates: z.number().int('expected a whole number of candidates').min(1).max(100).optional(),
     })
     .optional(),
   breaker: z

@@ -187,8 +187,10 @@ export function createFakeTransport(settings: FakeTransportSettings): FakeTransp
     request: TransportRequest,
     stream: boolean,
   ): Promise<{ reply: FakeAnswer; call: FakeCall }> {
-    const { signal, ...rest } = request;
-    const call: FakeCall = { ...rest, stream };
+    const { signal, providerApiKey, ...rest } = request;
+    // A user's key is never kept in the record (tests snapshot `calls`); only that one was sent.
+    const call: FakeCall =
+      providerApiKey === undefined ? { ...rest, stream } : { ...rest, providerApiKey: '[redacted]', stream };
     calls.push(call);
     const fallback = settings.fallback ?? {};
     const reply = queue.shift() ?? (typeof fallback === 'function' ? fallback(call) : fallback);

@@ -2,6 +2,7 @@ import type { ProviderId } from '../../catalog/model-definition.ts';
 import type { Clock } from '../../clock/clock.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import { createOpenAICompatibleTransport } from '../openai-compatible/create-openai-compatible-transport.ts';
+import type { WireBody } from '../openai-compatible/to-wire-request.ts';
 import type { Transport, TransportRequest } from '../transport.ts';
 
 /** Each provider's OpenAI-compatible endpoint (see research/peers.md §5). */
@@ -12,6 +13,12 @@ export const DIRECT_BASE_URLS: Readonly<Record<ProviderId, string>> = {
   cohere: 'https://api.cohere.ai/compatibility/v1',
   mistral: 'https://api.mistral.ai/v1',
 };
+
+function useMaxCompletionTokens(body: WireBody): void {
+  if (body.max_tokens === undefined) return;
+  body.max_completion_tokens = body.max_tokens;
+  delete body.max_tokens;
+}
 
 export interface DirectProvider {
   readonly baseURL: string;
@@ -48,6 +55,9 @@ export function createDirectTransport(settings: DirectTransportSettings): Transp
         // Mistral answers 422 to unknown fields and Cohere's compatibility API lacks the option;
         // both report usage without being asked (or the router estimates it).
         streamUsage: provider !== 'mistral' && provider !== 'cohere',
+        // OpenAI's own API wants max_completion_tokens (its reasoning models refuse max_tokens);
+        // the proxies and the other providers take max_tokens.
+        decorateBody: provider === 'openai' ? useMaxCompletionTokens : undefined,
         requestHeaders: (request) =>
           request.providerApiKey === undefined
             ? undefined

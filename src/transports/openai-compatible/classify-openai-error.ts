@@ -1,7 +1,7 @@
 import { APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import type { GatewayId, ProviderId } from '../../catalog/model-definition.ts';
 import { type FailureScope, GatewayError, type GatewayErrorKind } from '../../errors/gateway-error.ts';
-import { redactSecrets } from '../../errors/redact.ts';
+import { redactSecrets, summarizeError } from '../../errors/redact.ts';
 import { isAttemptTimeout } from '../abort-reasons.ts';
 import { type HeaderReader, readRetryAfterMs } from '../http-headers.ts';
 
@@ -60,8 +60,16 @@ export function findErrorCode(error: unknown): string | undefined {
 }
 
 /** Default meaning of an HTTP status, for any OpenAI-compatible gateway. */
+// Billing and key failures some providers report with a 400 (Anthropic's "credit balance is too
+// low", Gemini's API_KEY_INVALID): another candidate may still serve, so they are not final.
+const BILLING = /credit balance is too low|insufficient_quota|exceeded your current quota|billing/i;
+const BAD_KEY = /API_KEY_INVALID|API key not valid|invalid api[ _-]?key|incorrect api key/i;
+
 export function defaultKindForStatus(failure: HttpFailure, context: FailureContext): GatewayErrorKind {
   const { status, message } = failure;
+  if (status >= 400 && status < 500 && BILLING.test(message)) return 'billing';
+  if (status >= 400 && status < 500 && BAD_KEY.test(message))
+    return context.usedProviderKey ? 'provider-auth' : 'gateway-auth';
   if (status === 400 || status === 413 || status === 422) {
     return CONTEXT_WINDOW.test(message) ? 'context-window' : 'invalid-request';
   }
@@ -92,7 +100,12 @@ export function classifyOpenAIError(
   refine?: HttpFailureRefiner,
 ): GatewayError {
   if (GatewayError.isInstance(error)) return error;
-  const base = { gateway: context.gateway, provider: context.provider, model: context.model, cause: error };
+  const base = {
+    gateway: context.gateway,
+    provider: context.provider,
+    model: context.model,
+    cause: summarizeError(error, context.secrets, findErrorCode(error)),
+  };
 
   if (
     error instanceof APIUserAbortError ||
