@@ -1,0 +1,144 @@
+import { computeCostUsd } from '../catalog/compute-cost.ts';
+import { estimateTextTokens } from '../catalog/estimate-tokens.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
+import type { RouterError } from '../errors/router-error.ts';
+import type { Candidate } from '../ranking/candidate.ts';
+import type { UsageRecord, UsageStatus } from '../usage/usage-record.ts';
+import type { Cost, TokenUsage } from './chat-types.ts';
+import type { CallPlan } from './plan-call.ts';
+import { recordUsage } from './record-usage.ts';
+import type { Attempt, Route } from './route.ts';
+import type { RouterContext } from './router-context.ts';
+import { CallFailure, type CandidateRun } from './run-candidates.ts';
+
+// What a finished call (chat or stream) leaves behind: its settled usage and cost, and its one
+// usage record, for success and failure alike.
+
+/** Token counts as reported, or estimated from the prompt and the text when the gateway gave none. */
+export function settleUsage(
+  plan: CallPlan,
+  reported: TokenUsage | undefined,
+  text: string,
+): { usage: TokenUsage; estimated: boolean } {
+  if (reported) return { usage: reported, estimated: false };
+  const inputTokens = plan.promptTokens;
+  const outputTokens = estimateTextTokens(text);
+  return {
+    usage: { inputTokens, outputTokens, cachedInputTokens: 0, totalTokens: inputTokens + outputTokens },
+    estimated: true,
+  };
+}
+
+/** The cost of a call: the gateway's figure, else catalog prices × tokens (estimated when tokens were). */
+export function settleCost(
+  candidate: Candidate,
+  usage: TokenUsage,
+  estimated: boolean,
+  reportedUsd: number | undefined,
+): Cost {
+  if (reportedUsd !== undefined) return { usd: reportedUsd, source: 'gateway' };
+  return { usd: computeCostUsd(candidate.pricing, usage), source: estimated ? 'estimated' : 'catalog' };
+}
+
+/** The usage record of a call that failed: zero cost, the last route tried. */
+export function failureRecord(
+  plan: CallPlan,
+  error: RouterError,
+  attempts: readonly Attempt[],
+  lastRoute: Route | undefined,
+  finishedAt: number,
+  stream: boolean,
+): UsageRecord {
+  const lastError = [...attempts].reverse().find((attempt) => attempt.error)?.error;
+  const name = error.name;
+  const status: UsageStatus = name === 'CallAbortedError' ? 'aborted' : 'error';
+  const errorKind =
+    name === 'NoCandidatesError'
+      ? 'no-candidates'
+      : name === 'CallTimeoutError'
+        ? 'timeout'
+        : GatewayError.isInstance(lastError)
+          ? lastError.kind
+          : undefined;
+  return {
+    callId: plan.callId,
+    startedAt: plan.startedAt,
+    finishedAt,
+    user: plan.options.user,
+    keyId: lastRoute?.keyId,
+    provider: lastRoute?.provider,
+    model: lastRoute?.model,
+    gateway: lastRoute?.gateway,
+    inputTokens: 0,
+    outputTokens: 0,
+    cachedInputTokens: 0,
+    costUsd: 0,
+    costSource: 'none',
+    latencyMs: finishedAt - plan.startedAt,
+    timeToFirstTokenMs: undefined,
+    attempts: attempts.length,
+    fallback: attempts.length > 1,
+    tags: plan.options.tags ?? [],
+    status,
+    errorKind,
+    stream,
+  };
+}
+
+/** Emits `call-error`, records the failure once, and returns the error to throw. */
+export function finishWithError(
+  context: RouterContext,
+  plan: CallPlan,
+  thrown: unknown,
+  stream: boolean,
+): unknown {
+  if (!(thrown instanceof CallFailure)) return thrown;
+  const { error, attempts, lastRoute } = thrown;
+  const finishedAt = context.clock.now();
+  context.events.emit('call-error', {
+    callId: plan.callId,
+    error,
+    attempts,
+    latencyMs: finishedAt - plan.startedAt,
+  });
+  recordUsage(context, failureRecord(plan, error, attempts, lastRoute, finishedAt, stream));
+  return error;
+}
+
+/** The usage record of a call that reached a candidate: complete, aborted or broken part-way. */
+export function successRecord(
+  plan: CallPlan,
+  run: Pick<CandidateRun<unknown>, 'route' | 'attempts' | 'fallback'>,
+  usage: TokenUsage,
+  cost: Cost,
+  finishedAt: number,
+  timeToFirstTokenMs: number | undefined,
+  status: UsageStatus,
+  stream: boolean,
+  errorKind?: UsageRecord['errorKind'],
+): UsageRecord {
+  const { route } = run;
+  return {
+    callId: plan.callId,
+    startedAt: plan.startedAt,
+    finishedAt,
+    user: plan.options.user,
+    keyId: route.keyId,
+    provider: route.provider,
+    model: route.model,
+    gateway: route.gateway,
+    inputTokens: usage.inputTokens,
+    outputTokens: usage.outputTokens,
+    cachedInputTokens: usage.cachedInputTokens,
+    costUsd: cost.usd,
+    costSource: cost.source,
+    latencyMs: finishedAt - plan.startedAt,
+    timeToFirstTokenMs,
+    attempts: run.attempts.length,
+    fallback: run.fallback,
+    tags: plan.options.tags ?? [],
+    status,
+    errorKind,
+    stream,
+  };
+}
