@@ -93,7 +93,10 @@ const format = (value: number) => Math.round(value).toLocaleString('en-US');
   const directory = mkdtempSync(join(tmpdir(), 'usage-bench-'));
   try {
     const records = makeRecords(200_000, 1_000);
-    const tracker = createSqliteUsageTracker({ path: join(directory, 'usage.sqlite') });
+    const tracker = createSqliteUsageTracker({
+      path: join(directory, 'usage.sqlite'),
+      maxBufferedRecords: 400_000,
+    });
     const ms = time(() => {
       for (const record of records) tracker.record(record);
       tracker.close();
@@ -103,7 +106,10 @@ const format = (value: number) => Math.round(value).toLocaleString('en-US');
     );
     // Again into the now-filled store: random call ids land on random index pages, so a bigger store is slower.
     const more = makeRecords(200_000, 1_000);
-    const appending = createSqliteUsageTracker({ path: join(directory, 'usage.sqlite') });
+    const appending = createSqliteUsageTracker({
+      path: join(directory, 'usage.sqlite'),
+      maxBufferedRecords: 400_000,
+    });
     const appendMs = time(() => {
       for (const record of more) appending.record(record);
       appending.close();

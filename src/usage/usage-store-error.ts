@@ -8,6 +8,8 @@ import { RouterError } from '../errors/router-error.ts';
  * - `unavailable`: `node:sqlite` is missing (Node older than 22.13) or the file cannot be opened.
  * - `write-failed`: a batch could not be written (disk full, lock held past `busyTimeoutMs`); its
  *   records stay buffered and are retried on the next flush.
+ * - `backlog`: the buffer of records waiting to be written is full (`maxBufferedRecords`): this
+ *   record was refused and not kept; the store has been unwritable for a while.
  * - `closed`: the tracker was used after `close()`.
  */
 export type UsageStoreErrorReason =
@@ -16,6 +18,7 @@ export type UsageStoreErrorReason =
   | 'unsupported-version'
   | 'unavailable'
   | 'write-failed'
+  | 'backlog'
   | 'closed';
 
 /**

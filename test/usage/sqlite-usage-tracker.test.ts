@@ -103,9 +103,12 @@ describe('createSqliteUsageTracker: batching', () => {
 
     tracker.record(usageRecord({ callId: 'c' }));
     tracker.record(usageRecord({ callId: 'd' }));
-    tracker.record(usageRecord({ callId: 'e' })); // third of the batch: written before record() returns
+    tracker.record(usageRecord({ callId: 'e' })); // third of the batch: written on the next turn, not in record()
+    expect(storedCallIds()).toEqual(['a', 'b']);
+    expect(clock.timers()).toMatchObject([{ delayMs: 0, background: true }]); // replaced the interval
+    await clock.advance(0);
     expect(storedCallIds()).toEqual(['a', 'b', 'c', 'd', 'e']);
-    expect(clock.timers()).toEqual([]); // the size flush cancelled the interval
+    expect(clock.timers()).toEqual([]);
 
     tracker.record(usageRecord({ callId: 'f' }));
     expect(storedCallIds()).toHaveLength(5);
@@ -162,6 +165,175 @@ describe('createSqliteUsageTracker: batching', () => {
     expect(InvalidSettingsError.isInstance(error)).toBe(true);
     expect((error as InvalidSettingsError).issues.map((issue) => issue.setting)).toEqual(['batchSize']);
     expect(existsSync(path)).toBe(false); // settings are checked before the file is touched
+    const tooSmall = thrown(() => createSqliteUsageTracker({ path, batchSize: 50, maxBufferedRecords: 10 }));
+    expect((tooSmall as InvalidSettingsError).issues.map((issue) => issue.setting)).toEqual([
+      'maxBufferedRecords',
+    ]);
+  });
+});
+
+/** Another process holding the store's write lock (BEGIN IMMEDIATE) until released, or for `releaseAfterMs`. */
+async function holdLock(
+  file: string,
+  releaseAfterMs?: number,
+): Promise<{ release(): Promise<void>; exited: Promise<number | null> }> {
+  const script = `
+    const { DatabaseSync } = require('node:sqlite');
+    const database = new DatabaseSync(process.argv[1]);
+    database.exec('PRAGMA busy_timeout = 5000');
+    database.exec('BEGIN IMMEDIATE');
+    const release = () => { database.exec('ROLLBACK'); database.close(); process.exit(0); };
+    process.stdout.write('locked\\n');
+    if (process.argv[2]) setTimeout(release, Number(process.argv[2]));
+    process.stdin.once('data', release);
+  `;
+  const child = spawn(process.execPath, ['-e', script, file, String(releaseAfterMs ?? '')], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  expect((await lines.next()).value).toBe('locked');
+  return {
+    exited,
+    async release() {
+      child.stdin.end('release\n');
+      expect(await exited).toBe(0);
+    },
+  };
+}
+
+/** Counts turns of the real event loop (setImmediate) and the longest gap between two, in ms. */
+function watchEventLoop(): { stop(): { turns: number; longestGapMs: number } } {
+  let turns = 0;
+  let longestGapMs = 0;
+  let last = performance.now();
+  let running = true;
+  const tick = () => {
+    const now = performance.now();
+    longestGapMs = Math.max(longestGapMs, now - last);
+    last = now;
+    turns++;
+    if (running) setImmediate(tick);
+  };
+  setImmediate(tick);
+  return {
+    stop() {
+      running = false;
+      return { turns, longestGapMs: Math.max(longestGapMs, performance.now() - last) };
+    },
+  };
+}
+
+const callIds = (prefix: string, count: number) =>
+  Array.from({ length: count }, (_, index) => `${prefix}-${index}`);
+
+describe('createSqliteUsageTracker: never blocking the event loop', () => {
+  it('record() only buffers, even with a full batch and the store locked; batches are written one per turn', async () => {
+    const clock = createFakeClock();
+    const tracker = createSqliteUsageTracker({ path, batchSize: 2, busyTimeoutMs: 5_000, clock });
+    const other = new DatabaseSync(path);
+    other.exec('BEGIN IMMEDIATE'); // a write inside record() would wait 5 s here
+    const started = performance.now();
+    for (const callId of ['a', 'b', 'c', 'd', 'e']) tracker.record(usageRecord({ callId }));
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(tracker.pending).toBe(5);
+    expect(storedCallIds()).toEqual([]);
+    expect(clock.timers()).toMatchObject([{ delayMs: 0, background: true }]);
+    other.exec('ROLLBACK');
+    other.close();
+
+    await clock.next((timer) => timer.background); // one transaction of batchSize, then the loop runs
+    expect(storedCallIds()).toEqual(['a', 'b']);
+    expect(clock.timers()).toMatchObject([{ delayMs: 0 }]);
+    await clock.next((timer) => timer.background);
+    expect(storedCallIds()).toEqual(['a', 'b', 'c', 'd']);
+    expect(clock.timers()).toMatchObject([{ delayMs: 1_000 }]); // less than a batch left: the interval
+    await clock.advance(1_000);
+    expect(storedCallIds()).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(tracker.pending).toBe(0);
+    tracker.close();
+  });
+
+  it('background writes do not wait while another process holds the lock; they retry and write once it is released', async () => {
+    const clock = createFakeClock();
+    const tracker = createSqliteUsageTracker({ path, batchSize: 10, busyTimeoutMs: 5_000, clock });
+    const lock = await holdLock(path);
+    const ids = callIds('call', 25);
+    for (const callId of ids.slice(0, 24)) tracker.record(usageRecord({ callId }));
+
+    const loop = watchEventLoop();
+    const started = performance.now();
+    await clock.advance(4_000); // about 9 attempts (10, 20, 40 ms... then every second), each finds the lock
+    // Locked for less than busyTimeoutMs of clock time: a writer at work, not a failure.
+    tracker.record(usageRecord({ callId: 'call-24' }));
+    await clock.advance(2_000); // now locked for longer than busyTimeoutMs: reported by the next record()
+    const elapsedMs = performance.now() - started;
+    const { turns, longestGapMs } = loop.stop();
+    // One write waiting for the lock would have stalled the loop for busyTimeoutMs (5 s).
+    expect(elapsedMs).toBeLessThan(3_000);
+    expect(longestGapMs).toBeLessThan(1_000);
+    expect(turns).toBeGreaterThan(10);
+    expect(tracker.pending).toBe(25);
+    expect(storedCallIds()).toEqual([]);
+
+    const error = thrown(() => tracker.record(usageRecord({ callId: 'call-0' }))); // a retry, buffered anyway
+    expect(UsageStoreError.isInstance(error) && error.reason).toBe('write-failed');
+    expect((error as UsageStoreError).message).toContain('database is locked');
+    expect(((error as UsageStoreError).cause as { errcode?: number }).errcode).toBe(5); // SQLITE_BUSY
+
+    await lock.release();
+    await clock.advance(1_000);
+    expect(tracker.pending).toBe(0);
+    expect(storedCallIds()).toEqual(ids); // each once, in order, the retried call-0 included once
+    tracker.close();
+  });
+
+  it('flush() waits up to busyTimeoutMs for another process, then writes everything', async () => {
+    const tracker = createSqliteUsageTracker({
+      path,
+      batchSize: 2,
+      busyTimeoutMs: 5_000,
+      clock: createFakeClock(),
+    });
+    const ids = callIds('call', 5);
+    for (const callId of ids) tracker.record(usageRecord({ callId }));
+    const lock = await holdLock(path, 300);
+    const started = performance.now();
+    tracker.flush();
+    expect(performance.now() - started).toBeGreaterThan(50); // it waited for the lock instead of failing
+    expect(tracker.pending).toBe(0);
+    expect(storedCallIds()).toEqual(ids);
+    expect(await lock.exited).toBe(0);
+    tracker.close();
+  });
+
+  it('bounds the buffer: past maxBufferedRecords record() throws and keeps nothing, until writes catch up', async () => {
+    const clock = createFakeClock();
+    const tracker = createSqliteUsageTracker({ path, batchSize: 2, maxBufferedRecords: 4, clock });
+    const other = new DatabaseSync(path);
+    other.exec('BEGIN IMMEDIATE');
+    for (const callId of ['a', 'b', 'c', 'd']) tracker.record(usageRecord({ callId }));
+    await clock.advance(100); // background writes find the lock and keep the records
+
+    const error = thrown(() => tracker.record(usageRecord({ callId: 'e' })));
+    expect(UsageStoreError.isInstance(error) && error.reason).toBe('backlog');
+    expect((error as Error).message).toContain('call e was not kept');
+    expect((error as Error).message).toContain('maxBufferedRecords');
+    expect(tracker.pending).toBe(4);
+
+    other.exec('ROLLBACK');
+    other.close();
+    await clock.advance(1_000);
+    expect(storedCallIds()).toEqual(['a', 'b', 'c', 'd']); // e was refused, not silently kept or dropped
+    tracker.record(usageRecord({ callId: 'e' })); // room again: the retry is accepted
+
+    // A loop that never yields fills the buffer too; flush() makes room.
+    for (const callId of ['f', 'g', 'h']) tracker.record(usageRecord({ callId }));
+    expect(UsageStoreError.isInstance(thrown(() => tracker.record(usageRecord({ callId: 'i' }))))).toBe(true);
+    tracker.flush();
+    tracker.record(usageRecord({ callId: 'i' }));
+    tracker.close();
+    expect(storedCallIds()).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i']);
   });
 });
 
