@@ -1,4 +1,5 @@
-import type { z } from 'zod';
+import { z } from 'zod';
+import type { Clock } from '../clock/clock.ts';
 import { InvalidSettingsError, type SettingIssue } from './invalid-settings-error.ts';
 
 function toIssues(error: z.ZodError): SettingIssue[] {
@@ -21,3 +22,16 @@ export function checkSettings<T>(schema: z.ZodType<T>, settings: unknown, factor
   if (!result.success) throw new InvalidSettingsError({ factory, issues: toIssues(result.error) });
   return result.data;
 }
+
+/** A check that `value` is an object with these methods (duck typing for pluggable parts). */
+export const hasMethods =
+  (...names: string[]) =>
+  (value: unknown): boolean =>
+    typeof value === 'object' &&
+    value !== null &&
+    names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
+
+/** A `Clock` setting (`now()` and `setTimer()`), checked by shape. */
+export const clockSchema = z.custom<Clock>(hasMethods('now', 'setTimer'), {
+  message: 'expected a Clock (now() and setTimer())',
+});

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createSystemClock } from '../clock/clock.ts';
+import { hasMethods } from '../errors/check-settings.ts';
 import { redactSecrets } from '../errors/redact.ts';
 import { resolveLogger } from '../logger/logger.ts';
 import { applyValidation, type CheckPurpose, initialStatus, toCheck } from './apply-validation.ts';
@@ -16,7 +17,7 @@ import type {
   ResolveKeyRequest,
 } from './key-vault.ts';
 import { KeyVaultError } from './key-vault-error.ts';
-import { checkKeyVaultSettings, hasMethods, type KeyVaultSettings } from './key-vault-settings.ts';
+import { checkKeyVaultSettings, type KeyVaultSettings } from './key-vault-settings.ts';
 import { reencryptRecords } from './reencrypt-records.ts';
 import { createSerialQueue } from './serial-queue.ts';
 

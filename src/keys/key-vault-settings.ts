@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Clock } from '../clock/clock.ts';
-import { checkSettings } from '../errors/check-settings.ts';
+import { checkSettings, clockSchema, hasMethods } from '../errors/check-settings.ts';
 import type { Logger } from '../logger/logger.ts';
 import type { KeyCipher } from './key-cipher.ts';
 import type { KeyRecordStore } from './key-record-store.ts';
@@ -41,13 +41,6 @@ export interface KeyVaultSettings {
   readonly onEvent?: (event: KeyVaultEvent) => void;
 }
 
-/** A check that `value` is an object with these methods (duck typing for pluggable parts). */
-export const hasMethods =
-  (...names: string[]) =>
-  (value: unknown) =>
-    typeof value === 'object' &&
-    value !== null &&
-    names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
 const milliseconds = z
   .number({ message: 'expected a number of milliseconds' })
   .int('expected a whole number of milliseconds')
@@ -65,9 +58,7 @@ const settingsSchema = z.strictObject({
   validator: z.custom(hasMethods('validate'), {
     message: 'expected a KeyValidator, e.g. createKeyValidator()',
   }),
-  clock: z
-    .custom(hasMethods('now', 'setTimer'), { message: 'expected a Clock (now() and setTimer())' })
-    .optional(),
+  clock: clockSchema.optional(),
   cacheTtlMs: milliseconds.optional(),
   onInvalid: z.enum(['disable', 'refuse'], { message: "expected 'disable' or 'refuse'" }).optional(),
   rejectionRecheckMs: milliseconds.optional(),

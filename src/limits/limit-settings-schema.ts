@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clockSchema, hasMethods } from '../errors/check-settings.ts';
 import { isLimitScope } from './limit-scope.ts';
 import type { LimitSettings } from './limit-settings.ts';
 
@@ -118,16 +119,9 @@ export const limitTimeZoneSchema = z.union(
   { message: TIME_ZONE_EXPECTED },
 );
 
-const hasMethods =
-  (...names: string[]) =>
-  (value: unknown) =>
-    typeof value === 'object' &&
-    value !== null &&
-    names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
-
 /** Checks `createRateLimiter()` settings. */
 export const rateLimiterSettingsSchema = z.strictObject({
-  clock: z.custom(hasMethods('now', 'setTimer'), { message: 'expected a Clock (now() and setTimer())' }),
+  clock: clockSchema,
   store: z
     .custom(hasMethods('reserve', 'settle', 'release', 'block', 'read'), {
       message: 'expected a LimitStore (reserve(), settle(), release(), block() and read())',

@@ -1,5 +1,6 @@
 import pRetry from 'p-retry';
 import { BreakerOpenRejection } from '../breaker/circuit-breaker.ts';
+import { forwardAbort } from '../clock/forward-abort.ts';
 import { sleep } from '../clock/sleep.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { redactSecrets, summarizeError } from '../errors/redact.ts';
@@ -69,9 +70,7 @@ export async function attemptWithRetries<T>(options: AttemptOptions<T>): Promise
   const tryOnce = async (): Promise<T> => {
     counter.tries++;
     const controller = new AbortController();
-    const onCallAbort = () => controller.abort(callSignal.reason);
-    if (callSignal.aborted) controller.abort(callSignal.reason);
-    else callSignal.addEventListener('abort', onCallAbort, { once: true });
+    const stopForwarding = forwardAbort(callSignal, controller);
     const timeoutMs = Math.max(1, Math.min(context.attemptTimeoutMs, deadline - clock.now()));
     const timer = clock.setTimer(() => controller.abort(new AttemptTimeoutReason(timeoutMs)), timeoutMs);
     try {
@@ -80,7 +79,7 @@ export async function attemptWithRetries<T>(options: AttemptOptions<T>): Promise
       throw toGatewayError(error, candidate);
     } finally {
       timer.cancel();
-      callSignal.removeEventListener('abort', onCallAbort);
+      stopForwarding();
     }
   };
 

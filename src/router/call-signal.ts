@@ -1,4 +1,5 @@
 import type { Clock, TimerHandle } from '../clock/clock.ts';
+import { forwardAbort } from '../clock/forward-abort.ts';
 
 /** The reason a call's signal carries when its overall deadline (`timeoutMs`) passed. */
 export class CallDeadlineReason extends Error {
@@ -26,19 +27,16 @@ export function createCallSignal(
 ): CallSignal {
   const controller = new AbortController();
   const deadline = clock.now() + timeoutMs;
-  const onCallerAbort = () => controller.abort(callerSignal?.reason);
-  let timer: TimerHandle | undefined;
-  if (callerSignal?.aborted) controller.abort(callerSignal.reason);
-  else {
-    callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
-    timer = clock.setTimer(() => controller.abort(new CallDeadlineReason(timeoutMs)), timeoutMs);
-  }
+  const stopForwarding = forwardAbort(callerSignal, controller);
+  const timer: TimerHandle | undefined = controller.signal.aborted
+    ? undefined
+    : clock.setTimer(() => controller.abort(new CallDeadlineReason(timeoutMs)), timeoutMs);
   return {
     signal: controller.signal,
     deadline,
     dispose() {
       timer?.cancel();
-      callerSignal?.removeEventListener('abort', onCallerAbort);
+      stopForwarding();
     },
   };
 }

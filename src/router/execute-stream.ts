@@ -1,5 +1,6 @@
 import { estimateTextTokens } from '../catalog/estimate-tokens.ts';
 import type { TimerHandle } from '../clock/clock.ts';
+import { forwardAbort } from '../clock/forward-abort.ts';
 import { CallAbortedError, type CallError, StreamInterruptedError } from '../errors/call-errors.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { Candidate } from '../ranking/candidate.ts';
@@ -38,16 +39,6 @@ function isContent(part: TransportStreamPart): boolean {
   return part.type === 'text-delta' || part.type === 'tool-call-delta';
 }
 
-function link(from: AbortSignal, to: AbortController): () => void {
-  if (from.aborted) {
-    to.abort(from.reason);
-    return () => {};
-  }
-  const onAbort = () => to.abort(from.reason);
-  from.addEventListener('abort', onAbort, { once: true });
-  return () => from.removeEventListener('abort', onAbort);
-}
-
 /**
  * Opens a stream on one candidate and reads until its first content part. Everything up to that
  * point is the attempt: a failure here (refused, 5xx, timeout to first byte, an error event before
@@ -66,8 +57,8 @@ function openUntilFirstContent(
     const controller = new AbortController();
     // The attempt's signal carries the time-to-first-token timeout; the call's signal outlives the
     // attempt and keeps the caller's abort and the call deadline connected to the whole stream.
-    link(attemptSignal, controller);
-    const unlinkCall = link(callSignal, controller);
+    forwardAbort(attemptSignal, controller);
+    const unlinkCall = forwardAbort(callSignal, controller);
     try {
       const stream = await transport.stream(
         transportRequest(plan, candidate, credentials, controller.signal),

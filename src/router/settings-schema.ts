@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clockSchema, hasMethods } from '../errors/check-settings.ts';
 import { limitSettingsSchema, limitTimeZoneSchema } from '../limits/limit-settings-schema.ts';
 
 const PROVIDERS = ['openai', 'anthropic', 'google', 'cohere', 'mistral'] as const;
@@ -6,12 +7,6 @@ const PROVIDERS = ['openai', 'anthropic', 'google', 'cohere', 'mistral'] as cons
 const isFunction = (value: unknown) => typeof value === 'function';
 const fn = (what: string) =>
   z.custom<(...args: never[]) => unknown>(isFunction, { message: `expected ${what}` });
-const hasMethods =
-  (...names: string[]) =>
-  (value: unknown) =>
-    typeof value === 'object' &&
-    value !== null &&
-    names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
 
 const httpUrl = z
   .string({ message: 'expected a URL string such as "https://litellm.example.com"' })
@@ -216,9 +211,7 @@ export const routerSettingsSchema = z.strictObject({
       message: 'expected false or a console-compatible logger (warn() and error())',
     })
     .optional(),
-  clock: z
-    .custom(hasMethods('now', 'setTimer'), { message: 'expected a Clock (now() and setTimer())' })
-    .optional(),
+  clock: clockSchema.optional(),
   fetch: fn('a fetch function').optional(),
   transports: z
     .strictObject({

@@ -1,7 +1,7 @@
 import type { DatabaseSync, SQLInputValue, SQLOutputValue, StatementSync } from 'node:sqlite';
 import { z } from 'zod';
 import { type Clock, createSystemClock, type TimerHandle } from '../clock/clock.ts';
-import { checkSettings } from '../errors/check-settings.ts';
+import { checkSettings, clockSchema } from '../errors/check-settings.ts';
 import { openUsageDatabase } from './open-usage-database.ts';
 import type { UsageQuery, UsageRecord } from './usage-record.ts';
 import { UsageStoreError } from './usage-store-error.ts';
@@ -84,16 +84,7 @@ const settingsSchema = z
     flushIntervalMs: z.number().int().positive().optional(),
     busyTimeoutMs: z.number().int().nonnegative().optional(),
     maxBufferedRecords: z.number().int().positive().optional(),
-    clock: z
-      .custom<Clock>(
-        (value) =>
-          typeof value === 'object' &&
-          value !== null &&
-          typeof (value as Clock).now === 'function' &&
-          typeof (value as Clock).setTimer === 'function',
-        { message: 'expected a Clock (now() and setTimer())' },
-      )
-      .optional(),
+    clock: clockSchema.optional(),
   })
   .refine((settings) => (settings.maxBufferedRecords ?? 100_000) >= (settings.batchSize ?? 500), {
     path: ['maxBufferedRecords'],

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ProviderId } from '../../catalog/model-definition.ts';
 import { type Clock, createSystemClock } from '../../clock/clock.ts';
-import { checkSettings } from '../../errors/check-settings.ts';
+import { checkSettings, clockSchema } from '../../errors/check-settings.ts';
 import {
   interpretAnthropic,
   interpretCohere,
@@ -73,16 +73,7 @@ const settingsSchema = z.strictObject({
   fetch: z
     .custom((value) => typeof value === 'function', { message: 'expected a fetch function' })
     .optional(),
-  clock: z
-    .custom(
-      (value) =>
-        typeof value === 'object' &&
-        value !== null &&
-        typeof (value as Clock).now === 'function' &&
-        typeof (value as Clock).setTimer === 'function',
-      { message: 'expected a Clock (now() and setTimer())' },
-    )
-    .optional(),
+  clock: clockSchema.optional(),
 });
 
 /**
