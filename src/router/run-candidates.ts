@@ -298,8 +298,10 @@ export async function runCandidates<T>(
     if (call.signal.aborted) break;
     const candidate = candidates[index] as Candidate;
     if (state.tried >= context.retry.maxCandidates) break;
+    let refused = refusal(context, candidate, state, false);
     // A candidate cooling down after a rate limit is still tried when nothing after it could be.
-    const refused = refusal(context, candidate, state, !viableAfter(context, candidates, index, state));
+    if (refused?.kind === 'rate-limited' && !viableAfter(context, candidates, index, state))
+      refused = undefined;
     if (refused) {
       skip(routeOf(candidate, context.credentials.organisation(candidate).keyId), refused);
       continue;
