@@ -226,7 +226,7 @@ describe('breakers against the loopback servers', () => {
     await litellm.up();
     const probesBefore = litellm.requests.filter((request) => request.path === '/health/liveliness').length;
     await clock.advance(5_000);
-    for (let round = 0; round < 100 && events.length < 2; round++)
+    for (let round = 0; round < 400 && events.length < 2; round++)
       await new Promise((resolve) => setTimeout(resolve, 5));
     expect(litellm.requests.filter((request) => request.path === '/health/liveliness').length).toBe(
       probesBefore + 1,

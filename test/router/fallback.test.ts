@@ -138,7 +138,7 @@ describe('LiteLLM first, OpenRouter on failure (real openai client, loopback ser
     const reply = await pending;
     expect(reply.route.gateway).toBe('openrouter');
     expect(reply.attempts[0]?.error?.kind).toBe('timeout');
-    for (let round = 0; round < 50 && litellm.openConnections() > 0; round++)
+    for (let round = 0; round < 400 && litellm.openConnections() > 0; round++)
       await new Promise((resolve) => setTimeout(resolve, 5));
     expect(litellm.openConnections()).toBe(0);
   });
