@@ -22,11 +22,11 @@ if (!live) {
 const router = createRouter({
   gateways: {
     litellm: live
-      ? { baseURL: process.env.LITELLM_BASE_URL as string, apiKey: process.env.LITELLM_API_KEY as string }
-      : { baseURL: litellmServer?.baseURL as string, apiKey: 'sk-demo-litellm' },
+      ? { baseURL: process.env.LITELLM_BASE_URL, apiKey: process.env.LITELLM_API_KEY }
+      : { baseURL: litellmServer?.baseURL, apiKey: 'sk-demo-litellm' },
     openrouter: live
-      ? { apiKey: process.env.OPENROUTER_API_KEY as string, appName: 'llm-router quick start' }
-      : { baseURL: openrouterServer?.baseURL as string, apiKey: 'sk-or-v1-demo' },
+      ? { apiKey: process.env.OPENROUTER_API_KEY, appName: 'llm-router quick start' }
+      : { baseURL: openrouterServer?.baseURL, apiKey: 'sk-or-v1-demo' },
   },
   // Short breaker timings so the demo shows a whole open → half-open → closed cycle in seconds.
   breaker: { volumeThreshold: 3, resetTimeoutMs: 10_000, probeIntervalMs: 300 },

@@ -27,12 +27,12 @@ export interface ProviderSettings {
    * The provider's own API key, used by the `direct` gateway. Calls through LiteLLM use the proxy's
    * deployment keys (or the caller's BYOK key); calls through OpenRouter use the OpenRouter key.
    */
-  readonly apiKey?: SecretSetting;
+  readonly apiKey?: SecretSetting | undefined;
   /**
    * Base URL of the provider's OpenAI-compatible endpoint, for the `direct` gateway.
    * @default the provider's public endpoint (e.g. `https://api.mistral.ai/v1`)
    */
-  readonly baseURL?: string;
+  readonly baseURL?: string | undefined;
   /**
    * Rate limits and USD budgets of this provider, over every gateway and key:
    * `{ requestsPerMinute, tokensPerMinute, requestsPerDay, tokensPerDay, budgetUsdPerDay, budgetUsdPerMonth }`.
@@ -57,9 +57,9 @@ export interface LiteLLMGatewaySettings {
   /** @default true */
   readonly enabled?: boolean;
   /** Proxy root, without `/v1`. @default 'https://litellm.bestviable.com' */
-  readonly baseURL?: string;
+  readonly baseURL?: string | undefined;
   /** A LiteLLM virtual key. */
-  readonly apiKey?: string;
+  readonly apiKey?: string | undefined;
   /** Extra headers on every request. */
   readonly headers?: Readonly<Record<string, string>>;
   /** Proxy model names by catalog id, where your proxy uses aliases (`{ 'openai/gpt-5.5': 'gpt5' }`). */
@@ -71,13 +71,13 @@ export interface OpenRouterGatewaySettings {
   /** @default true when `apiKey` is set */
   readonly enabled?: boolean;
   /** @default 'https://openrouter.ai/api/v1' */
-  readonly baseURL?: string;
+  readonly baseURL?: string | undefined;
   /** An OpenRouter key (`sk-or-v1-…`). */
-  readonly apiKey?: string;
+  readonly apiKey?: string | undefined;
   /** Sent as `HTTP-Referer` for OpenRouter's app attribution. */
-  readonly appUrl?: string;
+  readonly appUrl?: string | undefined;
   /** Sent as `X-OpenRouter-Title`. */
-  readonly appName?: string;
+  readonly appName?: string | undefined;
   readonly headers?: Readonly<Record<string, string>>;
   /** OpenRouter slugs by catalog id, overriding the catalog's. */
   readonly models?: Readonly<Record<string, string>>;
