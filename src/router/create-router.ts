@@ -277,5 +277,5 @@ export function createRouter(settings: RouterSettings = {}): Router {
       await context.credentials.settle();
       await tracker.close?.();
     },
-  } as Router;
+  };
 }
