@@ -214,19 +214,14 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   inject(litellm, LITELLM_FAULTS);
   inject(openrouter, OPENROUTER_FAULTS);
 
-  // Outages: LiteLLM refuses connections for 500 ms out of every 1.5 s (its breaker must open,
-  // then close again).
-  let stopped = false;
-  const outages = (async () => {
-    while (!stopped) {
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      if (stopped) break;
-      await litellm.down();
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      await litellm.up();
-      await new Promise((resolve) => setTimeout(resolve, 700));
-    }
-  })();
+  // Outages: LiteLLM refuses connections for 100 finished calls out of every 300, counted in calls
+  // rather than milliseconds so that every run has outages whatever the machine's speed (its breaker
+  // must open, then close again).
+  let outageChanges: Promise<void> = Promise.resolve();
+  const outageTick = (finishedCalls: number) => {
+    if (finishedCalls % 300 === 100) outageChanges = outageChanges.then(() => litellm.down());
+    if (finishedCalls % 300 === 200) outageChanges = outageChanges.then(() => litellm.up());
+  };
 
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
@@ -279,6 +274,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     } finally {
       clearTimeout(watchdog);
       finished++;
+      outageTick(finished);
       if (finished % 2_000 === 0) log(`  ${finished} calls, ${Math.round(performance.now() - started)} ms`);
     }
   };
@@ -289,8 +285,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     }),
   );
   const durationMs = performance.now() - started;
-  stopped = true;
-  await outages;
+  await outageChanges;
   await litellm.up();
 
   // The breaker must close again once LiteLLM is back: a few healthy calls let its probe through.

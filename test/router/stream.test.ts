@@ -224,8 +224,7 @@ describe('router.stream() through LiteLLM and OpenRouter (real openai client, lo
     expect(result.status).toBe('aborted');
     expect(result.text).toBe(received);
     await until(() => litellm.streamsClosedByClient === 1, 'the server to see the stream closed');
-    // The response closes first, its socket a moment later.
-    await until(() => litellm.openConnections() === 0, 'the server socket to close');
+    await until(() => litellm.openRequests() === 0, "the stream's socket to close");
     expect(usage).toHaveLength(1);
     expect(usage[0]).toMatchObject({ status: 'aborted', outputTokens: 3, costSource: 'estimated' });
   });

@@ -208,24 +208,26 @@ function sendJson(
   response.end(text);
 }
 
+/**
+ * Writes `text` and resolves once Node has handed it to the socket (the write callback), or once the
+ * response closes. Resolving on the callback rather than on `write()`'s return value matters for the
+ * faults: a fault that cuts the connection right after this must not race bytes still corked in
+ * the response (Node 24.22 holds them there past the current tick). It also respects backpressure:
+ * a slow client slows the server rather than filling its buffers.
+ */
 function write(response: ServerResponse, text: string, split: boolean): Promise<void> {
   if (response.destroyed || response.writableEnded) return Promise.resolve();
-  let ok: boolean;
-  if (split && text.length > 8) {
-    const middle = Math.floor(text.length / 2);
-    response.write(text.slice(0, middle));
-    ok = response.write(text.slice(middle));
-  } else ok = response.write(text);
-  if (ok) return Promise.resolve();
-  // Respect backpressure: a slow client slows the server rather than filling its buffers.
   return new Promise((resolve) => {
     const done = () => {
-      response.off('drain', done);
       response.off('close', done);
       resolve();
     };
-    response.on('drain', done);
     response.on('close', done);
+    if (split && text.length > 8) {
+      const middle = Math.floor(text.length / 2);
+      response.write(text.slice(0, middle));
+      response.write(text.slice(middle), done);
+    } else response.write(text, done);
   });
 }
 
@@ -466,8 +468,8 @@ export async function startChatServer(settings: ChatServerSettings): Promise<Cha
     for (const delta of deltas) {
       if (closedByClient) return;
       if (fault && 'cutAfterChunks' in fault && sent >= fault.cutAfterChunks) {
-        // End the socket once what was written is flushed: the client gets the deltas, then a body
-        // cut short (no final chunk, no [DONE]).
+        // Every earlier write has been flushed (see write()): end the socket so the client gets the
+        // deltas, then a body cut short (no terminating chunk, no final event, no [DONE]).
         request.socket.end();
         return;
       }
@@ -602,6 +604,7 @@ export async function startChatServer(settings: ChatServerSettings): Promise<Cha
     port: server.port,
     requests: server.requests,
     openConnections: server.openConnections,
+    openRequests: server.openRequests,
     down: server.down,
     up: server.up,
     close: server.close,

@@ -25,8 +25,17 @@ export interface HttpServerHandle {
   readonly port: number;
   /** Every request received, in order. */
   readonly requests: RecordedRequest[];
-  /** Sockets currently open (a closed stream shows as one fewer). */
+  /**
+   * Sockets currently open, idle keep-alive connections included: a client's pool may hold one
+   * open for seconds after its request ended (Node 22's fetch opens a spare one), so use
+   * `openRequests()` to see whether a request's connection was closed.
+   */
   openConnections(): number;
+  /**
+   * Requests the server is still answering: neither finished nor closed by the client. A request
+   * whose client aborted it counts down once its socket has closed.
+   */
+  openRequests(): number;
   /** Stops listening and drops every connection: new connections are refused. */
   down(): Promise<void>;
   /** Listens again on the same port. */
@@ -71,11 +80,14 @@ export async function startHttpServer(
 ): Promise<HttpServerHandle> {
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
+  const inFlight = new Set<ServerResponse>();
   const record = options.record ?? true;
   let server: Server | undefined;
 
   const create = () => {
     const created = createServer(async (request, response) => {
+      inFlight.add(response);
+      response.once('close', () => inFlight.delete(response));
       try {
         const recorded: RecordedRequest = {
           method: request.method ?? 'GET',
@@ -118,6 +130,7 @@ export async function startHttpServer(
     port,
     requests,
     openConnections: () => sockets.size,
+    openRequests: () => inFlight.size,
     down: stop,
     async up() {
       if (server) return;

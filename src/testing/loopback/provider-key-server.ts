@@ -406,6 +406,7 @@ export async function startProviderKeyServer(
     port: server.port,
     requests: server.requests,
     openConnections: server.openConnections,
+    openRequests: server.openRequests,
     down: server.down,
     up: server.up,
     close: server.close,
