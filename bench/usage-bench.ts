@@ -42,6 +42,7 @@ function makeRecords(count: number, users: number): UsageRecord[] {
     const outputTokens = ok ? Math.floor(next() * 1_000) : 0;
     const startedAt = start + Math.floor(index * spacingMs);
     records[index] = {
+      id: randomUUID(),
       callId: randomUUID(),
       startedAt,
       finishedAt: startedAt + 800,

@@ -61,6 +61,7 @@ export function failureRecord(
           ? lastError.kind
           : undefined;
   return {
+    id: plan.recordId,
     callId: plan.callId,
     startedAt: plan.startedAt,
     finishedAt,
@@ -119,6 +120,7 @@ export function successRecord(
 ): UsageRecord {
   const { route } = run;
   return {
+    id: plan.recordId,
     callId: plan.callId,
     startedAt: plan.startedAt,
     finishedAt,

@@ -13,6 +13,8 @@ import type { RouterContext } from './router-context.ts';
 /** A call, checked and ranked, before anything is sent. */
 export interface CallPlan {
   readonly callId: string;
+  /** The usage record's key: the generated call id, or a fresh UUID when the caller chose the call id. */
+  readonly recordId: string;
   readonly options: ChatOptions;
   /** In the order to try. */
   readonly candidates: readonly Candidate[];
@@ -73,8 +75,10 @@ export function planCall(context: RouterContext, options: ChatOptions): CallPlan
     );
     ordered = rankCandidates(inputs, context.ranking).map((input) => input.candidate);
   }
+  const generatedId = options.callId === undefined ? randomUUID() : undefined;
   return {
-    callId: options.callId ?? randomUUID(),
+    callId: options.callId ?? (generatedId as string),
+    recordId: generatedId ?? randomUUID(),
     options,
     candidates: ordered,
     excluded,

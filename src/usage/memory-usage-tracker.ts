@@ -43,7 +43,7 @@ const settingsSchema = z.strictObject({
 export function createMemoryUsageTracker(settings: MemoryUsageTrackerSettings = {}): MemoryUsageTracker {
   const maxRecords =
     checkSettings(settingsSchema, settings, 'createMemoryUsageTracker').maxRecords ?? 100_000;
-  const callIds = new Set<string>();
+  const ids = new Set<string>();
   // Grown as needed up to maxRecords, then used as a ring: `oldest` is the next slot to overwrite.
   const ring: UsageRecord[] = [];
   let oldest = 0;
@@ -52,13 +52,13 @@ export function createMemoryUsageTracker(settings: MemoryUsageTrackerSettings = 
       return ring.length;
     },
     record(record) {
-      if (callIds.has(record.callId)) return;
-      callIds.add(record.callId);
+      if (ids.has(record.id)) return;
+      ids.add(record.id);
       if (ring.length < maxRecords) {
         ring.push(record);
         return;
       }
-      callIds.delete((ring[oldest] as UsageRecord).callId);
+      ids.delete((ring[oldest] as UsageRecord).id);
       ring[oldest] = record;
       oldest = oldest + 1 === maxRecords ? 0 : oldest + 1;
     },

@@ -3,6 +3,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { UsageStoreError } from './usage-store-error.ts';
 import {
   CREATE_USAGE_SCHEMA,
+  MIGRATE_USAGE_SCHEMA_1_TO_2,
   USAGE_STORE_APPLICATION_ID,
   USAGE_STORE_SCHEMA_VERSION,
 } from './usage-table.ts';
@@ -141,6 +142,10 @@ function initialize(database: DatabaseSync, path: string): void {
           path,
           message: `${path} is a usage store of schema version ${version}, written by a newer @bestviable/llm-router; this version reads up to ${USAGE_STORE_SCHEMA_VERSION}. Upgrade the package or pass another path.`,
         });
+      }
+      if (version === 1) {
+        database.exec(MIGRATE_USAGE_SCHEMA_1_TO_2);
+        database.exec(`PRAGMA user_version = ${USAGE_STORE_SCHEMA_VERSION}`);
       }
     } else {
       const { objects } = database.prepare('SELECT count(*) AS objects FROM sqlite_master').get() as {

@@ -10,7 +10,13 @@ export type UsageStatus = 'ok' | 'error' | 'aborted';
  * the payload of the `usage` event and what a `UsageTracker` records.
  */
 export interface UsageRecord {
-  /** The call's id; unique per call, the record's key. */
+  /**
+   * The record's key: unique per finished call, so one call is always one record even when a
+   * caller reuses a `callId`. Trackers keep one record per `id` (a repeated `record()` is a no-op).
+   * Equal to `callId` when the router generated the call id.
+   */
+  readonly id: string;
+  /** The call's id: the caller's `callId` option, or a generated UUID. Not necessarily unique. */
   readonly callId: string;
   /** When the call started, ms since the epoch. */
   readonly startedAt: number;

@@ -8,17 +8,18 @@ import type { UsageQuery, UsageRecord, UsageStatus } from './usage-record.ts';
 export const USAGE_STORE_APPLICATION_ID = 0x4c4c4d52;
 
 /** `PRAGMA user_version` of the schema below; bump it with a migration when the table changes. */
-export const USAGE_STORE_SCHEMA_VERSION = 1;
+export const USAGE_STORE_SCHEMA_VERSION = 2;
 
 /**
- * One row per call. `call_id` is the primary key, so `INSERT OR IGNORE` makes a repeated
- * `record()` (a retry, or the same call written by a second process) a no-op. `cost_usd` keeps the
+ * One row per finished call. `id` (the record's key) is the primary key, so `INSERT OR IGNORE`
+ * makes a repeated `record()` (a retry, or the same call written by a second process) a no-op;
+ * `call_id` is the caller's id and may repeat. `cost_usd` keeps the
  * router's float so a record reads back unchanged; `cost_nano_usd` is the exact integer to sum in
  * SQL. `tags` is a JSON array, filtered with `json_each`.
  */
 export const CREATE_USAGE_SCHEMA = `
 CREATE TABLE usage_records (
-  call_id TEXT PRIMARY KEY NOT NULL,
+  call_id TEXT NOT NULL,
   started_at INTEGER NOT NULL,
   finished_at INTEGER NOT NULL,
   user TEXT,
@@ -39,9 +40,23 @@ CREATE TABLE usage_records (
   tags TEXT NOT NULL,
   status TEXT NOT NULL,
   error_kind TEXT,
-  stream INTEGER NOT NULL
+  stream INTEGER NOT NULL,
+  id TEXT PRIMARY KEY NOT NULL
 );
 CREATE INDEX usage_records_started_at ON usage_records (started_at);
+CREATE INDEX usage_records_call_id ON usage_records (call_id);
+`;
+
+/**
+ * Schema 1 to 2: `call_id` was the primary key, so a reused call id lost its second record. The
+ * table is rebuilt with `id` as the key; each existing row keeps its call id as its id.
+ */
+export const MIGRATE_USAGE_SCHEMA_1_TO_2 = `
+ALTER TABLE usage_records RENAME TO usage_records_v1;
+DROP INDEX usage_records_started_at;
+${CREATE_USAGE_SCHEMA}
+INSERT INTO usage_records (call_id, started_at, finished_at, user, key_id, provider, model, gateway, input_tokens, output_tokens, cached_input_tokens, cost_usd, cost_nano_usd, cost_source, latency_ms, time_to_first_token_ms, attempts, fallback, tags, status, error_kind, stream, id) SELECT call_id, started_at, finished_at, user, key_id, provider, model, gateway, input_tokens, output_tokens, cached_input_tokens, cost_usd, cost_nano_usd, cost_source, latency_ms, time_to_first_token_ms, attempts, fallback, tags, status, error_kind, stream, call_id FROM usage_records_v1;
+DROP TABLE usage_records_v1;
 `;
 
 const COLUMNS = [
@@ -67,9 +82,10 @@ const COLUMNS = [
   'status',
   'error_kind',
   'stream',
+  'id',
 ] as const;
 
-/** Inserts one record unless its call id is already stored. */
+/** Inserts one record unless its id is already stored. */
 export const INSERT_USAGE_RECORD = `INSERT OR IGNORE INTO usage_records (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`;
 
 /** Selects every column, in insertion order, filtered by a `WHERE` from `usageQueryToSql()`. */
@@ -100,6 +116,7 @@ export function usageRecordToRow(record: UsageRecord): SQLInputValue[] {
     record.status,
     record.errorKind ?? null,
     record.stream ? 1 : 0,
+    record.id,
   ];
 }
 
@@ -114,6 +131,7 @@ const number = (value: SQLOutputValue | undefined): number => Number(value ?? 0)
 export function rowToUsageRecord(row: readonly SQLOutputValue[]): UsageRecord {
   const timeToFirstToken = row[15];
   return {
+    id: String(row[22]),
     callId: String(row[0]),
     startedAt: number(row[1]),
     finishedAt: number(row[2]),

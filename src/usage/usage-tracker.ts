@@ -2,7 +2,7 @@ import type { UsageQuery, UsageRecord } from './usage-record.ts';
 
 /**
  * Where usage records go. The router calls `record()` exactly once per finished call; a tracker
- * that sees the same `callId` twice must keep one record (retries of `record` are safe).
+ * that sees the same `id` twice must keep one record (retries of `record` are safe).
  * A tracker that throws or is slow never fails or delays a call: the router reports its errors as
  * `tracker-error` events.
  */

@@ -11,11 +11,11 @@ export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** PostgreSQL URL the tests use. @default postgres://postgres@127.0.0.1:5432/test */
 export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-const HOW_TO_START = {
+const HOW_TO_START: Record<'redis' | 'postgres', string> = {
   redis: `start one with: redis-server --daemonize yes --port 6379 --save "" --appendonly no (or set REDIS_URL)`,
   postgres:
     'start one with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start (or set DATABASE_URL)',
-} as const;
+};
 
 /** Answers whether a TCP server answers on the URL's host and port (and, for Redis, PING). */
 function reachable(
@@ -62,7 +62,7 @@ export function serviceAvailable(service: 'redis' | 'postgres'): Promise<boolean
 export async function describeWithServices(
   services: readonly ('redis' | 'postgres')[],
 ): Promise<typeof describe | typeof describe.skip> {
-  const missing: string[] = [];
+  const missing: ('redis' | 'postgres')[] = [];
   for (const service of services) if (!(await serviceAvailable(service))) missing.push(service);
   if (missing.length === 0) return describe;
   const message = missing

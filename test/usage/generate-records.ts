@@ -15,6 +15,7 @@ export function seededRandom(seed: number): () => number {
 /** A plain successful record; override what a test is about. */
 export function usageRecord(overrides: Partial<UsageRecord> & { callId: string }): UsageRecord {
   return {
+    id: overrides.callId,
     startedAt: Date.UTC(2026, 4, 1, 12),
     finishedAt: Date.UTC(2026, 4, 1, 12) + 500,
     user: 'ada',
@@ -81,6 +82,7 @@ export function generateRecords(count: number, seed = 7): GeneratedRecord[] {
     const startedAt = start + Math.floor(next() * 5 * 86_400_000);
     const latencyMs = 50 + Math.floor(next() * 4_000);
     return {
+      id: `call-${seed}-${index}`,
       callId: `call-${seed}-${index}`,
       startedAt,
       finishedAt: startedAt + latencyMs,

@@ -39,6 +39,18 @@ const ask = (model: string, user: string, tags: string[] = []) => ({
 });
 
 describe('router.usage', () => {
+  test('a reused callId still gives one record per call: three calls, three records, ids unique', async () => {
+    const { router } = setup({ litellm: [{ text: 'one' }, { text: 'two' }, { text: 'three' }] });
+    const events = collect(router, 'usage');
+    for (const callId of ['~~~', 'A', '~~~'])
+      await router.chat({ ...ask('openai/gpt-5.4-mini', 'u1'), callId });
+    const records = await router.usage.query();
+    expect(records.map((record) => record.callId)).toEqual(['~~~', 'A', '~~~']);
+    expect(new Set(records.map((record) => record.id)).size).toBe(3);
+    expect(events.map((event) => event.id)).toEqual(records.map((record) => record.id));
+    expect((await router.usage.report()).totals.requests).toBe(3);
+  });
+
   test('exactly one record per call under retries and fallbacks; ids unique', async () => {
     const { router } = setup({
       litellm: [

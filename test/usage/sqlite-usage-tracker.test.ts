@@ -78,8 +78,51 @@ describe('createSqliteUsageTracker: persistence', () => {
     createSqliteUsageTracker({ path }).close();
     const header = readFileSync(path).subarray(0, 100);
     expect(header.readUInt32BE(68)).toBe(0x4c4c4d52);
-    expect(header.readUInt32BE(60)).toBe(1);
+    expect(header.readUInt32BE(60)).toBe(2);
     expect(header[18]).toBe(2); // file format write version 2 = WAL
+  });
+});
+
+describe('createSqliteUsageTracker: one record per call, keyed by id', () => {
+  it('keeps two calls that share a caller-chosen call id; a repeated record() of one is a no-op', () => {
+    const tracker = createSqliteUsageTracker({ path });
+    const first = usageRecord({ callId: 'shared', id: 'record-1', costUsd: 0.001 });
+    const second = usageRecord({ callId: 'shared', id: 'record-2', costUsd: 0.002 });
+    tracker.record(first);
+    tracker.record(second);
+    tracker.record(first);
+    expect(tracker.query()).toEqual([first, second]);
+    tracker.close();
+  });
+
+  it('migrates a schema 1 store (call_id as the key): every row kept, its call id as its id', () => {
+    // A store as version 1 wrote it.
+    const database = new DatabaseSync(path);
+    database.exec(`PRAGMA journal_mode = WAL; PRAGMA application_id = ${0x4c4c4d52}; PRAGMA user_version = 1;
+CREATE TABLE usage_records (call_id TEXT PRIMARY KEY NOT NULL, started_at INTEGER NOT NULL, finished_at INTEGER NOT NULL,
+  user TEXT, key_id TEXT, provider TEXT, model TEXT, gateway TEXT, input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,
+  cached_input_tokens INTEGER NOT NULL, cost_usd REAL NOT NULL, cost_nano_usd INTEGER NOT NULL, cost_source TEXT NOT NULL,
+  latency_ms REAL NOT NULL, time_to_first_token_ms REAL, attempts INTEGER NOT NULL, fallback INTEGER NOT NULL, tags TEXT NOT NULL,
+  status TEXT NOT NULL, error_kind TEXT, stream INTEGER NOT NULL);
+CREATE INDEX usage_records_started_at ON usage_records (started_at);
+INSERT INTO usage_records VALUES ('old-1', 1777636800000, 1777636800500, 'ada', 'gateway:litellm', 'openai',
+  'openai/gpt-5.4-mini', 'litellm', 100, 20, 0, 0.000165, 165000, 'gateway', 500, NULL, 1, 0, '["a"]', 'ok', NULL, 0);`);
+    database.close();
+
+    const tracker = createSqliteUsageTracker({ path });
+    expect(tracker.query()).toEqual([
+      usageRecord({
+        callId: 'old-1',
+        id: 'old-1',
+        startedAt: 1777636800000,
+        finishedAt: 1777636800500,
+        tags: ['a'],
+      }),
+    ]);
+    tracker.record(usageRecord({ callId: 'old-1', id: 'new-1' }));
+    tracker.close();
+    expect(storedCallIds()).toEqual(['old-1', 'old-1']);
+    expect(readFileSync(path).subarray(0, 100).readUInt32BE(60)).toBe(2);
   });
 });
 
@@ -397,7 +440,7 @@ describe('createSqliteUsageTracker: files that are not ours', () => {
   it('refuses a store written by a newer schema', () => {
     createSqliteUsageTracker({ path }).close();
     const store = new DatabaseSync(path);
-    store.exec('PRAGMA user_version = 2');
+    store.exec('PRAGMA user_version = 3');
     store.close();
     const before = readFileSync(path);
     const error = thrown(() => createSqliteUsageTracker({ path }));
