@@ -23,10 +23,8 @@ import {
   DEFAULT_OPENROUTER_BASE_URL,
 } from '../transports/openrouter/create-openrouter-transport.ts';
 import type { GatewayHealth, Transport } from '../transports/transport.ts';
-import { attributeCosts } from '../usage/attribute-costs.ts';
+import { createRouterUsage } from '../usage/create-router-usage.ts';
 import { createMemoryUsageTracker } from '../usage/memory-usage-tracker.ts';
-import { queryUsageReport } from '../usage/query-usage-report.ts';
-import { usageReportQuery } from '../usage/usage-report-query.ts';
 import { AvailabilityTracker } from './availability-tracker.ts';
 import type { ChatOptions } from './chat-types.ts';
 import { executeChat } from './execute-chat.ts';
@@ -258,20 +256,7 @@ export function createRouter(settings: RouterSettings = {}): Router {
       headroom: (scopes) => limiter.headroom(scopes),
     },
     catalog,
-    usage: {
-      tracker,
-      query: async (query) => tracker.query(query),
-      report: (options = {}) => {
-        const { savings, ...rest } = options;
-        return queryUsageReport(
-          tracker,
-          savings
-            ? { ...rest, savings: { baseline: savings.baseline, catalog: savings.catalog ?? catalog } }
-            : rest,
-        );
-      },
-      attribute: async (options) => attributeCosts(await tracker.query(usageReportQuery(options)), options),
-    },
+    usage: createRouterUsage(tracker, catalog),
     async close() {
       breakers.dispose();
       await context.credentials.settle();

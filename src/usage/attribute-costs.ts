@@ -1,4 +1,9 @@
-import { buildUsageReport } from './build-usage-report.ts';
+import { summarizeUsage } from './build-usage-report.ts';
+import {
+  type CheckedAttributionOptions,
+  checkAttributionOptions,
+  checkRecords,
+} from './check-report-options.ts';
 import type { UsageRecord } from './usage-record.ts';
 import type { UsageReportMetrics, UsageReportOptions } from './usage-report.ts';
 
@@ -23,11 +28,17 @@ export interface CostAttribution {
   readonly to: number | null;
   readonly rows: readonly CostAttributionRow[];
   readonly totals: UsageReportMetrics;
+  /** Records left out because no report can trust them (see `UsageReport.invalidRecords`). */
+  readonly invalidRecords: number;
 }
 
 /**
  * The cost-attribution view: spend per key or per user, most expensive first, with each one's share
- * of the total. Built on `buildUsageReport`, so costs are summed exactly.
+ * of the total. Built on `buildUsageReport`, so costs are summed exactly and records no report can
+ * trust are left out and counted in `invalidRecords`.
+ *
+ * @throws InvalidRequestError naming the option at fault (`by` missing or not `'key'`/`'user'`,
+ * an invalid time or filter, an unknown option) or `records` when they are not iterable.
  *
  * @example
  * attributeCosts(await router.usage.query(), { by: 'key', from: startOfMonth });
@@ -37,19 +48,31 @@ export function attributeCosts(
   records: Iterable<UsageRecord>,
   options: CostAttributionOptions,
 ): CostAttribution {
-  const report = buildUsageReport(records, {
-    ...(options.from !== undefined ? { from: options.from } : {}),
-    ...(options.to !== undefined ? { to: options.to } : {}),
-    ...(options.filter !== undefined ? { filter: options.filter } : {}),
-    groupBy: [options.by],
-  });
+  const values = checkRecords(records, 'records');
+  return attributeCheckedCosts(values, checkAttributionOptions(options));
+}
+
+/** `attributeCosts` over records as a tracker returned them and options already checked. */
+export function attributeCheckedCosts(
+  records: Iterable<unknown>,
+  options: CheckedAttributionOptions,
+): CostAttribution {
+  const { by, query } = options;
+  const report = summarizeUsage(records, { groupBy: [by], query, savings: undefined });
   const total = report.totals.costUsd;
   const rows = report.rows
     .map(({ group, ...metrics }) => ({
-      id: group[options.by] ?? null,
+      id: group[by] ?? null,
       ...metrics,
       share: total === 0 ? 0 : metrics.costUsd / total,
     }))
     .sort((a, b) => b.costUsd - a.costUsd || b.requests - a.requests);
-  return { by: options.by, from: report.from, to: report.to, rows, totals: report.totals };
+  return {
+    by,
+    from: report.from,
+    to: report.to,
+    rows,
+    totals: report.totals,
+    invalidRecords: report.invalidRecords,
+  };
 }

@@ -88,6 +88,7 @@ describe('savings line', () => {
       actualUsdExact: '0.000522000',
       baselineUsdExact: '0.026100000',
       savedUsdExact: '0.025578000',
+      invalidRecords: 0,
     });
   });
 
@@ -164,11 +165,11 @@ describe('savings line', () => {
       throw new Error('expected a throw');
     };
     const unknown = reject(() => computeSavings([], { catalog, baseline: { model: 'test/nope' } }));
-    expect(InvalidRequestError.isInstance(unknown) && unknown.option).toBe('savings.baseline.model');
+    expect(InvalidRequestError.isInstance(unknown) && unknown.option).toBe('baseline.model');
     const wrongGateway = reject(() =>
       computeSavings([], { catalog, baseline: { model: 'test/mid', gateway: 'openrouter' } }),
     );
-    expect(wrongGateway.option).toBe('savings.baseline.gateway');
+    expect(wrongGateway.option).toBe('baseline.gateway');
     const unknownCandidate = reject(() =>
       buildUsageReport([], {
         savings: { catalog, baseline: { mostExpensive: true, models: ['test/cheap', 'x/y'] } },
