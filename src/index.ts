@@ -149,6 +149,7 @@ export {
 } from './usage/memory-usage-tracker.ts';
 export { type MoneySum, NANO_USD_PER_USD, nanoUsdToUsd, usdToNanoUsd } from './usage/money-sum.ts';
 export { queryUsageReport } from './usage/query-usage-report.ts';
+export { USAGE_RECORD_BOUNDS } from './usage/read-usage-record.ts';
 export { escapeCsvField, reportToCsv } from './usage/report-to-csv.ts';
 export { reportToJson } from './usage/report-to-json.ts';
 export {

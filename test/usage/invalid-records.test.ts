@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createModelCatalog } from '../../src/catalog/model-catalog.ts';
 import { createRouter } from '../../src/router/create-router.ts';
@@ -177,5 +178,44 @@ describe('reports over records no report can trust', () => {
     expect(report.totals.requests).toBe(2);
     expect(report.invalidRecords).toBe(0);
     tracker.close();
+  });
+
+  it.each([
+    ['an id that is not text', { id: 5 }],
+    ['no finish time', { finishedAt: undefined }],
+    ['attempts that are not a count', { attempts: Number.NaN }],
+    ['an error kind that is not text', { errorKind: {} }],
+    ['a time to first token that is not a number', { timeToFirstTokenMs: 'soon' }],
+  ])('the SQLite tracker refuses a record with %s, which SQLite could not store', (_why, change) => {
+    const dir = mkdtempSync(join(tmpdir(), 'usage-unstorable-'));
+    dirs.push(dir);
+    const tracker = createSqliteUsageTracker({ path: join(dir, 'usage.db'), clock: createFakeClock() });
+    let error: unknown;
+    try {
+      tracker.record({ ...usageRecord({ callId: 'bad' }), ...change } as unknown as UsageRecord);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(UsageStoreError.isInstance(error) && error.reason).toBe('invalid-record');
+    tracker.record(good[0] as UsageRecord);
+    expect(tracker.query().map((record) => record.callId)).toEqual(['g1']);
+    tracker.close();
+  });
+
+  it('a SQLite store edited by hand (tags that are not JSON) still reports, counting the row as invalid', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'usage-edited-'));
+    dirs.push(dir);
+    const path = join(dir, 'usage.db');
+    const tracker = createSqliteUsageTracker({ path, clock: createFakeClock() });
+    for (const record of good) tracker.record(record);
+    tracker.close();
+    const database = new DatabaseSync(path);
+    database.exec("UPDATE usage_records SET tags = 'not json' WHERE call_id = 'g2'");
+    database.close();
+    const reopened = createSqliteUsageTracker({ path, clock: createFakeClock() });
+    const report = buildUsageReport(reopened.query(), { groupBy: ['tag'] });
+    expect(report.totals.requests).toBe(1);
+    expect(report.invalidRecords).toBe(1);
+    reopened.close();
   });
 });
