@@ -16,9 +16,18 @@ export class InvalidSettingsError extends RouterError {
   /** Every problem found; the first one is also in the message's first line. */
   readonly issues: readonly SettingIssue[];
 
-  constructor({ issues, factory }: { issues: readonly SettingIssue[]; factory: string }) {
+  constructor({
+    issues,
+    factory,
+    cause,
+  }: {
+    issues: readonly SettingIssue[];
+    factory: string;
+    /** What a setting that is a function threw, when that is the problem. */
+    cause?: unknown;
+  }) {
     const lines = issues.map((issue) => `  - ${issue.setting}: ${issue.problem}`);
-    super({ message: `${factory}: invalid settings.\n${lines.join('\n')}` });
+    super({ message: `${factory}: invalid settings.\n${lines.join('\n')}`, cause });
     this.name = 'InvalidSettingsError';
     this.issues = issues;
   }
