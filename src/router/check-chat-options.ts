@@ -15,6 +15,8 @@ const ROLES = new Set(['system', 'user', 'assistant', 'tool']);
 const PROVIDERS: ReadonlySet<string> = new Set(['openai', 'anthropic', 'google', 'cohere', 'mistral']);
 const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 const TOOL_CHOICES: ReadonlySet<unknown> = new Set(['auto', 'none', 'required']);
+const REQUIRE_FLAGS = ['tools', 'vision', 'json'] as const;
+const REQUIRE_NUMBERS = ['minContextTokens', 'maxInputPricePerMillion', 'maxOutputPricePerMillion'] as const;
 /** Largest `maxTokens` accepted (as in settings): 100 million. */
 const MAX_TOKENS = 100_000_000;
 
@@ -27,8 +29,8 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 
 /**
  * Cheap checks of a call's options, run before anything is sent (no schema library on this path).
- * Throws `InvalidRequestError` naming the option at fault. Only options present are looked at;
- * nothing is allocated for a valid call.
+ * Throws `InvalidRequestError` naming the option at fault. Only options present are looked at, and
+ * paths and messages are built only when an option is wrong.
  */
 export function checkChatOptions(options: ChatOptions): void {
   if (!isObject(options)) fail('options', 'expected an object with `messages`.');
@@ -140,31 +142,33 @@ function checkParts(parts: readonly ContentPart[], index: number): void {
   }
   for (let at = 0; at < parts.length; at++) {
     const part: unknown = parts[at];
-    const path = `messages[${index}].content[${at}]`;
-    if (!isObject(part)) fail(path, "expected { type: 'text', text } or { type: 'image', url }.");
+    // Paths are built only on failure: this runs for every part of every call.
+    const path = (field = '') => `messages[${index}].content[${at}]${field}`;
+    if (!isObject(part)) fail(path(), "expected { type: 'text', text } or { type: 'image', url }.");
     if (part.type === 'text') {
-      if (typeof part.text !== 'string') fail(`${path}.text`, 'expected a string.');
+      if (typeof part.text !== 'string') fail(path('.text'), 'expected a string.');
     } else if (part.type === 'image') {
       if (typeof part.url !== 'string' || part.url.length === 0)
-        fail(`${path}.url`, 'expected an image URL (https: or a data: URL) as a non-empty string.');
+        fail(path('.url'), 'expected an image URL (https: or a data: URL) as a non-empty string.');
     } else {
-      fail(`${path}.type`, "expected 'text' or 'image'.");
+      fail(path('.type'), "expected 'text' or 'image'.");
     }
   }
 }
 
 function checkToolCalls(toolCalls: readonly ToolCall[], index: number): void {
-  const path = `messages[${index}].toolCalls`;
-  if (!Array.isArray(toolCalls)) fail(path, 'expected an array of { id, name, arguments }.');
+  const path = (at?: number, field = '') =>
+    `messages[${index}].toolCalls${at === undefined ? '' : `[${at}]`}${field}`;
+  if (!Array.isArray(toolCalls)) fail(path(), 'expected an array of { id, name, arguments }.');
   for (let at = 0; at < toolCalls.length; at++) {
     const call: unknown = toolCalls[at];
-    if (!isObject(call)) fail(`${path}[${at}]`, 'expected { id, name, arguments } (as in result.toolCalls).');
+    if (!isObject(call)) fail(path(at), 'expected { id, name, arguments } (as in result.toolCalls).');
     if (typeof call.id !== 'string' || call.id.length === 0)
-      fail(`${path}[${at}].id`, 'expected the non-empty id of the tool call.');
+      fail(path(at, '.id'), 'expected the non-empty id of the tool call.');
     if (typeof call.name !== 'string' || call.name.length === 0)
-      fail(`${path}[${at}].name`, 'expected the non-empty name of the tool called.');
+      fail(path(at, '.name'), 'expected the non-empty name of the tool called.');
     if (typeof call.arguments !== 'string')
-      fail(`${path}[${at}].arguments`, "expected the arguments' JSON text, as a string (e.g. '{}').");
+      fail(path(at, '.arguments'), "expected the arguments' JSON text, as a string (e.g. '{}').");
   }
 }
 
@@ -228,11 +232,11 @@ function checkResponseFormat(format: ResponseFormat): void {
 
 function checkRequirements(require: ModelRequirements): void {
   if (!isObject(require)) fail('require', 'expected an object, e.g. { tools: true }.');
-  for (const key of ['tools', 'vision', 'json'] as const) {
+  for (const key of REQUIRE_FLAGS) {
     const value = require[key];
     if (value !== undefined && typeof value !== 'boolean') fail(`require.${key}`, 'expected true or false.');
   }
-  for (const key of ['minContextTokens', 'maxInputPricePerMillion', 'maxOutputPricePerMillion'] as const) {
+  for (const key of REQUIRE_NUMBERS) {
     const value = require[key];
     if (value !== undefined && !(typeof value === 'number' && value >= 0))
       fail(`require.${key}`, 'expected a number, 0 or more.');
