@@ -32,7 +32,19 @@ function toIssues(error: z.ZodError): SettingIssue[] {
  * `undefined` means "no settings"; anything else (`null` included) must match the schema.
  */
 export function checkSettings<T>(schema: z.ZodType<T>, settings: unknown, factory: string): T {
-  const result = schema.safeParse(settings === undefined ? {} : settings);
+  let result: ReturnType<typeof schema.safeParse>;
+  try {
+    result = schema.safeParse(settings === undefined ? {} : settings);
+  } catch {
+    // A getter or a Proxy trap that throws while the settings are read. Its error is not kept: it
+    // may quote a value.
+    throw new InvalidSettingsError({
+      factory,
+      issues: [
+        { setting: '(settings)', problem: 'could not be read (a getter or a Proxy threw); pass plain data' },
+      ],
+    });
+  }
   if (!result.success) throw new InvalidSettingsError({ factory, issues: toIssues(result.error) });
   return result.data;
 }

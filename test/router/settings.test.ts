@@ -251,6 +251,27 @@ describe('createRouter() settings checks', () => {
     expectOnly(42, '(settings)');
   });
 
+  it("settings that throw when read are a typed error, not the getter's", () => {
+    const settings = {
+      get timeoutMs(): number {
+        throw new TypeError('sk-secret-from-a-getter');
+      },
+    };
+    const error = expectOnly(settings, '(settings)');
+    expect(error.message).not.toContain('sk-secret-from-a-getter');
+    expectOnly(
+      new Proxy(
+        {},
+        {
+          ownKeys() {
+            throw new Error('trap');
+          },
+        },
+      ),
+      '(settings)',
+    );
+  });
+
   it('quotes a setting name that holds line breaks, so it cannot forge lines of the message', () => {
     const error = expectOnly({ 'timeout\n  - forged: yes': 1 }, '"timeout\\n  - forged: yes"');
     expect(error.message.split('\n')).toHaveLength(2);
