@@ -33,6 +33,17 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
  * paths and messages are built only when an option is wrong.
  */
 export function checkChatOptions(options: ChatOptions): void {
+  try {
+    checkOptions(options);
+  } catch (error) {
+    if (InvalidRequestError.isInstance(error)) throw error;
+    // A getter or a Proxy trap that threw while the options were read. Its error is not kept: it
+    // may quote a value.
+    fail('options', 'could not be read (a getter or a Proxy threw); pass plain data.');
+  }
+}
+
+function checkOptions(options: ChatOptions): void {
   if (!isObject(options)) fail('options', 'expected an object with `messages`.');
   const { messages } = options;
   if (!Array.isArray(messages) || messages.length === 0) {

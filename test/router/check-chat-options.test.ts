@@ -333,6 +333,21 @@ describe('router.chat() option checks', () => {
     expect((error as InvalidRequestError).message).toMatch(/64 levels/);
   });
 
+  it('options whose getters throw are a typed error, without the thrown message', async () => {
+    const { router, sent } = setup();
+    const options = {
+      messages: hello,
+      get user(): string {
+        throw new TypeError('sk-secret-in-a-getter');
+      },
+    };
+    const error = await rejection(router.chat(options as unknown as ChatOptions));
+    expect((error as InvalidRequestError).option).toBe('options');
+    expect((error as InvalidRequestError).message).not.toContain('sk-secret-in-a-getter');
+    expect(() => router.stream(options as unknown as ChatOptions)).toThrow(InvalidRequestError);
+    expect(sent()).toBe(0);
+  });
+
   it('a tool parameters getter that throws is a typed error', async () => {
     const { router } = setup();
     const parameters = {
