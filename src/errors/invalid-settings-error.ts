@@ -11,8 +11,8 @@ export interface SettingIssue {
 /**
  * Thrown at once by `createRouter()` (and other factories) when a setting is missing, of the wrong
  * type or out of range. The message names every offending setting and what was expected, and never
- * quotes a value. A call throws it too, naming `ranking`, when a ranking function throws or returns
- * anything but its inputs.
+ * quotes a key, a URL or a header value. A call throws it too, naming `ranking`, when a ranking
+ * function throws or returns anything but its inputs.
  */
 export class InvalidSettingsError extends RouterError {
   /** Every problem found; the first one is also in the message's first line. */
