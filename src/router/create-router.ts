@@ -27,6 +27,7 @@ import { createRouterUsage } from '../usage/create-router-usage.ts';
 import { createMemoryUsageTracker } from '../usage/memory-usage-tracker.ts';
 import { AvailabilityTracker } from './availability-tracker.ts';
 import type { ChatOptions } from './chat-types.ts';
+import { checkGatewayCredentials } from './check-gateway-credentials.ts';
 import { executeChat } from './execute-chat.ts';
 import { executeStream } from './execute-stream.ts';
 import { LimitAdmission } from './limit-admission.ts';
@@ -136,16 +137,18 @@ function buildTransports(
  */
 export function createRouter(settings: RouterSettings = {}): Router {
   checkSettings(routerSettingsSchema, settings, 'createRouter');
+  const credentials = checkGatewayCredentials(settings);
+  const issues = [...credentials.issues];
   if ((settings.byok === 'required' || settings.byok === 'preferred') && !settings.keys) {
-    throw new InvalidSettingsError({
-      factory: 'createRouter',
-      issues: [
-        { setting: 'byok', problem: `'${settings.byok}' needs \`keys\`: a KeyVault from createKeyVault()` },
-      ],
+    issues.unshift({
+      setting: 'byok',
+      problem: `'${settings.byok}' needs \`keys\`: a KeyVault from createKeyVault()`,
     });
   }
+  if (issues.length > 0) throw new InvalidSettingsError({ factory: 'createRouter', issues });
   const clock = settings.clock ?? createSystemClock();
   const logger = resolveLogger(settings.logger);
+  for (const warning of credentials.warnings) logger.warn(warning);
   const events = new RouterEvents(logger);
   const catalog = isCatalog(settings.catalog) ? settings.catalog : createModelCatalog(settings.catalog);
   const transports = buildTransports(settings, { clock });
