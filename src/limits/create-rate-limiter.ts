@@ -9,7 +9,7 @@ import { limitScopeSchema, limitSettingsSchema, rateLimiterSettingsSchema } from
 import type { LimitAmounts, LimitReservationEntry, LimitScopeCheck } from './limit-store.ts';
 import { createLimitTable } from './limit-table.ts';
 import { createMemoryLimitStore } from './memory-limit-store.ts';
-import { toMicroUsd } from './micro-usd.ts';
+import { toMicroUsdUp } from './micro-usd.ts';
 import type {
   LimitEstimate,
   LimitRequest,
@@ -106,7 +106,7 @@ export function createRateLimiter(settings: RateLimiterSettings): RateLimiter {
     const amounts: LimitAmounts = {
       requests: estimate.requests,
       tokens: estimate.tokens,
-      costMicroUsd: toMicroUsd(estimate.costUsd),
+      costMicroUsd: toMicroUsdUp(estimate.costUsd),
     };
     const checks = scopeChecks(scopes, amounts, nowMs);
     const id = randomUUID();
@@ -163,7 +163,7 @@ export function createRateLimiter(settings: RateLimiterSettings): RateLimiter {
         actual: {
           requests: estimate.requests,
           tokens: Math.ceil(actualOr(actual.tokens, estimate.tokens)),
-          costMicroUsd: toMicroUsd(actualOr(actual.costUsd, estimate.costUsd)),
+          costMicroUsd: toMicroUsdUp(actualOr(actual.costUsd, estimate.costUsd)),
         },
       });
       waiters.notify();
