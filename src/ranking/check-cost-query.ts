@@ -70,8 +70,11 @@ export function checkCostQuery(query: unknown): CostComparisonQuery {
   }
   const fields = query as Record<string, unknown>;
   for (const key of Object.keys(fields)) {
-    if (!QUERY_KEYS.has(key))
-      fail(key, `unknown field (expected one of ${[...QUERY_KEYS].join(', ')})`, fields[key]);
+    if (QUERY_KEYS.has(key)) continue;
+    throw new InvalidRequestError({
+      option: 'query',
+      message: `unknown field ${JSON.stringify(key.slice(0, 64))}; expected ${[...QUERY_KEYS].join(', ')}.`,
+    });
   }
   checkTokens(fields, 'inputTokens', false);
   checkTokens(fields, 'outputTokens', false);

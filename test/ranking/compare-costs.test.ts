@@ -336,7 +336,7 @@ describe('router.compareCosts() with a query of the wrong shape', () => {
       'require.maxInputPricePerMillion',
     ],
     ['a string flag', { ...valid, require: { tools: 'yes' } }, 'require.tools'],
-    ['a misspelt field', { ...valid, outputToken: 5 }, 'outputToken'],
+    ['a misspelt field', { ...valid, outputToken: 5 }, 'query'],
   ];
 
   it.each(cases)('%s: InvalidRequestError naming the field, never a NaN cost', (_, query, option) => {
