@@ -3,13 +3,14 @@ import { z } from 'zod';
 import { checkSettings } from '../errors/check-settings.ts';
 import { buildLimitStatus } from './build-limit-status.ts';
 import { calendarWindow } from './calendar-window.ts';
+import { checkScopes } from './check-scopes.ts';
 import { createHeadroomWaiters } from './headroom-waiters.ts';
 import { bindingDenial, toLimitDenial } from './limit-denials.ts';
 import { limitScopeSchema, limitSettingsSchema, rateLimiterSettingsSchema } from './limit-settings-schema.ts';
 import type { LimitAmounts, LimitReservationEntry, LimitScopeCheck } from './limit-store.ts';
 import { createLimitTable } from './limit-table.ts';
 import { createMemoryLimitStore } from './memory-limit-store.ts';
-import { toMicroUsd } from './micro-usd.ts';
+import { toMicroUsdUp } from './micro-usd.ts';
 import type {
   LimitEstimate,
   LimitRequest,
@@ -106,7 +107,7 @@ export function createRateLimiter(settings: RateLimiterSettings): RateLimiter {
     const amounts: LimitAmounts = {
       requests: estimate.requests,
       tokens: estimate.tokens,
-      costMicroUsd: toMicroUsd(estimate.costUsd),
+      costMicroUsd: toMicroUsdUp(estimate.costUsd),
     };
     const checks = scopeChecks(scopes, amounts, nowMs);
     const id = randomUUID();
@@ -163,7 +164,7 @@ export function createRateLimiter(settings: RateLimiterSettings): RateLimiter {
         actual: {
           requests: estimate.requests,
           tokens: Math.ceil(actualOr(actual.tokens, estimate.tokens)),
-          costMicroUsd: toMicroUsd(actualOr(actual.costUsd, estimate.costUsd)),
+          costMicroUsd: toMicroUsdUp(actualOr(actual.costUsd, estimate.costUsd)),
         },
       });
       waiters.notify();
@@ -178,7 +179,7 @@ export function createRateLimiter(settings: RateLimiterSettings): RateLimiter {
 
     async status(only) {
       const nowMs = clock.now();
-      const wanted = only ? [...new Set(only)] : undefined;
+      const wanted = only === undefined ? undefined : [...new Set(checkScopes(only, 'status()'))];
       const snapshot = await store.read(wanted ? { nowMs, scopes: wanted } : { nowMs });
       let scopes = wanted;
       if (!scopes) {
@@ -192,7 +193,7 @@ export function createRateLimiter(settings: RateLimiterSettings): RateLimiter {
 
     async headroom(scopes) {
       const nowMs = clock.now();
-      const unique = [...new Set(scopes)];
+      const unique = [...new Set(checkScopes(scopes, 'headroom()'))];
       const snapshot = await store.read({ nowMs, scopes: unique });
       let share = 1;
       for (const status of buildLimitStatus({ table, snapshot, scopes: unique, nowMs, utcOffsetMinutes })) {
