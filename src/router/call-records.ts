@@ -82,6 +82,7 @@ export function failureRecord(
     status,
     errorKind,
     stream,
+    ...(lastRoute?.byokFallback ? { byokFallback: lastRoute.byokFallback } : {}),
   };
 }
 
@@ -140,5 +141,6 @@ export function successRecord(
     status,
     errorKind,
     stream,
+    ...(route.byokFallback ? { byokFallback: route.byokFallback } : {}),
   };
 }
