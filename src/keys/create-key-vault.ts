@@ -18,6 +18,7 @@ import type {
 } from './key-vault.ts';
 import { KeyVaultError } from './key-vault-error.ts';
 import { checkKeyVaultSettings, type KeyVaultSettings } from './key-vault-settings.ts';
+import { checkRecord, newSealKey, type RecordTrust, sealOf, sealRecord, withoutSeal } from './record-seal.ts';
 import { reencryptRecords } from './reencrypt-records.ts';
 import { createSerialQueue } from './serial-queue.ts';
 
@@ -27,6 +28,15 @@ const notFound = (id: string) =>
     keyId: id,
     message: `No key with id "${id.slice(0, 64)}" for this user.`,
   });
+
+/** True when `record` can be trusted as it stands (a legacy or correctly sealed record). */
+function trusted(record: KeyRecord, payload: KeyPayload): boolean {
+  try {
+    return checkRecord(record, payload, true) !== 'unsealed';
+  } catch {
+    return false;
+  }
+}
 
 /** The same error with the record it concerns attached. */
 function aboutRecord(error: unknown, record: KeyRecord): unknown {
@@ -87,8 +97,8 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
     return record;
   }
 
-  /** Decrypts a record's key, checks it belongs to that record, and caches it. */
-  async function open(record: KeyRecord): Promise<KeyPayload> {
+  /** Decrypts a record's key (one decryption at a time per record) and caches it. */
+  async function decrypt(record: KeyRecord): Promise<KeyPayload> {
     const cached = cache.get(record.id, record.ciphertext);
     if (cached) return cached;
     const pending = decrypting.get(record.id);
@@ -101,20 +111,6 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
       } catch (error) {
         throw aboutRecord(error, record);
       }
-      if (payload.provider !== record.provider || payload.user !== record.user) {
-        logger.warn('key vault: a ciphertext belongs to another record; refusing it', {
-          keyId: record.id,
-          provider: record.provider,
-          user: record.user,
-        });
-        throw new KeyVaultError({
-          kind: 'integrity',
-          keyId: record.id,
-          provider: record.provider,
-          user: record.user,
-          message: `The ciphertext of key ${record.id} was encrypted for another provider or user; it was moved between records. Refusing it.`,
-        });
-      }
       if (used === cipher) cache.set(record.id, record.ciphertext, payload);
       return payload;
     })();
@@ -124,6 +120,51 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
     } finally {
       decrypting.delete(record.id);
     }
+  }
+
+  /**
+   * A record's key, once checked against the record: bound to its id, provider and user, and its
+   * metadata matching its seal (see `checkRecord`). Checked on every use, cached or not, since the
+   * store may have been edited since.
+   */
+  async function open(
+    record: KeyRecord,
+    allowUnsealed = false,
+  ): Promise<{ payload: KeyPayload; trust: RecordTrust }> {
+    const payload = await decrypt(record);
+    try {
+      return { payload, trust: checkRecord(record, payload, allowUnsealed) };
+    } catch (error) {
+      logger.warn('key vault: a key record failed its integrity check; refusing it', {
+        keyId: record.id,
+        provider: record.provider,
+        user: record.user,
+      });
+      throw error;
+    }
+  }
+
+  /**
+   * Re-encrypts a record written before seals with its id bound, and seals it. A failure (the KMS
+   * cannot encrypt now) leaves it as it is, to be upgraded at its next use.
+   */
+  function upgrade(record: KeyRecord, payload: KeyPayload): Promise<KeyRecord> {
+    return writes.run(async () => {
+      const fresh = await store.get(record.id);
+      if (!fresh || fresh.ciphertext !== record.ciphertext || fresh.status !== record.status) return record;
+      try {
+        const sealed = await sealRecord(fresh, payload, cipher);
+        await store.put(sealed.record);
+        cache.set(sealed.record.id, sealed.record.ciphertext, sealed.payload);
+        return sealed.record;
+      } catch (error) {
+        logger.warn('key vault: could not seal a key record written by an older version; it stays as it is', {
+          keyId: record.id,
+          kind: KeyVaultError.isInstance(error) ? error.kind : 'unexpected',
+        });
+        return record;
+      }
+    });
   }
 
   function emitTransition(before: KeyRecord, after: KeyRecord): void {
@@ -146,12 +187,34 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
   }
 
   async function check(id: string, scope: KeyScope, purpose: CheckPurpose): Promise<KeyCheckResult> {
+    // Only enable() may check a record whose seal was dropped (disabled while the KMS was down).
+    const allowUnsealed = purpose === 'enable';
     const record = await find(id, scope);
-    const payload = await open(record);
+    const { payload } = await open(record, allowUnsealed);
     const validation = await validator.validate({ provider: record.provider, apiKey: payload.apiKey });
     return writes.run(async () => {
       const fresh = await find(id, scope); // it may have changed while the provider answered
-      const next = applyValidation(fresh, validation, clock.now(), purpose);
+      const current =
+        fresh.ciphertext === record.ciphertext ? payload : (await open(fresh, allowUnsealed)).payload;
+      const trust = checkRecord(fresh, current, allowUnsealed);
+      if (!current.apiKey.equals(payload.apiKey)) {
+        throw new KeyVaultError({
+          kind: 'integrity',
+          keyId: id,
+          provider: fresh.provider,
+          user: fresh.user,
+          message: `The key of record ${id} changed while it was being checked; check it again.`,
+        });
+      }
+      const checked = applyValidation(fresh, validation, clock.now(), purpose);
+      let next: KeyRecord;
+      try {
+        next = (await sealRecord(checked, current, cipher)).record;
+      } catch (error) {
+        // A legacy record whose upgrade failed (the KMS cannot encrypt now) stays unsealed.
+        if (trust !== 'legacy') throw error;
+        next = checked;
+      }
       await store.put(next);
       emit({
         type: 'key-checked',
@@ -211,9 +274,12 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
       // Queued behind any rotation, so the key is encrypted with the cipher that will stay.
       return writes.run(async () => {
         const now = clock.now();
-        const ciphertext = await cipher.encrypt({ provider, user, apiKey });
-        const record: KeyRecord = {
-          id: `key_${randomUUID().replaceAll('-', '')}`,
+        const id = `key_${randomUUID().replaceAll('-', '')}`;
+        const sealKey = newSealKey();
+        // The record id and seal key are encrypted with the key: see checkRecord().
+        const ciphertext = await cipher.encrypt({ keyId: id, provider, user, apiKey, sealKey });
+        const unsealed: KeyRecord = {
+          id,
           provider,
           user,
           // Free text from the owner: never let it carry the key itself.
@@ -228,6 +294,7 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
           cipher: cipher.name,
           ciphertext,
         };
+        const record: KeyRecord = { ...unsealed, seal: sealOf(unsealed, sealKey) };
         await store.put(record);
         emit({
           type: 'key-added',
@@ -269,15 +336,14 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
       const text = typeof reason === 'string' && reason.trim() !== '' ? reason.trim() : 'disabled by caller';
       // A reason is free text: if the key itself was pasted into it, remove it. Disabling must
       // still work while the KMS is down, so then only well-known key shapes are removed.
-      const own = await find(id, scope)
-        .then(open)
-        .then((payload) => payload.apiKey.reveal())
+      const opened = await find(id, scope)
+        .then(async (record) => ({ record, ...(await open(record, true)) }))
         .catch(() => undefined);
-      const safeReason = redactSecrets(text, [own]).slice(0, 200);
+      const safeReason = redactSecrets(text, [opened?.payload.apiKey.reveal()]).slice(0, 200);
       return writes.run(async () => {
         const record = await find(id, scope);
         const now = clock.now();
-        const next: KeyRecord = {
+        const disabled: KeyRecord = {
           ...record,
           status: 'disabled',
           reason: safeReason,
@@ -286,6 +352,15 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
             record.status === 'disabled' && record.disabledAt !== undefined ? record.disabledAt : now,
           updatedAt: now,
         };
+        // Sealed again only when the record could be decrypted and was trusted as it stands; else
+        // its seal is dropped: a disabled record is never used, and only enable() reseals it.
+        let next = withoutSeal(disabled);
+        if (opened && opened.record.ciphertext === record.ciphertext && trusted(record, opened.payload)) {
+          next = await sealRecord(disabled, opened.payload, cipher).then(
+            (sealed) => sealed.record,
+            () => next,
+          );
+        }
         await store.put(next);
         emitTransition(record, next);
         cache.delete(id);
@@ -318,16 +393,18 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
       const usedCipher = cipher;
       let record = await pickKey(request);
       if (!record) return undefined;
-      let payload: KeyPayload;
+      let opened: { payload: KeyPayload; trust: RecordTrust };
       try {
-        payload = await open(record);
+        opened = await open(record);
       } catch (error) {
         // A rotation finished between reading the record and decrypting it: read it again.
         if (cipher === usedCipher) throw error;
         record = await pickKey(request);
         if (!record) return undefined;
-        payload = await open(record);
+        opened = await open(record);
       }
+      const { payload } = opened;
+      if (opened.trust === 'legacy') record = await upgrade(record, payload);
       return {
         keyId: record.id,
         provider: record.provider,

@@ -297,7 +297,7 @@ describe('resolve()', () => {
     await store.put({ ...aliceRecord, ciphertext: bobRecord.ciphertext });
     const moved = await rejectionOf(vault.resolve({ user: 'alice', provider: 'openai' }));
     expect(moved).toMatchObject({ kind: 'integrity', keyId: alice.id });
-    expect((moved as Error).message).toContain('moved between records');
+    expect((moved as Error).message).toContain('moved or swapped');
     expect(logger.lines).toContainEqual(expect.objectContaining({ level: 'warn' }));
     // Same user, other provider: refused too.
     const mistralRecord = (await store.get(bobsMistral.id)) as KeyRecord;
