@@ -6,7 +6,7 @@ import { resolveLogger } from '../logger/logger.ts';
 import { applyValidation, type CheckPurpose, initialStatus, toCheck } from './apply-validation.ts';
 import { checkAddInput, checkProvider, checkUser } from './check-key-input.ts';
 import { createDecryptedKeyCache } from './decrypted-key-cache.ts';
-import type { KeyPayload } from './key-cipher.ts';
+import type { KeyCipher, KeyPayload } from './key-cipher.ts';
 import { type KeyRecord, toKeyInfo } from './key-record.ts';
 import type {
   KeyCheckResult,
@@ -79,6 +79,17 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
   const decrypting = new Map<string, Promise<KeyPayload>>();
   const rejections = new Map<string, Promise<RejectionOutcome>>();
   let cipher = settings.cipher;
+  // Every cipher this vault has used, closed by close().
+  const ciphers = new Set<KeyCipher>([cipher]);
+  let closed = false;
+  const ensureOpen = (method: string) => {
+    if (closed) {
+      throw new KeyVaultError({
+        kind: 'closed',
+        message: `${method}: the vault was closed (vault.close()); create a new one.`,
+      });
+    }
+  };
   let rotation: Promise<unknown> | undefined;
 
   function emit(event: KeyVaultEvent): void {
@@ -187,6 +198,7 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
   }
 
   async function check(id: string, scope: KeyScope, purpose: CheckPurpose): Promise<KeyCheckResult> {
+    ensureOpen(purpose === 'enable' ? 'enable()' : 'revalidate()');
     // Only enable() may check a record whose seal was dropped (disabled while the KMS was down).
     const allowUnsealed = purpose === 'enable';
     const record = await find(id, scope);
@@ -257,6 +269,7 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
     },
 
     async add(input, options = {}) {
+      ensureOpen('add()');
       const { provider, user, apiKey, label } = checkAddInput(input);
       const policy = options.onInvalid ?? onInvalid;
       const validation = await validator.validate({ provider, apiKey });
@@ -309,11 +322,13 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
     },
 
     async list(filter = {}) {
+      ensureOpen('list()');
       if (filter.provider !== undefined) checkProvider('list()', filter.provider);
       return (await store.list(filter)).map(toKeyInfo);
     },
 
     async get(id, scope) {
+      ensureOpen('get()');
       try {
         return toKeyInfo(await find(id, scope));
       } catch (error) {
@@ -325,6 +340,7 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
     revalidate: (id, scope = {}) => check(id, scope, 'revalidate'),
 
     async revalidateUnverified() {
+      ensureOpen('revalidateUnverified()');
       const results: KeyCheckResult[] = [];
       for (const record of await store.list({ status: 'unverified' })) {
         results.push(await check(record.id, {}, 'revalidate'));
@@ -333,6 +349,7 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
     },
 
     async disable(id, reason, scope = {}) {
+      ensureOpen('disable()');
       const text = typeof reason === 'string' && reason.trim() !== '' ? reason.trim() : 'disabled by caller';
       // A reason is free text: if the key itself was pasted into it, remove it. Disabling must
       // still work while the KMS is down, so then only well-known key shapes are removed.
@@ -372,6 +389,7 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
 
     remove(id, scope = {}) {
       return writes.run(async () => {
+        ensureOpen('remove()');
         let record: KeyRecord;
         try {
           record = await find(id, scope);
@@ -387,6 +405,7 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
     },
 
     async resolve(request) {
+      ensureOpen('resolve()');
       checkUser('resolve()', request?.user);
       checkProvider('resolve()', request.provider);
       await rotation;
@@ -417,6 +436,7 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
     },
 
     async reportRejected(keyId, rejection) {
+      ensureOpen('reportRejected()');
       checkUser('reportRejected()', rejection?.user);
       checkProvider('reportRejected()', rejection.provider);
       const record = await find(keyId, { user: rejection.user });
@@ -457,6 +477,14 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
     },
 
     rotateCipher(next) {
+      if (closed) {
+        return Promise.reject(
+          new KeyVaultError({
+            kind: 'closed',
+            message: 'rotateCipher(): the vault was closed (vault.close()).',
+          }),
+        );
+      }
       if (!hasMethods('encrypt', 'decrypt')(next)) {
         return Promise.reject(
           new KeyVaultError({
@@ -469,11 +497,21 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
         const updated = await reencryptRecords(await store.list(), cipher, next, clock.now());
         await store.putMany(updated);
         cipher = next;
+        ciphers.add(next);
         cache.clear();
         return { reencrypted: updated.length, cipher: next.name };
       });
       rotation = run.catch(() => {});
       return run;
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      // Closing the ciphers first ends their pending KMS requests, so queued writes settle at once.
+      await Promise.allSettled([...ciphers].map((used) => used.close?.()));
+      await writes.run(async () => {});
+      cache.clear();
     },
   };
   return vault;

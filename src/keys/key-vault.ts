@@ -186,6 +186,13 @@ export interface KeyVault {
    * new ciphertexts are written in one `putMany`, atomic for the file store.
    */
   rotateCipher(next: KeyCipher): Promise<CipherRotationResult>;
+  /**
+   * Ends the vault's background work: closes every cipher it used (for Infisical, this ends SDK
+   * requests still retrying after the vault gave up on them), waits for queued writes, and drops
+   * decrypted keys from memory. Every method afterwards rejects with `KeyVaultError` `closed`. Call
+   * it after `router.close()` when the process is done with the vault.
+   */
+  close(): Promise<void>;
   /** The name of the cipher in use. */
   readonly cipherName: string;
 }

@@ -12,6 +12,7 @@ import type { KeyVault } from '../../src/keys/key-vault.ts';
 import { createLocalCipher, generateMasterKey } from '../../src/keys/local-cipher.ts';
 import { createMemoryKeyRecordStore } from '../../src/keys/memory-key-record-store.ts';
 import { createKeyValidator } from '../../src/keys/validation/create-key-validator.ts';
+import { createFakeClock } from '../../src/testing/fake-clock.ts';
 import { startInfisicalServer } from '../../src/testing/loopback/infisical-server.ts';
 import {
   type ProviderKeyServers,
@@ -123,13 +124,17 @@ describe('record integrity', () => {
     const infisical = await startInfisicalServer();
     closers.push(infisical.close);
     const store = createMemoryKeyRecordStore();
-    const vault = vaultOn(
-      store,
-      infisicalCipher(infisical, infisical.createKey(), { requestTimeoutMs: 300 }),
-    );
+    // The cipher's deadline runs on a fake clock: the outage is cut short by advancing it.
+    const clock = createFakeClock();
+    const cipher = infisicalCipher(infisical, infisical.createKey(), { clock, requestTimeoutMs: 5000 });
+    const vault = vaultOn(store, cipher);
+    closers.push(() => vault.close());
     const key = await vault.add({ provider: 'anthropic', user: 'bob', apiKey: GOOD.anthropic });
     await infisical.down();
-    expect((await vault.disable(key.id, 'suspected leak')).status).toBe('disabled');
+    const disabling = vault.disable(key.id, 'suspected leak');
+    await clock.waitForTimer((timer) => timer.delayMs === 5000);
+    await clock.advance(5000);
+    expect((await disabling).status).toBe('disabled');
     expect((await store.get(key.id))?.seal).toBeUndefined();
     await infisical.up();
 

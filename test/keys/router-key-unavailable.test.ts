@@ -11,7 +11,7 @@ import type { KeyRecordStore } from '../../src/keys/key-record-store.ts';
 import { createLocalCipher, generateMasterKey } from '../../src/keys/local-cipher.ts';
 import { createMemoryKeyRecordStore } from '../../src/keys/memory-key-record-store.ts';
 import { createKeyValidator } from '../../src/keys/validation/create-key-validator.ts';
-import { startLiteLLMServer } from '../../src/testing/index.ts';
+import { createFakeClock, startLiteLLMServer } from '../../src/testing/index.ts';
 import { startInfisicalServer } from '../../src/testing/loopback/infisical-server.ts';
 import { startProviderKeyServers } from '../../src/testing/loopback/provider-key-server.ts';
 import { createMemoryLogger } from '../helpers/gateways.ts';
@@ -118,20 +118,23 @@ describe('a BYOK key the vault cannot hand out', () => {
   test('the loopback Infisical down: key-unavailable with reason unavailable, the call served and marked', async () => {
     const infisical = await startInfisicalServer();
     closers.push(infisical.close);
-    const cipher = infisicalCipher(infisical, infisical.createKey(), { requestTimeoutMs: 400 });
+    // The cipher's deadline runs on a fake clock: the outage is cut short by advancing it.
+    const clock = createFakeClock();
+    const cipher = infisicalCipher(infisical, infisical.createKey(), { clock, requestTimeoutMs: 5000 });
     const run = await setup(cipher);
-    closers.push(async () => {
-      await (run.vault as { close?: () => Promise<void> }).close?.();
-    });
+    closers.push(() => run.vault.close());
     await infisical.down();
 
-    const reply = await run.router.chat(ask);
+    const pending = run.router.chat(ask);
+    await clock.waitForTimer((timer) => timer.delayMs === 5000);
+    await clock.advance(5000);
+    const reply = await pending;
 
     expect(reply.route.byokFallback).toEqual({ keyId: run.key.id, reason: 'unavailable' });
     expect(run.events).toEqual([
       expect.objectContaining({ keyId: run.key.id, reason: 'unavailable', organisationKeyUsed: true }),
     ]);
-    expect(run.events[0]?.message).toContain('requestTimeoutMs=400');
+    expect(run.events[0]?.message).toContain('requestTimeoutMs=5000');
     expect((await run.router.usage.query())[0]?.byokFallback).toEqual({
       keyId: run.key.id,
       reason: 'unavailable',

@@ -49,7 +49,8 @@ export interface InfisicalCipherSettings {
   /**
    * Bound on each encrypt or decrypt, login and one re-login included, ms. The SDK itself would
    * retry a refused connection for ~15 s and wait 10 s per attempt; past this bound the cipher
-   * throws `KeyVaultError` `unavailable` at once.
+   * throws `KeyVaultError` `unavailable` at once, and the abandoned request is ended (its worker
+   * thread terminated) as soon as no other call waits for it.
    * @default 5000
    */
   readonly requestTimeoutMs?: number;
@@ -150,6 +151,12 @@ function resolveSettings(settings: InfisicalCipherSettings): ResolvedSettings {
  * `TokenError` (an expired token), retrying the call once. Errors are `KeyVaultError`s without the
  * URLs the SDK puts in its messages.
  *
+ * The SDK runs in a worker thread: its requests cannot be cancelled through its API (it retries a
+ * refused connection for ~15 s and a hung one for ~65 s on its own timers), so a request abandoned
+ * at `requestTimeoutMs` is ended by terminating its worker once no other call waits for it, and
+ * `close()` (called by `vault.close()`) ends them all at once. The worker never keeps the process
+ * alive on its own.
+ *
  * @example
  * // INFISICAL_CLIENT_ID, INFISICAL_CLIENT_SECRET and INFISICAL_KMS_KEY_ID set in the environment
  * const cipher = createInfisicalCipher();
@@ -174,12 +181,7 @@ export function createInfisicalCipher(settings: InfisicalCipherSettings = {}): K
     if (!currentKeyId) {
       const { keyName, projectId } = resolved;
       const lookup = session
-        .run('key lookup', (sdk) =>
-          sdk
-            .kms()
-            .keys()
-            .getByName({ projectId: projectId ?? '', name: keyName ?? '' }),
-        )
+        .run('key lookup', (sdk) => sdk.keyByName({ projectId: projectId ?? '', name: keyName ?? '' }))
         .then((key) => {
           if (typeof key?.id !== 'string' || !UUID.test(key.id)) {
             throw new KeyVaultError({
@@ -216,11 +218,10 @@ export function createInfisicalCipher(settings: InfisicalCipherSettings = {}): K
       bytes.fill(0);
       const id = await keyId();
       const secret = payload.apiKey.reveal();
-      const ciphertext = await session.run(
-        'encrypt',
-        (sdk) => sdk.kms().encryption().encrypt({ keyId: id, plaintext }),
-        [secret, plaintext],
-      );
+      const ciphertext = await session.run('encrypt', (sdk) => sdk.encrypt({ keyId: id, plaintext }), [
+        secret,
+        plaintext,
+      ]);
       if (typeof ciphertext !== 'string' || ciphertext.length === 0) {
         throw new KeyVaultError({
           kind: 'unexpected',
@@ -255,7 +256,7 @@ export function createInfisicalCipher(settings: InfisicalCipherSettings = {}): K
       }
       const kmsCiphertext = ciphertext.slice(second + 1);
       const plaintext = await session.run('decrypt', (sdk) =>
-        sdk.kms().encryption().decrypt({ keyId: recordKeyId, ciphertext: kmsCiphertext }),
+        sdk.decrypt({ keyId: recordKeyId, ciphertext: kmsCiphertext }),
       );
       if (typeof plaintext !== 'string') {
         throw new KeyVaultError({
@@ -265,5 +266,7 @@ export function createInfisicalCipher(settings: InfisicalCipherSettings = {}): K
       }
       return decodeKeyPayload(Buffer.from(plaintext, 'base64'));
     },
+
+    close: () => session.close(),
   };
 }
