@@ -4,7 +4,18 @@ import { hasMethods } from '../errors/check-settings.ts';
 import { redactSecrets } from '../errors/redact.ts';
 import { resolveLogger } from '../logger/logger.ts';
 import { applyValidation, type CheckPurpose, initialStatus, toCheck } from './apply-validation.ts';
-import { checkAddInput, checkProvider, checkUser } from './check-key-input.ts';
+import {
+  checkAddInput,
+  checkAddOptions,
+  checkFilter,
+  checkKeyId,
+  checkObject,
+  checkOptionalBoolean,
+  checkProvider,
+  checkScope,
+  checkUser,
+  describeKeyId,
+} from './check-key-input.ts';
 import { createDecryptedKeyCache } from './decrypted-key-cache.ts';
 import type { KeyCipher, KeyPayload } from './key-cipher.ts';
 import { type KeyRecord, toKeyInfo } from './key-record.ts';
@@ -25,8 +36,9 @@ import { createSerialQueue } from './serial-queue.ts';
 const notFound = (id: string) =>
   new KeyVaultError({
     kind: 'not-found',
-    keyId: id,
-    message: `No key with id "${id.slice(0, 64)}" for this user.`,
+    // An id of another shape is not repeated: it may be a key pasted in the wrong place.
+    keyId: describeKeyId(id).startsWith('"') ? id : undefined,
+    message: `No key with id ${describeKeyId(id)} for this user.`,
   });
 
 /** True when `record` can be trusted as it stands (a legacy or correctly sealed record). */
@@ -100,10 +112,13 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
     }
   }
 
-  async function find(id: string, scope: KeyScope = {}): Promise<KeyRecord> {
-    if (typeof id !== 'string' || id.length === 0) throw notFound(String(id));
+  /** The record `id` of `scope`'s user; `invalid-input` for an id or scope of the wrong type. */
+  async function find(method: string, id: unknown, scope: unknown = {}): Promise<KeyRecord> {
+    checkKeyId(method, id);
+    checkScope(method, scope);
+    if (id.length === 0) throw notFound(id);
     const record = await store.get(id);
-    if (!record || record.id !== id || (scope.user !== undefined && record.user !== scope.user))
+    if (!record || record.id !== id || (scope?.user !== undefined && record.user !== scope.user))
       throw notFound(id);
     return record;
   }
@@ -198,14 +213,15 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
   }
 
   async function check(id: string, scope: KeyScope, purpose: CheckPurpose): Promise<KeyCheckResult> {
-    ensureOpen(purpose === 'enable' ? 'enable()' : 'revalidate()');
+    const method = purpose === 'enable' ? 'enable()' : 'revalidate()';
+    ensureOpen(method);
     // Only enable() may check a record whose seal was dropped (disabled while the KMS was down).
     const allowUnsealed = purpose === 'enable';
-    const record = await find(id, scope);
+    const record = await find(method, id, scope);
     const { payload } = await open(record, allowUnsealed);
     const validation = await validator.validate({ provider: record.provider, apiKey: payload.apiKey });
     return writes.run(async () => {
-      const fresh = await find(id, scope); // it may have changed while the provider answered
+      const fresh = await find(method, id, scope); // it may have changed while the provider answered
       const current =
         fresh.ciphertext === record.ciphertext ? payload : (await open(fresh, allowUnsealed)).payload;
       const trust = checkRecord(fresh, current, allowUnsealed);
@@ -246,7 +262,7 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
     const { user, provider } = request;
     let record: KeyRecord | undefined;
     if (request.keyId !== undefined) {
-      record = await find(request.keyId, { user });
+      record = await find('resolve()', request.keyId, { user });
       if (record.provider !== provider) throw notFound(request.keyId);
     } else {
       // The store's filter is checked again, so a faulty store cannot hand out another user's key.
@@ -271,6 +287,7 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
     async add(input, options = {}) {
       ensureOpen('add()');
       const { provider, user, apiKey, label } = checkAddInput(input);
+      checkAddOptions(options);
       const policy = options.onInvalid ?? onInvalid;
       const validation = await validator.validate({ provider, apiKey });
       const initial = initialStatus(validation, policy);
@@ -323,14 +340,14 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
 
     async list(filter = {}) {
       ensureOpen('list()');
-      if (filter.provider !== undefined) checkProvider('list()', filter.provider);
+      checkFilter('list()', filter);
       return (await store.list(filter)).map(toKeyInfo);
     },
 
     async get(id, scope) {
       ensureOpen('get()');
       try {
-        return toKeyInfo(await find(id, scope));
+        return toKeyInfo(await find('get()', id, scope));
       } catch (error) {
         if (KeyVaultError.isInstance(error) && error.kind === 'not-found') return undefined;
         throw error;
@@ -353,12 +370,12 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
       const text = typeof reason === 'string' && reason.trim() !== '' ? reason.trim() : 'disabled by caller';
       // A reason is free text: if the key itself was pasted into it, remove it. Disabling must
       // still work while the KMS is down, so then only well-known key shapes are removed.
-      const opened = await find(id, scope)
+      const opened = await find('disable()', id, scope)
         .then(async (record) => ({ record, ...(await open(record, true)) }))
         .catch(() => undefined);
       const safeReason = redactSecrets(text, [opened?.payload.apiKey.reveal()]).slice(0, 200);
       return writes.run(async () => {
-        const record = await find(id, scope);
+        const record = await find('disable()', id, scope);
         const now = clock.now();
         const disabled: KeyRecord = {
           ...record,
@@ -392,7 +409,7 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
         ensureOpen('remove()');
         let record: KeyRecord;
         try {
-          record = await find(id, scope);
+          record = await find('remove()', id, scope);
         } catch (error) {
           if (KeyVaultError.isInstance(error) && error.kind === 'not-found') return false;
           throw error;
@@ -406,8 +423,11 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
 
     async resolve(request) {
       ensureOpen('resolve()');
-      checkUser('resolve()', request?.user);
+      checkObject('resolve()', request, '{ user, provider, keyId?, allowUnverified? }');
+      checkUser('resolve()', request.user);
       checkProvider('resolve()', request.provider);
+      if (request.keyId !== undefined) checkKeyId('resolve()', request.keyId, 'keyId');
+      checkOptionalBoolean('resolve()', request.allowUnverified, 'allowUnverified');
       await rotation;
       const usedCipher = cipher;
       let record = await pickKey(request);
@@ -437,9 +457,11 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
 
     async reportRejected(keyId, rejection) {
       ensureOpen('reportRejected()');
-      checkUser('reportRejected()', rejection?.user);
+      checkKeyId('reportRejected()', keyId, 'keyId');
+      checkObject('reportRejected()', rejection, '{ user, provider, httpStatus? }');
+      checkUser('reportRejected()', rejection.user);
       checkProvider('reportRejected()', rejection.provider);
-      const record = await find(keyId, { user: rejection.user });
+      const record = await find('reportRejected()', keyId, { user: rejection.user });
       if (record.provider !== rejection.provider) throw notFound(keyId);
       const pending = rejections.get(keyId);
       if (pending) return pending;

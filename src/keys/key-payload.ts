@@ -4,6 +4,26 @@ import { KeyVaultError } from './key-vault-error.ts';
 import { SecretKey } from './secret-key.ts';
 
 const PROVIDERS: ReadonlySet<string> = new Set(['openai', 'anthropic', 'google', 'cohere', 'mistral']);
+const notPayload = (problem: string) =>
+  new KeyVaultError({
+    kind: 'invalid-input',
+    message: `encrypt(): pass a KeyPayload { provider, user, apiKey: SecretKey, keyId?, sealKey?: SecretKey }; ${problem}.`,
+  });
+
+/** Throws `invalid-input` unless `payload` is a `KeyPayload` (the key is never quoted). */
+function checkPayload(payload: unknown): asserts payload is KeyPayload {
+  if (typeof payload !== 'object' || payload === null) throw notPayload('got no object');
+  const { provider, user, apiKey, keyId, sealKey } = payload as Record<string, unknown>;
+  if (typeof provider !== 'string' || !PROVIDERS.has(provider))
+    throw notPayload('`provider` is not a known provider');
+  if (typeof user !== 'string' || user.length === 0) throw notPayload('`user` must be a non-empty string');
+  if (!(apiKey instanceof SecretKey)) throw notPayload('`apiKey` must be a SecretKey');
+  if (keyId !== undefined && (typeof keyId !== 'string' || keyId.length === 0))
+    throw notPayload('`keyId` must be a non-empty string');
+  if (sealKey !== undefined && !(sealKey instanceof SecretKey))
+    throw notPayload('`sealKey` must be a SecretKey');
+}
+
 /** Version 1: `{ v, provider, user, apiKey }`, written before records were bound and sealed. */
 const LEGACY_VERSION = 1;
 /** Version 2 adds the record id (`keyId`) and the record's seal key. */
@@ -15,6 +35,7 @@ const BOUND_VERSION = 2;
  * should `fill(0)` the buffer once encrypted.
  */
 export function encodeKeyPayload(payload: KeyPayload): Buffer {
+  checkPayload(payload);
   const { keyId, sealKey } = payload;
   const bound = keyId !== undefined && sealKey !== undefined;
   return Buffer.from(

@@ -1,4 +1,5 @@
 import { type Clock, createSystemClock } from '../../clock/clock.ts';
+import { hasMethods } from '../../errors/check-settings.ts';
 import { InvalidSettingsError, type SettingIssue } from '../../errors/invalid-settings-error.ts';
 import type { KeyCipher, KeyPayload } from '../key-cipher.ts';
 import { decodeKeyPayload, encodeKeyPayload } from '../key-payload.ts';
@@ -79,12 +80,39 @@ interface ResolvedSettings {
 }
 
 function resolveSettings(settings: InfisicalCipherSettings): ResolvedSettings {
-  const env = settings.env ?? process.env;
+  if (typeof settings !== 'object' || settings === null) {
+    throw new InvalidSettingsError({
+      factory: 'createInfisicalCipher()',
+      issues: [
+        {
+          setting: '(settings)',
+          problem: 'expected an object of settings, or nothing (INFISICAL_* from the environment)',
+        },
+      ],
+    });
+  }
+  const issues: SettingIssue[] = [];
+  const env: Readonly<Record<string, unknown>> =
+    settings.env === undefined
+      ? process.env
+      : typeof settings.env === 'object' && settings.env !== null
+        ? settings.env
+        : {};
+  if (env !== process.env && env !== settings.env)
+    issues.push({ setting: 'env', problem: 'expected an object of environment variables, e.g. process.env' });
   const read = (name: keyof typeof INFISICAL_ENV): string | undefined => {
-    const value = settings[name] ?? env[INFISICAL_ENV[name]];
+    const given: unknown = settings[name];
+    if (given !== undefined && typeof given !== 'string') {
+      // Never quote the value: it may be a credential.
+      issues.push({
+        setting: name,
+        problem: `expected a string, got ${given === null ? 'null' : typeof given}`,
+      });
+      return undefined;
+    }
+    const value = given ?? env[INFISICAL_ENV[name]];
     return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
   };
-  const issues: SettingIssue[] = [];
   const named = (name: keyof typeof INFISICAL_ENV) => `${name} (or ${INFISICAL_ENV[name]})`;
   const siteUrl = read('siteUrl') ?? 'https://app.infisical.com';
   if (!/^https?:\/\/[^\s/]+/.test(siteUrl))
@@ -115,11 +143,18 @@ function resolveSettings(settings: InfisicalCipherSettings): ResolvedSettings {
       problem: `missing: pass the KMS key's UUID, or keyName with projectId (${INFISICAL_ENV.keyName}, ${INFISICAL_ENV.projectId})`,
     });
   }
-  const previousKeyIds = settings.previousKeyIds ?? [];
-  previousKeyIds.forEach((id, index) => {
-    if (typeof id !== 'string' || !UUID.test(id))
-      issues.push({ setting: `previousKeyIds.${index}`, problem: 'expected a KMS key UUID' });
-  });
+  const previous: unknown = settings.previousKeyIds ?? [];
+  const previousKeyIds: string[] = [];
+  if (!Array.isArray(previous)) {
+    issues.push({ setting: 'previousKeyIds', problem: 'expected an array of KMS key UUIDs' });
+  } else {
+    previous.forEach((id: unknown, index) => {
+      if (typeof id === 'string' && UUID.test(id)) previousKeyIds.push(id);
+      else issues.push({ setting: `previousKeyIds.${index}`, problem: 'expected a KMS key UUID' });
+    });
+  }
+  if (settings.clock !== undefined && !hasMethods('now', 'setTimer')(settings.clock))
+    issues.push({ setting: 'clock', problem: 'expected a Clock (now() and setTimer())' });
   const requestTimeoutMs = settings.requestTimeoutMs ?? 5000;
   if (!Number.isInteger(requestTimeoutMs) || requestTimeoutMs <= 0)
     issues.push({ setting: 'requestTimeoutMs', problem: 'expected a positive whole number of milliseconds' });
