@@ -59,6 +59,14 @@ const sdkMissing = () =>
     message: 'Could not load @infisical/sdk; install it (npm install @infisical/sdk@5.0.2).',
   });
 
+const workerRefused = (error: unknown) => {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return new KeyVaultError({
+    kind: 'misconfigured',
+    message: `Could not start the worker thread that runs @infisical/sdk${typeof code === 'string' ? ` (${code})` : ''}; the Infisical cipher needs node:worker_threads (under Node's permission model, --allow-worker).`,
+  });
+};
+
 const closedError = () =>
   new KeyVaultError({
     kind: 'closed',
@@ -121,8 +129,8 @@ export function createInfisicalSession(settings: InfisicalSessionSettings): Infi
             if (closed) throw closedError();
             try {
               inUse = connection();
-            } catch {
-              throw sdkMissing();
+            } catch (error) {
+              throw named(error, SDK_NOT_LOADED) ? sdkMissing() : workerRefused(error);
             }
             try {
               await inUse.ready;
