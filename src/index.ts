@@ -99,6 +99,7 @@ export type {
   CallStartEvent,
   FallbackEvent,
   KeyDisabledEvent,
+  KeyUnavailableEvent,
   LimitReachedEvent,
   RouterEventMap,
   RouterEventName,
@@ -157,7 +158,7 @@ export {
   type SqliteUsageTracker,
   type SqliteUsageTrackerSettings,
 } from './usage/sqlite-usage-tracker.ts';
-export type { UsageQuery, UsageRecord, UsageStatus } from './usage/usage-record.ts';
+export type { ByokFallback, UsageQuery, UsageRecord, UsageStatus } from './usage/usage-record.ts';
 export {
   USAGE_GROUP_KEYS,
   type UsageGroupKey,

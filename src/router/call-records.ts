@@ -83,6 +83,7 @@ export function failureRecord(
     status,
     errorKind,
     stream,
+    ...(lastRoute?.byokFallback ? { byokFallback: lastRoute.byokFallback } : {}),
   };
 }
 
@@ -142,5 +143,6 @@ export function successRecord(
     status,
     errorKind,
     stream,
+    ...(route.byokFallback ? { byokFallback: route.byokFallback } : {}),
   };
 }

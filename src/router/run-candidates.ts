@@ -59,13 +59,14 @@ export class CallFailure extends Error {
   }
 }
 
-export function routeOf(candidate: Candidate, keyId: string): Route {
+export function routeOf(candidate: Candidate, keyId: string, byokFallback?: Route['byokFallback']): Route {
   return {
     provider: candidate.model.provider,
     model: candidate.model.id,
     gateway: candidate.gateway,
     gatewayModel: candidate.gatewayModel,
     keyId,
+    ...(byokFallback ? { byokFallback } : {}),
   };
 }
 
@@ -216,7 +217,7 @@ export async function runCandidates<T>(
     hasAlternative: boolean,
   ) => {
     state.tried++;
-    const route = routeOf(candidate, credentials.keyId);
+    const route = routeOf(candidate, credentials.keyId, credentials.byokFallback);
     if (pending) {
       const event = {
         callId: plan.callId,
@@ -306,7 +307,7 @@ export async function runCandidates<T>(
       skip(routeOf(candidate, context.credentials.organisation(candidate).keyId), refused);
       continue;
     }
-    const credentials = await context.credentials.forCandidate(user, candidate, keys);
+    const credentials = await context.credentials.forCandidate(user, candidate, keys, plan.callId);
     if (GatewayError.isInstance(credentials)) {
       skip(routeOf(candidate, context.credentials.organisation(candidate).keyId), credentials);
       continue;
