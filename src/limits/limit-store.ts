@@ -125,6 +125,35 @@ export interface LimitStoreSnapshot {
   readonly blocks: readonly UpstreamBlock[];
 }
 
+/** `unavailable`: a shared store stopped answering in time; calls follow its failure policy meanwhile. */
+export interface LimitStoreUnavailableEvent {
+  /** Which store, e.g. `'redis'`. */
+  readonly store: string;
+  /** What the store does meanwhile: `'refuse'` calls, or count them `'allow-local'`ly. */
+  readonly policy: string;
+  /** Why, secrets removed (e.g. `timed out after 1000 ms`, a connection error's message). */
+  readonly reason: string;
+  /** When the store was found unavailable, ms since the epoch (wall clock). */
+  readonly since: number;
+}
+
+/** `recovered`: a shared store answers again, after the operations held meanwhile were applied. */
+export interface LimitStoreRecoveredEvent {
+  readonly store: string;
+  readonly policy: string;
+  /** How long it was unavailable, ms. */
+  readonly unavailableMs: number;
+  /** Settles, releases and upstream blocks held while it was unavailable, applied now. */
+  readonly replayed: number;
+  /** Counters counted locally meanwhile (`'allow-local'`), added to the shared ones now. */
+  readonly reconciled: number;
+}
+
+/** A change in a shared store's availability. */
+export type LimitStoreAvailabilityEvent =
+  | ({ readonly type: 'unavailable' } & LimitStoreUnavailableEvent)
+  | ({ readonly type: 'recovered' } & LimitStoreRecoveredEvent);
+
 /** A store may answer at once (memory) or later (a network store). */
 export type MaybePromise<T> = T | Promise<T>;
 
@@ -152,4 +181,10 @@ export interface LimitStore {
   block(request: LimitBlockRequest): MaybePromise<void>;
   /** Live counters and blocks, of `request.scopes` only when given. */
   read(request: LimitReadRequest): MaybePromise<LimitStoreSnapshot>;
+  /**
+   * A shared store reports here when it becomes unavailable and when it recovers (the router
+   * emits them as `limit-store-unavailable` / `limit-store-recovered`). Returns the unsubscribe
+   * function. A store that is always available (memory) leaves it out.
+   */
+  subscribe?(listener: (event: LimitStoreAvailabilityEvent) => void): () => void;
 }

@@ -62,7 +62,7 @@ export function serviceAvailable(service: 'redis' | 'postgres'): Promise<boolean
 export async function describeWithServices(
   services: readonly ('redis' | 'postgres')[],
 ): Promise<typeof describe | typeof describe.skip> {
-  const missing: string[] = [];
+  const missing: ('redis' | 'postgres')[] = [];
   for (const service of services) if (!(await serviceAvailable(service))) missing.push(service);
   if (missing.length === 0) return describe;
   const message = missing

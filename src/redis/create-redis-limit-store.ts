@@ -1,0 +1,284 @@
+import { randomUUID } from 'node:crypto';
+import { checkSettings } from '../errors/check-settings.ts';
+import type {
+  LimitBlockRequest,
+  LimitReadRequest,
+  LimitReleaseRequest,
+  LimitReserveRequest,
+  LimitReserveResult,
+  LimitSettleRequest,
+  LimitStore,
+  LimitStoreAvailabilityEvent,
+  LimitStoreSnapshot,
+} from '../limits/limit-store.ts';
+import {
+  blockArgs,
+  readArgs,
+  readReadReply,
+  readReserveReply,
+  reconcileArgs,
+  reserveArgs,
+  settleArgs,
+} from './limit-script-codec.ts';
+import { LIMIT_SCRIPTS, type LuaScript } from './limit-scripts.ts';
+import { LimitStoreError, type LimitStoreOperation } from './limit-store-error.ts';
+import { LocalLimitFallback } from './local-limit-fallback.ts';
+import {
+  type RedisLimitStoreSettings,
+  type RedisUnavailablePolicy,
+  redisLimitStoreSettingsSchema,
+} from './redis-limit-store-settings.ts';
+import { type RedisScriptAdapter, redisScriptAdapterOf } from './redis-script-adapter.ts';
+import { ScriptRunner, StoreRejected, StoreUnreachable } from './script-runner.ts';
+import { type HeldOperation, StoreAvailability } from './store-availability.ts';
+
+const STORE = 'redis';
+
+/** A `LimitStore` on Redis, shared by every process that uses the same server and `keyPrefix`. */
+export interface RedisLimitStore extends LimitStore {
+  reserve(request: LimitReserveRequest): Promise<LimitReserveResult>;
+  settle(request: LimitSettleRequest): Promise<void>;
+  release(request: LimitReleaseRequest): Promise<void>;
+  block(request: LimitBlockRequest): Promise<void>;
+  read(request: LimitReadRequest): Promise<LimitStoreSnapshot>;
+  subscribe(listener: (event: LimitStoreAvailabilityEvent) => void): () => void;
+  /** Whether calls go to Redis now (`false` while the `onUnavailable` policy applies). */
+  readonly available: boolean;
+  /** Settles, releases and blocks waiting for Redis to answer again. */
+  readonly pending: number;
+  /**
+   * Stops the background probe after one last attempt to apply what is pending. Does not close
+   * your client. Operations still pending after it are dropped (leases still end on time).
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Limit counters, reservations (leases) and upstream blocks on Redis, for many processes. Each
+ * operation is one Lua script run with `EVALSHA` (reloaded with `EVAL` after `NOSCRIPT`), atomic
+ * over every scope and window of the call; each call is bounded by `timeoutMs`, and
+ * `onUnavailable` decides what happens while Redis does not answer. Settings are checked here; a
+ * bad one throws `InvalidSettingsError` naming it.
+ *
+ * @example
+ * import { createClient } from 'redis'; // or: import Redis from 'ioredis'; const client = new Redis();
+ * import { createRedisLimitStore } from '@bestviable/llm-router/redis';
+ *
+ * const client = await createClient({ url: process.env.REDIS_URL }).connect();
+ * const router = createRouter({
+ *   providers: { openai: { limits: { requestsPerMinute: 500, budgetUsdPerDay: 20 } } },
+ *   limits: { store: createRedisLimitStore({ client, keyPrefix: 'my-app:limits' }) },
+ * });
+ */
+export function createRedisLimitStore(settings: RedisLimitStoreSettings): RedisLimitStore {
+  const checked = checkSettings(redisLimitStoreSettingsSchema, settings, 'createRedisLimitStore()');
+  const adapter: RedisScriptAdapter | undefined = checked.adapter ?? redisScriptAdapterOf(checked.client);
+  if (!adapter) throw new TypeError('createRedisLimitStore(): unreachable, settings were checked');
+  const prefix = `{${checked.keyPrefix ?? 'llm-router:limits'}}:`;
+  const timeoutMs = checked.timeoutMs ?? 1_000;
+  const policy: RedisUnavailablePolicy = checked.onUnavailable ?? 'refuse';
+  const runner = new ScriptRunner(adapter, `${prefix}scopes`, timeoutMs);
+  const fallback = policy === 'allow-local' ? new LocalLimitFallback() : undefined;
+  let closed = false;
+  // The callers' clock (a fake one in tests) as of their last request, to time held operations.
+  let lastNowMs = Date.now();
+  let lastNowAtMs = Date.now();
+  const callerNow = () => lastNowMs + Math.max(0, Date.now() - lastNowAtMs);
+  const sawNow = (nowMs: number) => {
+    lastNowMs = nowMs;
+    lastNowAtMs = Date.now();
+  };
+
+  const reconcileOperation = (): HeldOperation | undefined => {
+    const uses = fallback?.takeUses() ?? [];
+    if (uses.length === 0) return undefined;
+    const flushId = randomUUID();
+    return {
+      kind: 'reconcile',
+      run: async (nowMs) => {
+        await runner.run(LIMIT_SCRIPTS.reconcile, reconcileArgs(prefix, nowMs, flushId, uses));
+        availability.countReconciled(uses.length);
+      },
+    };
+  };
+
+  const availability = new StoreAvailability({
+    store: STORE,
+    policy,
+    retryIntervalMs: checked.retryIntervalMs ?? 1_000,
+    callerNow,
+    probe: async () => {
+      await runner.run(LIMIT_SCRIPTS.ping, []);
+    },
+    onDown: () => fallback?.begin(),
+    beforeUp: reconcileOperation,
+    onUp: () => fallback?.end(),
+  });
+
+  function failure(operation: LimitStoreOperation, error: unknown): LimitStoreError {
+    if (error instanceof StoreRejected) {
+      return new LimitStoreError({
+        reason: 'rejected',
+        store: STORE,
+        operation,
+        message: `Redis refused the limit store's ${operation} script: ${error.message}. Check that nothing else writes under its keyPrefix.`,
+        cause: error.cause,
+      });
+    }
+    return new LimitStoreError({
+      reason: 'unavailable',
+      store: STORE,
+      operation,
+      message: `the Redis limit store is unavailable (${availability.reason ?? String(error)}) and its policy is onUnavailable: 'refuse'; calls with limits are refused until Redis answers again (onUnavailable: 'allow-local' counts them in each process meanwhile)`,
+    });
+  }
+
+  function closedError(operation: LimitStoreOperation): LimitStoreError {
+    return new LimitStoreError({
+      reason: 'closed',
+      store: STORE,
+      operation,
+      message: `the Redis limit store was used after close() (${operation}); create a new store`,
+    });
+  }
+
+  /** Runs a script; when Redis does not answer, marks it unavailable and returns `undefined`. */
+  async function attempt(
+    operation: LimitStoreOperation,
+    script: LuaScript,
+    args: readonly string[],
+  ): Promise<{ reply: unknown } | undefined> {
+    try {
+      return { reply: await runner.run(script, args) };
+    } catch (error) {
+      if (!(error instanceof StoreUnreachable)) throw failure(operation, error);
+      availability.markDown(error.message);
+      return undefined;
+    }
+  }
+
+  /** An operation that must not be lost: run now, or held until Redis answers again. */
+  async function apply(
+    operation: HeldOperation['kind'] & LimitStoreOperation,
+    nowMs: number,
+    args: (nowMs: number) => readonly string[],
+    script: LuaScript,
+  ): Promise<void> {
+    const held: HeldOperation = {
+      kind: operation,
+      run: async (at) => {
+        await runner.run(script, args(at));
+      },
+    };
+    if (!availability.available) return availability.hold(held, nowMs);
+    if (!(await attempt(operation, script, args(nowMs)))) availability.hold(held, nowMs);
+  }
+
+  /** Adds what was counted locally to the shared counters, once Redis answers. */
+  async function reconcile(): Promise<void> {
+    const operation = reconcileOperation();
+    if (!operation) return;
+    const nowMs = callerNow();
+    if (!availability.available) return availability.hold(operation, nowMs);
+    try {
+      await operation.run(nowMs);
+    } catch (error) {
+      if (!(error instanceof StoreUnreachable)) throw failure('settle', error);
+      availability.markDown(error.message);
+      availability.hold(operation, nowMs);
+    }
+  }
+
+  function whileUnavailable(request: LimitReserveRequest): LimitReserveResult {
+    if (!fallback) throw failure('reserve', undefined);
+    return fallback.reserve(request);
+  }
+
+  return {
+    get available() {
+      return availability.available;
+    },
+
+    get pending() {
+      return availability.pending;
+    },
+
+    async reserve(request) {
+      if (closed) throw closedError('reserve');
+      sawNow(request.nowMs);
+      if (!availability.available) return whileUnavailable(request);
+      const answer = await attempt('reserve', LIMIT_SCRIPTS.reserve, reserveArgs(prefix, request));
+      if (!answer) {
+        // It may still reach Redis after we stopped waiting: release it then, so it holds nothing.
+        const release = (nowMs: number) => [prefix, String(Math.ceil(nowMs)), request.reservationId];
+        await apply('release', request.nowMs, release, LIMIT_SCRIPTS.release);
+        return whileUnavailable(request);
+      }
+      const { result, totals } = readReserveReply(answer.reply, request);
+      fallback?.remember(totals, request.nowMs);
+      return result;
+    },
+
+    async settle(request) {
+      if (closed) throw closedError('settle');
+      sawNow(request.nowMs);
+      if (fallback?.holds(request.reservationId)) {
+        fallback.settle(request);
+        if (availability.available) await reconcile();
+        return;
+      }
+      // A reservation counted in no window left nothing in Redis to settle.
+      if (request.entries.length === 0) return;
+      await apply(
+        'settle',
+        request.nowMs,
+        (nowMs) => settleArgs(prefix, { ...request, nowMs }),
+        LIMIT_SCRIPTS.settle,
+      );
+    },
+
+    async release(request) {
+      if (closed) throw closedError('release');
+      sawNow(request.nowMs);
+      if (fallback?.holds(request.reservationId)) return fallback.release(request);
+      await apply(
+        'release',
+        request.nowMs,
+        (nowMs) => [prefix, String(Math.ceil(nowMs)), request.reservationId],
+        LIMIT_SCRIPTS.release,
+      );
+    },
+
+    async block(request) {
+      if (closed) throw closedError('block');
+      sawNow(request.nowMs);
+      if (fallback && !availability.available) fallback.block(request);
+      await apply(
+        'block',
+        request.nowMs,
+        (nowMs) => blockArgs(prefix, { ...request, nowMs }),
+        LIMIT_SCRIPTS.block,
+      );
+    },
+
+    async read(request) {
+      if (closed) throw closedError('read');
+      sawNow(request.nowMs);
+      if (request.scopes?.length === 0) return { counters: [], blocks: [] };
+      if (availability.available) {
+        const answer = await attempt('read', LIMIT_SCRIPTS.read, readArgs(prefix, request));
+        if (answer) return readReadReply(answer.reply);
+      }
+      if (!fallback) throw failure('read', undefined);
+      return fallback.read(request);
+    },
+
+    subscribe: (listener) => availability.subscribe(listener),
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      await availability.stop();
+    },
+  };
+}
