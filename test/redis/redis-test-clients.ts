@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import Redis from 'ioredis';
+import { Redis } from 'ioredis';
 import { createClient } from 'redis';
+import type { IoRedisClientLike, NodeRedisClientLike } from '../../src/redis/redis-script-adapter.ts';
 import { REDIS_URL } from '../helpers/services.ts';
 
 /** The two clients the store supports, each connected to the test Redis. */
 export type ClientKind = 'node-redis' | 'ioredis';
 
-export type NodeRedisClient = ReturnType<typeof createClient>;
-
 export interface TestClient {
   readonly kind: ClientKind;
-  readonly client: NodeRedisClient | Redis;
+  /** Typed as the store takes it: this also checks that both real clients fit its settings. */
+  readonly client: NodeRedisClientLike | IoRedisClientLike;
   /** Every key under `pattern` (SCAN), for checks and cleanup. */
   keys(pattern: string): Promise<string[]>;
   /** Deletes every key under `pattern`. */
