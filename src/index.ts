@@ -40,7 +40,12 @@ export type {
 export { type LimitScope, type LimitScopeKind, limitScope } from './limits/limit-scope.ts';
 export type { LimitSettings, LimitTimeZone } from './limits/limit-settings.ts';
 export { limitSettingsSchema } from './limits/limit-settings-schema.ts';
-export type { LimitStore } from './limits/limit-store.ts';
+export type {
+  LimitStore,
+  LimitStoreAvailabilityEvent,
+  LimitStoreRecoveredEvent,
+  LimitStoreUnavailableEvent,
+} from './limits/limit-store.ts';
 export { createMemoryLimitStore, type MemoryLimitStore } from './limits/memory-limit-store.ts';
 export type {
   LimitActual,
@@ -100,6 +105,8 @@ export type {
   FallbackEvent,
   KeyDisabledEvent,
   LimitReachedEvent,
+  LimitStoreRecoveredRouterEvent,
+  LimitStoreUnavailableRouterEvent,
   RouterEventMap,
   RouterEventName,
   TrackerErrorEvent,

@@ -19,6 +19,7 @@ import {
   reconcileArgs,
   reserveArgs,
   settleArgs,
+  settleUses,
 } from './limit-script-codec.ts';
 import { LIMIT_SCRIPTS, type LuaScript } from './limit-scripts.ts';
 import { LimitStoreError, type LimitStoreOperation } from './limit-store-error.ts';
@@ -159,20 +160,29 @@ export function createRedisLimitStore(settings: RedisLimitStoreSettings): RedisL
 
   /** An operation that must not be lost: run now, or held until Redis answers again. */
   async function apply(
-    operation: HeldOperation['kind'] & LimitStoreOperation,
+    kind: HeldOperation['kind'] & LimitStoreOperation,
     nowMs: number,
-    args: (nowMs: number) => readonly string[],
-    script: LuaScript,
+    run: (nowMs: number) => Promise<unknown>,
   ): Promise<void> {
-    const held: HeldOperation = {
-      kind: operation,
-      run: async (at) => {
-        await runner.run(script, args(at));
-      },
-    };
+    const held: HeldOperation = { kind, run: async (at) => void (await run(at)) };
     if (!availability.available) return availability.hold(held, nowMs);
-    if (!(await attempt(operation, script, args(nowMs)))) availability.hold(held, nowMs);
+    try {
+      await run(nowMs);
+    } catch (error) {
+      if (!(error instanceof StoreUnreachable)) throw failure(kind, error);
+      availability.markDown(error.message);
+      availability.hold(held, nowMs);
+    }
   }
+
+  const release = (reservationId: string) => (nowMs: number) =>
+    runner.run(LIMIT_SCRIPTS.release, [prefix, String(Math.ceil(nowMs)), reservationId]);
+
+  // Epochs of reservations in flight, so a settle after the server lost its data still counts.
+  const epochs = new Map<string, { epoch: string; expiresAtMs: number }>();
+  const forgetEpochs = (nowMs: number) => {
+    for (const [id, held] of epochs) if (held.expiresAtMs + 60_000 <= nowMs) epochs.delete(id);
+  };
 
   /** Adds what was counted locally to the shared counters, once Redis answers. */
   async function reconcile(): Promise<void> {
@@ -210,12 +220,15 @@ export function createRedisLimitStore(settings: RedisLimitStoreSettings): RedisL
       const answer = await attempt('reserve', LIMIT_SCRIPTS.reserve, reserveArgs(prefix, request));
       if (!answer) {
         // It may still reach Redis after we stopped waiting: release it then, so it holds nothing.
-        const release = (nowMs: number) => [prefix, String(Math.ceil(nowMs)), request.reservationId];
-        await apply('release', request.nowMs, release, LIMIT_SCRIPTS.release);
+        await apply('release', request.nowMs, release(request.reservationId));
         return whileUnavailable(request);
       }
-      const { result, totals } = readReserveReply(answer.reply, request);
+      const { result, totals, epoch } = readReserveReply(answer.reply, request);
       fallback?.remember(totals, request.nowMs);
+      if (result.granted && totals.length > 0) {
+        if (epochs.size >= 10_000) forgetEpochs(request.nowMs);
+        epochs.set(request.reservationId, { epoch, expiresAtMs: request.expiresAtMs });
+      }
       return result;
     },
 
@@ -229,35 +242,34 @@ export function createRedisLimitStore(settings: RedisLimitStoreSettings): RedisL
       }
       // A reservation counted in no window left nothing in Redis to settle.
       if (request.entries.length === 0) return;
-      await apply(
-        'settle',
-        request.nowMs,
-        (nowMs) => settleArgs(prefix, { ...request, nowMs }),
-        LIMIT_SCRIPTS.settle,
-      );
+      const epoch = epochs.get(request.reservationId)?.epoch ?? '';
+      epochs.delete(request.reservationId);
+      await apply('settle', request.nowMs, async (nowMs) => {
+        const args = settleArgs(prefix, { ...request, nowMs }, epoch);
+        if (Number(await runner.run(LIMIT_SCRIPTS.settle, args)) !== -1) return;
+        // Its record was lost with the server's data: add what it used, once.
+        const uses = settleUses(request);
+        await runner.run(
+          LIMIT_SCRIPTS.reconcile,
+          reconcileArgs(prefix, nowMs, `settle:${request.reservationId}`, uses),
+        );
+      });
     },
 
     async release(request) {
       if (closed) throw closedError('release');
       sawNow(request.nowMs);
       if (fallback?.holds(request.reservationId)) return fallback.release(request);
-      await apply(
-        'release',
-        request.nowMs,
-        (nowMs) => [prefix, String(Math.ceil(nowMs)), request.reservationId],
-        LIMIT_SCRIPTS.release,
-      );
+      epochs.delete(request.reservationId);
+      await apply('release', request.nowMs, release(request.reservationId));
     },
 
     async block(request) {
       if (closed) throw closedError('block');
       sawNow(request.nowMs);
       if (fallback && !availability.available) fallback.block(request);
-      await apply(
-        'block',
-        request.nowMs,
-        (nowMs) => blockArgs(prefix, { ...request, nowMs }),
-        LIMIT_SCRIPTS.block,
+      await apply('block', request.nowMs, (nowMs) =>
+        runner.run(LIMIT_SCRIPTS.block, blockArgs(prefix, { ...request, nowMs })),
       );
     },
 

@@ -67,7 +67,7 @@ function list(reply: unknown): unknown[] {
 export function readReserveReply(
   reply: unknown,
   request: LimitReserveRequest,
-): { result: LimitReserveResult; totals: CounterTotals[] } {
+): { result: LimitReserveResult; totals: CounterTotals[]; epoch: string } {
   const values = list(reply);
   if (Number(values[0]) === 0) {
     const denials: LimitStoreDenial[] = [];
@@ -82,10 +82,10 @@ export function readReserveReply(
         untilMs: Number(values[index + 6]),
       });
     }
-    return { result: { granted: false, denials }, totals: [] };
+    return { result: { granted: false, denials }, totals: [], epoch: '' };
   }
   const totals: CounterTotals[] = [];
-  let index = 1;
+  let index = 2;
   for (const check of request.scopes) {
     for (const window of check.windows) {
       totals.push({
@@ -99,10 +99,10 @@ export function readReserveReply(
       index += 2;
     }
   }
-  return { result: { granted: true }, totals };
+  return { result: { granted: true }, totals, epoch: String(values[1]) };
 }
 
-export function settleArgs(prefix: string, request: LimitSettleRequest): string[] {
+export function settleArgs(prefix: string, request: LimitSettleRequest, epoch: string): string[] {
   const { actual } = request;
   return [
     prefix,
@@ -111,7 +111,19 @@ export function settleArgs(prefix: string, request: LimitSettleRequest): string[
     int(actual.requests),
     int(actual.tokens),
     int(actual.costMicroUsd),
+    epoch,
   ];
+}
+
+/** A settle whose record the server lost: what the call used, per counter it reserved in. */
+export function settleUses(request: LimitSettleRequest): CounterUse[] {
+  return request.entries.map((entry) => ({
+    scope: entry.scope,
+    limit: entry.limit,
+    windowStartMs: entry.windowStartMs,
+    windowEndMs: entry.windowEndMs,
+    used: request.actual[entry.metric],
+  }));
 }
 
 export function blockArgs(prefix: string, request: LimitBlockRequest): string[] {

@@ -20,6 +20,9 @@ export interface LuaScript {
 //   P r:<reservationId>                lease record: JSON { s = 'h' held | 'x' expired, n = entries }
 //   P leases                           zset of held reservation ids by lease end
 //   P f:<flushId>                      a reconciliation already applied
+//   P epoch                            an id that changes when the server loses its data (a
+//                                      restart without persistence): a reservation of another
+//                                      epoch is counted again when it settles, not forgotten
 const PRELUDE = `
 local P = ARGV[1]
 local now = tonumber(ARGV[2])
@@ -90,7 +93,7 @@ end
 
 // ARGV[3] reservation id, [4] lease end, [5] scope count; per scope: scope, requests, tokens,
 // costMicroUsd, window count; per window: limit, metric (1 requests, 2 tokens, 3 cost), start,
-// end, size. Replies {1, used, reserved, ...per window} or {0, denial fields x7, ...}.
+// end, size. Replies {1, epoch, used, reserved, ...per window} or {0, denial fields x7, ...}.
 const RESERVE = `
 pruneLeases()
 local UPSTREAM_METRIC = { retryAfter = 1, upstreamRequests = 1, upstreamTokens = 2 }
@@ -142,7 +145,12 @@ if #denials > 0 then
   return denials
 end
 
-local reply = { 1 }
+local epoch = redis.call('GET', P .. 'epoch')
+if not epoch then
+  epoch = ARGV[3]
+  redis.call('SET', P .. 'epoch', epoch)
+end
+local reply = { 1, epoch }
 local entries = {}
 local keepUntil = tonumber(ARGV[4])
 for _, check in ipairs(checks) do
@@ -167,16 +175,21 @@ if #entries > 0 then
   redis.call('ZADD', P .. 'leases', ARGV[4], ARGV[3])
   keep(P .. 'leases', tonumber(ARGV[4]))
 end
+keep(P .. 'epoch', keepUntil)
 return reply
 `;
 
-// ARGV[3] reservation id, [4..6] actual requests, tokens, costMicroUsd. Replies 1 when it changed
-// anything, 0 when the reservation was already settled or released (or never counted anywhere).
+// ARGV[3] reservation id, [4..6] actual requests, tokens, costMicroUsd, [7] the epoch it was
+// reserved in. Replies 1 when it counted the call, 0 when it was already settled or released, -1
+// when its record was lost with the server's data: the caller then adds the use (reconcile).
 const SETTLE = `
 pruneLeases()
 local key = P .. 'r:' .. ARGV[3]
 local raw = redis.call('GET', key)
-if not raw then return 0 end
+if not raw then
+  if ARGV[7] ~= '' and redis.call('GET', P .. 'epoch') ~= ARGV[7] then return -1 end
+  return 0
+end
 redis.call('DEL', key)
 redis.call('ZREM', P .. 'leases', ARGV[3])
 local record = cjson.decode(raw)

@@ -38,6 +38,7 @@ import type { RouterContext } from './router-context.ts';
 import { RouterEvents } from './router-events-emitter.ts';
 import type { RouterSettings } from './router-settings.ts';
 import { checkSettings, routerSettingsSchema } from './settings-schema.ts';
+import { watchLimitStore } from './watch-limit-store.ts';
 
 const ALL_PROVIDERS: readonly ProviderId[] = ['openai', 'anthropic', 'google', 'cohere', 'mistral'];
 const GATEWAY_ORDER: readonly GatewayId[] = ['litellm', 'openrouter', 'direct'];
@@ -188,6 +189,7 @@ export function createRouter(settings: RouterSettings = {}): Router {
     ...(settings.limits?.store ? { store: settings.limits.store } : {}),
     ...(settings.limits?.timeZone === undefined ? {} : { timeZone: settings.limits.timeZone }),
   });
+  const unwatchLimitStore = watchLimitStore(settings.limits?.store, events, logger);
   const context: RouterContext = {
     clock,
     logger,
@@ -273,6 +275,7 @@ export function createRouter(settings: RouterSettings = {}): Router {
       attribute: async (options) => attributeCosts(await tracker.query(usageReportQuery(options)), options),
     },
     async close() {
+      unwatchLimitStore();
       breakers.dispose();
       await context.credentials.settle();
       await tracker.close?.();
