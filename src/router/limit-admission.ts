@@ -7,6 +7,7 @@ import { limitEventName } from '../limits/limit-event.ts';
 import { LimitExceededError } from '../limits/limit-exceeded-error.ts';
 import type { LimitSettings } from '../limits/limit-settings.ts';
 import type { RateLimiter, Reservation } from '../limits/rate-limiter.ts';
+import { upstreamScopesOf } from '../limits/upstream-blocks.ts';
 import type { Logger } from '../logger/logger.ts';
 import type { Candidate } from '../ranking/candidate.ts';
 import type { CallPlan } from './plan-call.ts';
@@ -39,22 +40,26 @@ export class LimitAdmission {
   private readonly events: EventEmitter<RouterEventMap>;
   private readonly logger: Logger;
   private readonly configured = new Set<string>();
+  /** A shared store: every attempt also checks its gateway's upstream blocks, set by any process. */
+  private readonly shared: boolean;
 
   constructor(
     limiter: RateLimiter,
     events: EventEmitter<RouterEventMap>,
     logger: Logger,
     limits: Readonly<Record<string, LimitSettings>>,
+    shared = false,
   ) {
     this.limiter = limiter;
     this.events = events;
     this.logger = logger;
+    this.shared = shared;
     for (const [scope, settings] of Object.entries(limits)) this.set(scope, settings);
   }
 
-  /** Whether any limit is configured; without one, calls skip admission entirely. */
+  /** Whether any limit is configured (or a shared store); without one, calls skip admission entirely. */
   get active(): boolean {
-    return this.configured.size > 0;
+    return this.shared || this.configured.size > 0;
   }
 
   /** Sets (or with `undefined`, removes) the limits of a scope, at run time. */
@@ -76,7 +81,10 @@ export class LimitAdmission {
       cachedInputTokens: 0,
     };
     const request = {
-      scopes: limitScopesOf(candidate.model.provider, credentials.keyId, plan.options.user),
+      scopes: [
+        ...limitScopesOf(candidate.model.provider, credentials.keyId, plan.options.user),
+        ...(this.shared ? upstreamScopesOf(candidate.gateway, candidate.model.provider) : []),
+      ],
       estimate: {
         requests: 1,
         tokens: plan.promptTokens + plan.outputTokens,
