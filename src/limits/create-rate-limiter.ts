@@ -18,6 +18,7 @@ import type {
   Reservation,
   ReserveResult,
 } from './rate-limiter.ts';
+import { createSharedLimitSync } from './shared-limit-sync.ts';
 import { upstreamBlocks } from './upstream-blocks.ts';
 
 const DEFAULT_RESERVATION_TIMEOUT_MS = 900_000;
@@ -84,6 +85,7 @@ export function createRateLimiter(settings: RateLimiterSettings): RateLimiter {
     settings.timeZone === undefined || settings.timeZone === 'UTC' ? 0 : settings.timeZone;
   const leaseMs = settings.reservationTimeoutMs ?? DEFAULT_RESERVATION_TIMEOUT_MS;
   const table = createLimitTable(settings.limits);
+  const shared = createSharedLimitSync(settings.store, table, clock);
   const waiters = createHeadroomWaiters(clock);
   // Keyed by the caller's object, so a second settle or release is a no-op without unbounded state.
   const finished = new WeakSet<Reservation>();
@@ -101,6 +103,7 @@ export function createRateLimiter(settings: RateLimiterSettings): RateLimiter {
 
   async function tryReserve(request: LimitRequest): Promise<ReserveResult> {
     const estimate = checkEstimate(request.estimate);
+    await shared.refresh();
     const nowMs = clock.now();
     const scopes = [...new Set(request.scopes)];
     const amounts: LimitAmounts = {
@@ -177,6 +180,7 @@ export function createRateLimiter(settings: RateLimiterSettings): RateLimiter {
     },
 
     async status(only) {
+      await shared.refresh();
       const nowMs = clock.now();
       const wanted = only ? [...new Set(only)] : undefined;
       const snapshot = await store.read(wanted ? { nowMs, scopes: wanted } : { nowMs });
@@ -204,6 +208,7 @@ export function createRateLimiter(settings: RateLimiterSettings): RateLimiter {
     setLimits(scope, limits) {
       const checked = checkSettings(setLimitsSchema, { scope, limits }, 'setLimits()');
       table.set(checked.scope, checked.limits);
+      shared.publish(checked.scope, checked.limits);
       waiters.notify();
     },
 

@@ -1,4 +1,5 @@
 import type { ConfiguredLimitName, LimitMetric, UpstreamLimitName } from './limit-names.ts';
+import type { LimitSettings } from './limit-settings.ts';
 
 /** Amounts per metric, in whole units: requests, tokens, micro-dollars. */
 export type LimitAmounts = Readonly<Record<LimitMetric, number>>;
@@ -125,6 +126,19 @@ export interface LimitStoreSnapshot {
   readonly blocks: readonly UpstreamBlock[];
 }
 
+/** Limits set at run time (`setLimits()`, `router.limits.set()`), to share with every process. */
+export interface LimitSettingsWrite {
+  readonly scope: string;
+  /** `undefined` removes the scope's limits, in every process. */
+  readonly limits: LimitSettings | undefined;
+}
+
+/** One scope's limits as last written to the store. */
+export interface SharedLimitSettings extends LimitSettingsWrite {
+  /** Grows with every write to the store (of any scope): a higher version is a later write. */
+  readonly version: number;
+}
+
 /** `unavailable`: a shared store stopped answering in time; calls follow its failure policy meanwhile. */
 export interface LimitStoreUnavailableEvent {
   /** Which store, e.g. `'redis'`. */
@@ -173,6 +187,8 @@ export type MaybePromise<T> = T | Promise<T>;
  * - `block` keeps the later of an existing and a new block.
  * - Counters whose window ended, blocks that lifted and leases that expired are dropped, so the
  *   store's size depends on the live windows, not on how long it has run.
+ * - `writeLimits` / `readLimits` (optional, together): the latest write of a scope wins, with a
+ *   version higher than every earlier write's; a removal is kept as `limits: undefined`.
  */
 export interface LimitStore {
   reserve(request: LimitReserveRequest): MaybePromise<LimitReserveResult>;
@@ -187,4 +203,11 @@ export interface LimitStore {
    * function. A store that is always available (memory) leaves it out.
    */
   subscribe?(listener: (event: LimitStoreAvailabilityEvent) => void): () => void;
+  /**
+   * Keeps limits set at run time, so every limiter sharing the store applies them (each reads
+   * them back with `readLimits()`). Returns the write's version (0 when it was held for later).
+   */
+  writeLimits?(request: LimitSettingsWrite): MaybePromise<number>;
+  /** Every scope's limits as last written, removals included (`limits: undefined`). */
+  readLimits?(): MaybePromise<readonly SharedLimitSettings[]>;
 }

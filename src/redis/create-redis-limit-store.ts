@@ -6,20 +6,24 @@ import type {
   LimitReleaseRequest,
   LimitReserveRequest,
   LimitReserveResult,
+  LimitSettingsWrite,
   LimitSettleRequest,
   LimitStore,
   LimitStoreAvailabilityEvent,
   LimitStoreSnapshot,
+  SharedLimitSettings,
 } from '../limits/limit-store.ts';
 import {
   blockArgs,
   readArgs,
+  readLimitsReply,
   readReadReply,
   readReserveReply,
   reconcileArgs,
   reserveArgs,
   settleArgs,
   settleUses,
+  writeLimitsArgs,
 } from './limit-script-codec.ts';
 import { LIMIT_SCRIPTS, type LuaScript } from './limit-scripts.ts';
 import { LimitStoreError, type LimitStoreOperation } from './limit-store-error.ts';
@@ -43,6 +47,8 @@ export interface RedisLimitStore extends LimitStore {
   block(request: LimitBlockRequest): Promise<void>;
   read(request: LimitReadRequest): Promise<LimitStoreSnapshot>;
   subscribe(listener: (event: LimitStoreAvailabilityEvent) => void): () => void;
+  writeLimits(request: LimitSettingsWrite): Promise<number>;
+  readLimits(): Promise<readonly SharedLimitSettings[]>;
   /** Whether calls go to Redis now (`false` while the `onUnavailable` policy applies). */
   readonly available: boolean;
   /** Settles, releases and blocks waiting for Redis to answer again. */
@@ -283,6 +289,28 @@ export function createRedisLimitStore(settings: RedisLimitStoreSettings): RedisL
       }
       if (!fallback) throw failure('read', undefined);
       return fallback.read(request);
+    },
+
+    async writeLimits(request) {
+      if (closed) throw closedError('limits');
+      let version = 0;
+      await apply('limits', callerNow(), async (nowMs) => {
+        version = Number(
+          await runner.run(LIMIT_SCRIPTS.writeLimits, writeLimitsArgs(prefix, nowMs, request)),
+        );
+      });
+      return version;
+    },
+
+    async readLimits() {
+      if (closed) throw closedError('limits');
+      if (availability.available) {
+        const answer = await attempt('limits', LIMIT_SCRIPTS.readLimits, [prefix, String(callerNow())]);
+        if (answer) return readLimitsReply(answer.reply);
+      }
+      // Meanwhile each process keeps the limits it has.
+      if (!fallback) throw failure('limits', undefined);
+      return [];
     },
 
     subscribe: (listener) => availability.subscribe(listener),

@@ -1,13 +1,16 @@
 import type { ConfiguredLimitName, LimitMetric, UpstreamLimitName } from '../limits/limit-names.ts';
+import type { LimitSettings } from '../limits/limit-settings.ts';
 import type {
   LimitBlockRequest,
   LimitCounterSnapshot,
   LimitReadRequest,
   LimitReserveRequest,
   LimitReserveResult,
+  LimitSettingsWrite,
   LimitSettleRequest,
   LimitStoreDenial,
   LimitStoreSnapshot,
+  SharedLimitSettings,
   UpstreamBlock,
 } from '../limits/limit-store.ts';
 
@@ -182,4 +185,24 @@ export function reconcileArgs(
     args.push(use.scope, use.limit, int(use.windowStartMs), int(use.windowEndMs), int(use.used));
   }
   return args;
+}
+
+export function writeLimitsArgs(prefix: string, nowMs: number, request: LimitSettingsWrite): string[] {
+  return [prefix, int(nowMs), request.scope, request.limits ? JSON.stringify(request.limits) : ''];
+}
+
+/** Every scope's last write. The settings are as stored: the limiter checks them before use. */
+export function readLimitsReply(reply: unknown): SharedLimitSettings[] {
+  const values = list(reply);
+  const shared: SharedLimitSettings[] = [];
+  for (let index = 0; index + 1 < values.length; index += 2) {
+    try {
+      const { v, l } = JSON.parse(String(values[index + 1])) as { v: unknown; l: unknown };
+      const limits = typeof l === 'string' && l !== '' ? (JSON.parse(l) as LimitSettings) : undefined;
+      shared.push({ scope: String(values[index]), limits, version: Number(v) });
+    } catch {
+      // Not written by this store (or by a future version of it): ignored, not fatal.
+    }
+  }
+  return shared;
 }

@@ -293,6 +293,19 @@ end
 return 1
 `;
 
+// Limits set at run time: configuration, not counters, so these two keys have no TTL.
+// ARGV[3] scope, [4] its limits as JSON ('' for removed). Replies the write's version.
+const WRITE_LIMITS = `
+local version = redis.call('INCR', P .. 'limits:version')
+redis.call('HSET', P .. 'limits', ARGV[3], cjson.encode({ v = int(version), l = ARGV[4] }))
+return version
+`;
+
+// Replies every scope's last write, as scope, JSON { v = version, l = limits JSON or '' }.
+const READ_LIMITS = `
+return redis.call('HGETALL', P .. 'limits')
+`;
+
 const PING = `return 1`;
 
 function script(name: string, body: string, prelude = true): LuaScript {
@@ -308,5 +321,7 @@ export const LIMIT_SCRIPTS = {
   block: script('block', BLOCK),
   read: script('read', READ),
   reconcile: script('reconcile', RECONCILE),
+  writeLimits: script('writeLimits', WRITE_LIMITS),
+  readLimits: script('readLimits', READ_LIMITS),
   ping: script('ping', PING, false),
 } as const;

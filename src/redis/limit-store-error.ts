@@ -11,7 +11,7 @@ import { RouterError } from '../errors/router-error.ts';
 export type LimitStoreErrorReason = 'unavailable' | 'rejected' | 'closed';
 
 /** The store operation that failed. */
-export type LimitStoreOperation = 'reserve' | 'settle' | 'release' | 'block' | 'read';
+export type LimitStoreOperation = 'reserve' | 'settle' | 'release' | 'block' | 'read' | 'limits';
 
 /** Thrown by a shared `LimitStore` (Redis). The router turns it into a skipped candidate. */
 export class LimitStoreError extends RouterError {

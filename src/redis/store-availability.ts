@@ -3,7 +3,7 @@ import { StoreRejected } from './script-runner.ts';
 
 /** An operation kept while the store is unavailable; `nowMs` is its time, shifted by how long it waited. */
 export interface HeldOperation {
-  readonly kind: 'settle' | 'release' | 'block' | 'reconcile';
+  readonly kind: 'settle' | 'release' | 'block' | 'limits' | 'reconcile';
   run(nowMs: number): Promise<void>;
 }
 

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
-import { AllCandidatesFailedError, createRouter, type Router } from '../../src/index.ts';
+import { AllCandidatesFailedError, createRouter, LimitExceededError, type Router } from '../../src/index.ts';
 import { createRedisLimitStore } from '../../src/redis/create-redis-limit-store.ts';
 import {
   type ChatServer,
@@ -134,6 +134,29 @@ describeRedis('routers sharing limits on Redis', () => {
       const [rpm] = await router.limits.status(['provider:openai']);
       expect(rpm).toMatchObject({ limit: 'requestsPerMinute', used: 3, reserved: 0, remaining: 997 });
     }
+  });
+
+  test('router.limits.set() through one process applies in the other, removal too', async () => {
+    const { clock, a, b } = await twoRouters();
+    const call = { ...hello, user: 'u1' };
+    await b.router.chat(call);
+    a.router.limits.set('user:u1', { requestsPerMinute: 2 });
+    const shared = async () => (await a.store.readLimits()).find((entry) => entry.scope === 'user:u1');
+    await waitFor(async () => (await shared())?.limits?.requestsPerMinute === 2, 'the limit to reach Redis');
+    await clock.advance(1_000);
+    await b.router.chat(call);
+    await b.router.chat(call);
+    const error = await b.router.chat(call).catch((caught: unknown) => caught);
+    expect(LimitExceededError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ scope: 'user:u1', limit: 'requestsPerMinute', size: 2 });
+
+    a.router.limits.set('user:u1', undefined);
+    await waitFor(async () => {
+      const entry = await shared();
+      return entry !== undefined && entry.limits === undefined;
+    }, 'the removal to reach Redis');
+    await clock.advance(1_000);
+    expect((await b.router.chat(call)).text).toBeTruthy();
   });
 
   describeRedis('with a private Redis', () => {
