@@ -13,20 +13,24 @@ export interface LuaScript {
 // clock and a margin longer than what they guard, never what decides a limit.
 //
 // Keys (P = prefix):
-//   P c:<limit>:<windowStart>:<scope>  hash u (used), r (reserved), e (window end)
-//   P i:<scope>                        zset of the scope's counters, `<limit>:<start>:<end>` by end
-//   P b:<scope>                        hash upstream limit -> blocked until
-//   P scopes                           zset of scopes with live counters or blocks, by last end
-//   P r:<reservationId>                lease record: JSON { s = 'h' held | 'x' expired, n = entries }
-//   P leases                           zset of held reservation ids by lease end
-//   P f:<flushId>                      a reconciliation already applied
-//   P epoch                            an id that changes when the server loses its data (a
-//                                      restart without persistence): a reservation of another
-//                                      epoch is counted again when it settles, not forgotten
+//   P s:<scope>          hash: for each limit with a live window, <limit>:s (window start), :e (end),
+//                        :u (used), :r (reserved); for each upstream block, <name>:b (until). One
+//                        read gives a scope's every counter and block; a limit has one live window
+//                        at a time, so the hash never grows past 6 x 4 + 3 fields.
+//   P scopes             set of scopes with a hash, for read() of every scope; pruned as it goes
+//   P r:<reservationId>  lease record: JSON { s = 'h' held | 'x' expired, n = entries }
+//   P leases             zset of held reservation ids by lease end
+//   P f:<flushId>        a reconciliation already applied
+//   P epoch              an id that changes when the server loses its data (a restart without
+//                        persistence): a reservation of another epoch is counted again when it
+//                        settles, not forgotten. Tiny, no TTL.
 const PRELUDE = `
 local P = ARGV[1]
 local now = tonumber(ARGV[2])
 local MARGIN = 60000
+local LIMITS = { 'requestsPerMinute', 'tokensPerMinute', 'requestsPerDay', 'tokensPerDay',
+  'budgetUsdPerDay', 'budgetUsdPerMonth' }
+local UPSTREAM = { 'retryAfter', 'upstreamRequests', 'upstreamTokens' }
 
 -- Numbers go to redis.call as integer strings: some Redis versions print large doubles in
 -- exponent form, which commands reject.
@@ -39,29 +43,105 @@ local function keep(key, untilMs)
   if redis.call('PTTL', key) < ttl then redis.call('PEXPIRE', key, int(ttl)) end
 end
 
-local function counterKey(scope, limit, start)
-  return P .. 'c:' .. limit .. ':' .. start .. ':' .. scope
+local function scopeKey(scope) return P .. 's:' .. scope end
+
+-- Each scope's hash is read once per run (HGETALL), changed in Lua, and written back once (one
+-- HSET of the changed fields): the script is atomic, so read-modify-write is safe, and a call costs
+-- a few commands per scope instead of a few per window.
+local cache, dirty, fresh = {}, {}, {}
+
+local function mapOf(scope)
+  local map = cache[scope]
+  if not map then
+    local flat = redis.call('HGETALL', scopeKey(scope))
+    map = {}
+    for i = 1, #flat, 2 do map[flat[i]] = flat[i + 1] end
+    cache[scope] = map
+    fresh[scope] = #flat == 0
+  end
+  return map
 end
 
-local function touchScope(scope, untilMs)
-  redis.call('ZADD', P .. 'scopes', 'GT', untilMs, scope)
-  keep(P .. 'scopes', tonumber(untilMs))
+local function put(scope, field, value)
+  cache[scope][field] = value
+  local fields = dirty[scope]
+  if not fields then
+    fields = {}
+    dirty[scope] = fields
+  end
+  fields[field] = true
 end
 
--- Adds used to a counter, creating it (and its index entries) when needed.
+-- Writes what changed. A hash lives until its last window ends or its last block lifts, plus a
+-- margin (field x remembers that end, so the TTL is set only when it grows); a new hash joins the
+-- scopes set, which drops a few members whose hash has expired each time.
+local function flush()
+  for scope, fields in pairs(dirty) do
+    local map = cache[scope]
+    local last = now
+    for _, limit in ipairs(LIMITS) do
+      local e = tonumber(map[limit .. ':e'] or '0')
+      if e > last then last = e end
+    end
+    for _, name in ipairs(UPSTREAM) do
+      local b = tonumber(map[name .. ':b'] or '0')
+      if b > last then last = b end
+    end
+    local grows = last > tonumber(map.x or '0')
+    if grows then
+      map.x = int(last)
+      fields.x = true
+    end
+    local args = {}
+    for field in pairs(fields) do
+      args[#args + 1] = field
+      args[#args + 1] = map[field]
+    end
+    redis.call('HSET', scopeKey(scope), unpack(args))
+    if grows then redis.call('PEXPIRE', scopeKey(scope), int(math.ceil(last - now) + MARGIN)) end
+    if fresh[scope] then
+      fresh[scope] = false
+      redis.call('SADD', P .. 'scopes', scope)
+      keep(P .. 'scopes', last)
+      for _, other in ipairs(redis.call('SRANDMEMBER', P .. 'scopes', 3)) do
+        if redis.call('EXISTS', scopeKey(other)) == 0 then redis.call('SREM', P .. 'scopes', other) end
+      end
+    end
+  end
+  dirty = {}
+end
+
+local function number(map, field) return tonumber(map[field] or '0') end
+
+-- The live window of \`limit\`, or a later one another process (its clock a little ahead) opened.
+local function liveFrom(map, limit, start)
+  local s = map[limit .. ':s']
+  return s ~= nil and number(map, limit .. ':e') > now and tonumber(s) >= tonumber(start)
+end
+
+local function isLive(map, limit, start)
+  return map[limit .. ':s'] == start and number(map, limit .. ':e') > now
+end
+
+local function takeReserved(scope, limit, amount)
+  local map = mapOf(scope)
+  local r = number(map, limit .. ':r') - tonumber(amount)
+  if r < 0 then r = 0 end
+  put(scope, limit .. ':r', int(r))
+end
+
+-- Adds used to a window, opening it when the scope has none or an older one; a use for a window
+-- older than the live one is dropped (that window ended).
 local function addUsed(scope, limit, start, finish, amount)
-  local key = counterKey(scope, limit, start)
-  redis.call('HINCRBY', key, 'u', amount)
-  redis.call('HSET', key, 'e', finish)
-  keep(key, tonumber(finish))
-  redis.call('ZADD', P .. 'i:' .. scope, finish, limit .. ':' .. start .. ':' .. finish)
-  keep(P .. 'i:' .. scope, tonumber(finish))
-  touchScope(scope, finish)
-end
-
-local function takeReserved(key, amount)
-  if redis.call('EXISTS', key) == 1 then
-    if redis.call('HINCRBY', key, 'r', '-' .. amount) < 0 then redis.call('HSET', key, 'r', 0) end
+  if tonumber(finish) <= now then return end
+  local map = mapOf(scope)
+  if isLive(map, limit, start) then
+    put(scope, limit .. ':u', int(number(map, limit .. ':u') + tonumber(amount)))
+  elseif not liveFrom(map, limit, start) then
+    put(scope, limit .. ':s', start)
+    put(scope, limit .. ':e', finish)
+    put(scope, limit .. ':u', int(tonumber(amount)))
+    put(scope, limit .. ':r', '0')
   end
 end
 
@@ -75,19 +155,15 @@ local function pruneLeases()
     if raw then
       local record = cjson.decode(raw)
       if record.s == 'h' then
-        for _, e in ipairs(record.n) do takeReserved(counterKey(e[1], e[2], e[3]), e[5]) end
+        for _, e in ipairs(record.n) do
+          if isLive(mapOf(e[1]), e[2], e[3]) then takeReserved(e[1], e[2], e[4]) end
+        end
         record.s = 'x'
         redis.call('SET', key, cjson.encode(record), 'KEEPTTL')
       end
     end
     redis.call('ZREM', P .. 'leases', id)
   end
-end
-
-local function liveCounter(key)
-  local v = redis.call('HMGET', key, 'u', 'r', 'e')
-  if v[3] and tonumber(v[3]) > now then return tonumber(v[1] or '0'), tonumber(v[2] or '0') end
-  return 0, 0
 end
 `;
 
@@ -113,21 +189,19 @@ end
 
 local denials = {}
 local pending = {}
-local used = {}
 for _, check in ipairs(checks) do
-  local blocks = redis.call('HGETALL', P .. 'b:' .. check.scope)
-  for b = 1, #blocks, 2 do
-    if tonumber(blocks[b + 1]) > now then
-      local requested = check.amounts[UPSTREAM_METRIC[blocks[b]] or 1]
-      for _, v in ipairs({ check.scope, blocks[b], 0, 0, 0, requested, blocks[b + 1] }) do
+  local map = mapOf(check.scope)
+  for _, name in ipairs(UPSTREAM) do
+    local untilMs = map[name .. ':b']
+    if untilMs and tonumber(untilMs) > now then
+      for _, v in ipairs({ check.scope, name, 0, 0, 0, check.amounts[UPSTREAM_METRIC[name]], untilMs }) do
         denials[#denials + 1] = v
       end
     end
   end
   for _, w in ipairs(check.windows) do
-    local key = counterKey(check.scope, w.limit, w.start)
-    local u, r = liveCounter(key)
-    used[key] = u
+    local u, r = 0, 0
+    if liveFrom(map, w.limit, w.start) then u, r = number(map, w.limit .. ':u'), number(map, w.limit .. ':r') end
     local pendingKey = check.scope .. '\\n' .. w.limit
     local earlier = pending[pendingKey] or 0
     local requested = tonumber(check.amounts[w.metric])
@@ -141,6 +215,7 @@ for _, check in ipairs(checks) do
   end
 end
 if #denials > 0 then
+  flush()
   table.insert(denials, 1, 0)
   return denials
 end
@@ -154,28 +229,32 @@ local reply = { 1, epoch }
 local entries = {}
 local keepUntil = tonumber(ARGV[4])
 for _, check in ipairs(checks) do
+  local map = mapOf(check.scope)
   for _, w in ipairs(check.windows) do
-    local key = counterKey(check.scope, w.limit, w.start)
     local amount = check.amounts[w.metric]
-    local reserved = redis.call('HINCRBY', key, 'r', amount)
-    redis.call('HSET', key, 'e', w.finish)
-    keep(key, tonumber(w.finish))
-    redis.call('ZADD', P .. 'i:' .. check.scope, w.finish, w.limit .. ':' .. w.start .. ':' .. w.finish)
-    keep(P .. 'i:' .. check.scope, tonumber(w.finish))
-    touchScope(check.scope, w.finish)
-    entries[#entries + 1] = { check.scope, w.limit, w.start, w.finish, amount, w.metric }
-    reply[#reply + 1] = used[key]
-    reply[#reply + 1] = reserved
-    if tonumber(w.finish) > keepUntil then keepUntil = tonumber(w.finish) end
+    local start, finish = w.start, w.finish
+    if liveFrom(map, w.limit, w.start) then
+      start, finish = map[w.limit .. ':s'], map[w.limit .. ':e']
+      put(check.scope, w.limit .. ':r', int(number(map, w.limit .. ':r') + tonumber(amount)))
+    else
+      put(check.scope, w.limit .. ':s', start)
+      put(check.scope, w.limit .. ':e', finish)
+      put(check.scope, w.limit .. ':u', '0')
+      put(check.scope, w.limit .. ':r', amount)
+    end
+    entries[#entries + 1] = { check.scope, w.limit, start, amount, w.metric, finish }
+    reply[#reply + 1] = number(map, w.limit .. ':u')
+    reply[#reply + 1] = number(map, w.limit .. ':r')
+    if tonumber(finish) > keepUntil then keepUntil = tonumber(finish) end
   end
 end
+flush()
 if #entries > 0 then
   local ttl = math.ceil(keepUntil - now) + MARGIN
   redis.call('SET', P .. 'r:' .. ARGV[3], cjson.encode({ s = 'h', n = entries }), 'PX', int(ttl))
   redis.call('ZADD', P .. 'leases', ARGV[4], ARGV[3])
   keep(P .. 'leases', tonumber(ARGV[4]))
 end
-keep(P .. 'epoch', keepUntil)
 return reply
 `;
 
@@ -187,6 +266,7 @@ pruneLeases()
 local key = P .. 'r:' .. ARGV[3]
 local raw = redis.call('GET', key)
 if not raw then
+  flush()
   if ARGV[7] ~= '' and redis.call('GET', P .. 'epoch') ~= ARGV[7] then return -1 end
   return 0
 end
@@ -195,11 +275,18 @@ redis.call('ZREM', P .. 'leases', ARGV[3])
 local record = cjson.decode(raw)
 local actual = { ARGV[4], ARGV[5], ARGV[6] }
 for _, e in ipairs(record.n) do
-  if tonumber(e[4]) > now then
-    if record.s == 'h' then takeReserved(counterKey(e[1], e[2], e[3]), e[5]) end
-    addUsed(e[1], e[2], e[3], e[4], actual[e[6]])
+  local scope, limit, start, amount, metric, finish = e[1], e[2], e[3], e[4], e[5], e[6]
+  if record.s == 'h' then
+    local map = mapOf(scope)
+    if isLive(map, limit, start) then
+      takeReserved(scope, limit, amount)
+      put(scope, limit .. ':u', int(number(map, limit .. ':u') + tonumber(actual[metric])))
+    end
+  else
+    addUsed(scope, limit, start, finish, actual[metric])
   end
 end
+flush()
 return 1
 `;
 
@@ -208,26 +295,27 @@ const RELEASE = `
 pruneLeases()
 local key = P .. 'r:' .. ARGV[3]
 local raw = redis.call('GET', key)
-if not raw then return 0 end
-redis.call('DEL', key)
-redis.call('ZREM', P .. 'leases', ARGV[3])
-local record = cjson.decode(raw)
-if record.s == 'h' then
-  for _, e in ipairs(record.n) do takeReserved(counterKey(e[1], e[2], e[3]), e[5]) end
+if raw then
+  redis.call('DEL', key)
+  redis.call('ZREM', P .. 'leases', ARGV[3])
+  local record = cjson.decode(raw)
+  if record.s == 'h' then
+    for _, e in ipairs(record.n) do
+      if isLive(mapOf(e[1]), e[2], e[3]) then takeReserved(e[1], e[2], e[4]) end
+    end
+  end
 end
-return 1
+flush()
+return raw and 1 or 0
 `;
 
 // ARGV[3] scope, [4] upstream limit, [5] blocked until. Keeps the later of two blocks.
 const BLOCK = `
 local untilMs = tonumber(ARGV[5])
 if untilMs <= now then return 0 end
-local key = P .. 'b:' .. ARGV[3]
-local current = tonumber(redis.call('HGET', key, ARGV[4]) or '0')
-if untilMs <= current then return 0 end
-redis.call('HSET', key, ARGV[4], ARGV[5])
-keep(key, untilMs)
-touchScope(ARGV[3], ARGV[5])
+if untilMs <= number(mapOf(ARGV[3]), ARGV[4] .. ':b') then return 0 end
+put(ARGV[3], ARGV[4] .. ':b', ARGV[5])
+flush()
 return 1
 `;
 
@@ -235,41 +323,43 @@ return 1
 // scope, limit, start, end, used, reserved; blocks as scope, limit, until.
 const READ = `
 pruneLeases()
-local scopes = {}
+local list = {}
 local count = tonumber(ARGV[3])
-if count == 0 then
-  redis.call('ZREMRANGEBYSCORE', P .. 'scopes', '-inf', ARGV[2])
-  scopes = redis.call('ZRANGE', P .. 'scopes', 0, -1)
-  table.sort(scopes)
+local every = count == 0
+if every then
+  list = redis.call('SMEMBERS', P .. 'scopes')
+  table.sort(list)
 else
   local seen = {}
   for s = 1, count do
     local scope = ARGV[3 + s]
     if not seen[scope] then
       seen[scope] = true
-      scopes[#scopes + 1] = scope
+      list[#list + 1] = scope
     end
   end
 end
 local counters = {}
 local blocks = {}
-for _, scope in ipairs(scopes) do
-  local index = P .. 'i:' .. scope
-  redis.call('ZREMRANGEBYSCORE', index, '-inf', ARGV[2])
-  for _, member in ipairs(redis.call('ZRANGE', index, 0, -1)) do
-    local limit, start, finish = string.match(member, '^(.-):(%d+):(%d+)$')
-    local v = redis.call('HMGET', counterKey(scope, limit, start), 'u', 'r')
-    for _, x in ipairs({ scope, limit, start, finish, v[1] or '0', v[2] or '0' }) do
-      counters[#counters + 1] = x
+for _, scope in ipairs(list) do
+  local map = mapOf(scope)
+  if every and next(map) == nil then redis.call('SREM', P .. 'scopes', scope) end
+  for _, limit in ipairs(LIMITS) do
+    local s = map[limit .. ':s']
+    if s and number(map, limit .. ':e') > now then
+      for _, x in ipairs({ scope, limit, s, map[limit .. ':e'], map[limit .. ':u'], map[limit .. ':r'] }) do
+        counters[#counters + 1] = x
+      end
     end
   end
-  local b = redis.call('HGETALL', P .. 'b:' .. scope)
-  for k = 1, #b, 2 do
-    if tonumber(b[k + 1]) > now then
-      for _, x in ipairs({ scope, b[k], b[k + 1] }) do blocks[#blocks + 1] = x end
+  for _, name in ipairs(UPSTREAM) do
+    local b = map[name .. ':b']
+    if b and tonumber(b) > now then
+      for _, x in ipairs({ scope, name, b }) do blocks[#blocks + 1] = x end
     end
   end
 end
+flush()
 return { counters, blocks }
 `;
 
@@ -286,10 +376,9 @@ local ttl = math.ceil(keepUntil - now) + MARGIN
 if not redis.call('SET', P .. 'f:' .. ARGV[3], '1', 'NX', 'PX', int(ttl)) then return 0 end
 for c = 0, count - 1 do
   local base = 5 + c * 5
-  if tonumber(ARGV[base + 3]) > now then
-    addUsed(ARGV[base], ARGV[base + 1], ARGV[base + 2], ARGV[base + 3], ARGV[base + 4])
-  end
+  addUsed(ARGV[base], ARGV[base + 1], ARGV[base + 2], ARGV[base + 3], ARGV[base + 4])
 end
+flush()
 return 1
 `;
 
