@@ -185,6 +185,49 @@ describeRedis('createRedisLimitStore()', () => {
     ]);
   });
 
+  test('a process whose clock lags counts in the window another already opened, never resetting it', async () => {
+    const store = createRedisLimitStore({ client: connection.client, keyPrefix: prefix('skew') });
+    const next = (Math.floor(Date.now() / MINUTE) + 1) * MINUTE;
+    const ahead = reservation('ahead', next + 100);
+    // 50 ms behind, still in the previous minute by its own clock.
+    const behind = (id: string) => reservation(id, next - 50);
+    expect(await store.reserve(ahead)).toEqual({ granted: true });
+    expect(await store.reserve(behind('behind-1'))).toEqual({ granted: true });
+    const snapshot = await store.read({ nowMs: next + 200, scopes: ['user:u1'] });
+    expect(snapshot.counters.find((counter) => counter.limit === 'requestsPerMinute')).toMatchObject({
+      windowStartMs: next,
+      reserved: 2,
+    });
+    // 10 a minute: 8 more fit in that one window, whichever clock asks.
+    for (let index = 0; index < 8; index++) {
+      expect((await store.reserve(behind(`behind-${index + 2}`))).granted).toBe(true);
+    }
+    expect((await store.reserve(reservation('late', next + 300))).granted).toBe(false);
+    // Settling into it from the lagging clock counts in it too.
+    await store.settle({
+      reservationId: 'behind-1',
+      nowMs: next - 40,
+      expiresAtMs: next + 5 * MINUTE,
+      entries: [
+        {
+          scope: 'user:u1',
+          limit: 'requestsPerMinute',
+          metric: 'requests',
+          windowStartMs: next - MINUTE,
+          windowEndMs: next,
+          amount: 1,
+        },
+      ],
+      actual: { requests: 1, tokens: 50, costMicroUsd: 1_000 },
+    });
+    const after = await store.read({ nowMs: next + 400, scopes: ['user:u1'] });
+    expect(after.counters.find((counter) => counter.limit === 'requestsPerMinute')).toMatchObject({
+      windowStartMs: next,
+      used: 1,
+      reserved: 9,
+    });
+  });
+
   test('after close() the store refuses with reason closed', async () => {
     const store = createRedisLimitStore({ client: connection.client, keyPrefix: prefix('closed') });
     await store.close();
