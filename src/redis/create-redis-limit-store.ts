@@ -13,6 +13,7 @@ import type {
   LimitStoreSnapshot,
   SharedLimitSettings,
 } from '../limits/limit-store.ts';
+import { ExpiringMap } from './expiring-map.ts';
 import {
   blockArgs,
   readArgs,
@@ -38,6 +39,9 @@ import { ScriptRunner, StoreRejected, StoreUnreachable } from './script-runner.t
 import { type HeldOperation, StoreAvailability } from './store-availability.ts';
 
 const STORE = 'redis';
+// Reservations in flight whose epoch a process remembers, and for how long after their lease.
+const MAX_EPOCHS = 100_000;
+const EPOCH_GRACE_MS = 3_600_000;
 
 /** A `LimitStore` on Redis, shared by every process that uses the same server and `keyPrefix`. */
 export interface RedisLimitStore extends LimitStore {
@@ -185,10 +189,7 @@ export function createRedisLimitStore(settings: RedisLimitStoreSettings): RedisL
     runner.run(LIMIT_SCRIPTS.release, [prefix, String(Math.ceil(nowMs)), reservationId]);
 
   // Epochs of reservations in flight, so a settle after the server lost its data still counts.
-  const epochs = new Map<string, { epoch: string; expiresAtMs: number }>();
-  const forgetEpochs = (nowMs: number) => {
-    for (const [id, held] of epochs) if (held.expiresAtMs + 60_000 <= nowMs) epochs.delete(id);
-  };
+  const epochs = new ExpiringMap<string>(MAX_EPOCHS);
 
   /** Adds what was counted locally to the shared counters, once Redis answers. */
   async function reconcile(): Promise<void> {
@@ -232,8 +233,8 @@ export function createRedisLimitStore(settings: RedisLimitStoreSettings): RedisL
       const { result, totals, epoch } = readReserveReply(answer.reply, request);
       fallback?.remember(totals, request.nowMs);
       if (result.granted && totals.length > 0) {
-        if (epochs.size >= 10_000) forgetEpochs(request.nowMs);
-        epochs.set(request.reservationId, { epoch, expiresAtMs: request.expiresAtMs });
+        // Kept a while past the lease: a late settle still needs it.
+        epochs.set(request.reservationId, epoch, request.expiresAtMs + EPOCH_GRACE_MS, request.nowMs);
       }
       return result;
     },
@@ -248,7 +249,7 @@ export function createRedisLimitStore(settings: RedisLimitStoreSettings): RedisL
       }
       // A reservation counted in no window left nothing in Redis to settle.
       if (request.entries.length === 0) return;
-      const epoch = epochs.get(request.reservationId)?.epoch ?? '';
+      const epoch = epochs.get(request.reservationId, request.nowMs) ?? '';
       epochs.delete(request.reservationId);
       await apply('settle', request.nowMs, async (nowMs) => {
         const args = settleArgs(prefix, { ...request, nowMs }, epoch);

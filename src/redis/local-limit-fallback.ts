@@ -8,7 +8,13 @@ import type {
   LimitStoreSnapshot,
 } from '../limits/limit-store.ts';
 import { createMemoryLimitStore, type MemoryLimitStore } from '../limits/memory-limit-store.ts';
+import { ExpiringMap } from './expiring-map.ts';
 import type { CounterTotals, CounterUse } from './limit-script-codec.ts';
+
+// Bounds of what one process remembers: beyond them the oldest go first (the shared totals of
+// windows not seen for long; reservations that were never settled nor released).
+const MAX_SEEN = 100_000;
+const MAX_HELD = 100_000;
 
 const counterId = (scope: string, limit: string, windowStartMs: number) =>
   `${scope}\n${limit}\n${windowStartMs}`;
@@ -21,21 +27,25 @@ const counterId = (scope: string, limit: string, windowStartMs: number) =>
  * added to the shared counters once the store answers again.
  */
 export class LocalLimitFallback {
-  /** Shared totals last seen, per counter; pruned as windows end. */
-  private readonly seen = new Map<string, CounterTotals>();
+  /** Shared totals last seen, per counter, until its window ends. */
+  private readonly seen = new ExpiringMap<CounterTotals>(MAX_SEEN);
   /** The memory store of the current outage (a fresh one per outage). */
   private current: MemoryLimitStore | undefined;
   /** Reservations taken locally, and the store that holds each. */
-  private readonly held = new Map<string, MemoryLimitStore>();
+  private readonly held = new ExpiringMap<MemoryLimitStore>(MAX_HELD);
   /** Use settled locally and not yet added to the shared counters. */
   private readonly uses = new Map<string, { -readonly [K in keyof CounterUse]: CounterUse[K] }>();
 
   /** Remembers the shared totals of counters a reply reported. */
   remember(totals: readonly CounterTotals[], nowMs: number): void {
     for (const total of totals) {
-      this.seen.set(counterId(total.scope, total.limit, total.windowStartMs), total);
+      this.seen.set(
+        counterId(total.scope, total.limit, total.windowStartMs),
+        total,
+        total.windowEndMs,
+        nowMs,
+      );
     }
-    if (this.seen.size > 10_000) this.forget(nowMs);
   }
 
   /** Starts counting locally (a new outage). */
@@ -54,21 +64,21 @@ export class LocalLimitFallback {
   }
 
   reserve(request: LimitReserveRequest): LimitReserveResult {
-    this.forget(request.nowMs);
+    const { nowMs } = request;
     const store = this.current ?? createMemoryLimitStore();
     this.current = store;
     // The local store sees only the room that was left: each size less the shared totals.
     const scopes = request.scopes.map((check) => ({
       ...check,
       windows: check.windows.map((window) => {
-        const seen = this.seen.get(counterId(check.scope, window.limit, window.windowStartMs));
+        const seen = this.seen.get(counterId(check.scope, window.limit, window.windowStartMs), nowMs);
         const taken = seen ? seen.used + seen.reserved : 0;
         return { ...window, size: Math.max(0, window.size - taken) };
       }),
     }));
     const result = store.reserve({ ...request, scopes });
     if (result.granted) {
-      this.held.set(request.reservationId, store);
+      this.held.set(request.reservationId, store, request.expiresAtMs, nowMs);
       return result;
     }
     // Denials in shared terms: the whole size, and the shared totals added to the local ones.
@@ -77,7 +87,7 @@ export class LocalLimitFallback {
         .find((check) => check.scope === denial.scope)
         ?.windows.find((candidate) => candidate.limit === denial.limit);
       if (!window) return denial;
-      const shared = this.seen.get(counterId(denial.scope, window.limit, window.windowStartMs));
+      const shared = this.seen.get(counterId(denial.scope, window.limit, window.windowStartMs), nowMs);
       return {
         ...denial,
         used: denial.used + (shared?.used ?? 0),
@@ -89,7 +99,8 @@ export class LocalLimitFallback {
   }
 
   settle(request: LimitSettleRequest): void {
-    const store = this.held.get(request.reservationId);
+    // Held past its lease too: the local store then counts its use as a late settle.
+    const store = this.held.get(request.reservationId, Number.NEGATIVE_INFINITY);
     if (!store) return;
     this.held.delete(request.reservationId);
     store.settle(request);
@@ -109,7 +120,7 @@ export class LocalLimitFallback {
   }
 
   release(request: LimitReleaseRequest): void {
-    const store = this.held.get(request.reservationId);
+    const store = this.held.get(request.reservationId, Number.NEGATIVE_INFINITY);
     if (!store) return;
     this.held.delete(request.reservationId);
     store.release(request);
@@ -124,8 +135,8 @@ export class LocalLimitFallback {
     const local = (this.current ?? this.newCurrent()).read(request);
     const wanted = request.scopes ? new Set(request.scopes) : undefined;
     const counters = new Map<string, LimitStoreSnapshot['counters'][number]>();
-    for (const seen of this.seen.values()) {
-      if (seen.windowEndMs <= request.nowMs || (wanted && !wanted.has(seen.scope))) continue;
+    for (const seen of this.seen.values(request.nowMs)) {
+      if (wanted && !wanted.has(seen.scope)) continue;
       counters.set(counterId(seen.scope, seen.limit, seen.windowStartMs), { ...seen });
     }
     for (const counter of local.counters) {
@@ -151,9 +162,5 @@ export class LocalLimitFallback {
   private newCurrent(): MemoryLimitStore {
     this.current = createMemoryLimitStore();
     return this.current;
-  }
-
-  private forget(nowMs: number): void {
-    for (const [id, seen] of this.seen) if (seen.windowEndMs <= nowMs) this.seen.delete(id);
   }
 }
