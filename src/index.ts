@@ -41,10 +41,12 @@ export { type LimitScope, type LimitScopeKind, limitScope } from './limits/limit
 export type { LimitSettings, LimitTimeZone } from './limits/limit-settings.ts';
 export { limitSettingsSchema } from './limits/limit-settings-schema.ts';
 export type {
+  LimitSettingsWrite,
   LimitStore,
   LimitStoreAvailabilityEvent,
   LimitStoreRecoveredEvent,
   LimitStoreUnavailableEvent,
+  SharedLimitSettings,
 } from './limits/limit-store.ts';
 export { createMemoryLimitStore, type MemoryLimitStore } from './limits/memory-limit-store.ts';
 export type {
