@@ -1,5 +1,6 @@
 // Limits on Redis: round trips per attempt, time added per store call (p50, p99), and
-// reserve-and-settle pairs per second from one process at 32 concurrent, through the rate limiter
+// reserve-and-settle pairs per second from one process at 32 concurrent (with the CPU each pair
+// costs the client and the server, to tell a slow store from a busy machine), through the rate limiter
 // as the router uses it (provider, key and user scopes, every kind of window, the gateway's upstream
 // scopes), with node-redis and with ioredis.
 // Run: npm run bench:redis (REDIS_URL, default redis://127.0.0.1:6379; BENCH_PAIRS to scale).
@@ -37,6 +38,17 @@ const scopesOf = (index: number) => [
   'gateway:litellm',
   'gateway:litellm/openai',
 ];
+
+/** The Redis server's CPU time so far (user + system), from INFO cpu. */
+async function serverCpuSeconds(): Promise<number> {
+  const client = createClient({ url: REDIS_URL });
+  await client.connect();
+  const info = await client.info('cpu');
+  client.destroy();
+  let seconds = 0;
+  for (const match of info.matchAll(/^used_cpu_(?:user|sys):([\d.]+)/gm)) seconds += Number(match[1]);
+  return seconds;
+}
 
 function percentile(sorted: readonly number[], share: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] ?? Number.NaN;
@@ -100,7 +112,10 @@ async function run(kind: 'node-redis' | 'ioredis') {
   reserveMs.sort((a, b) => a - b);
   settleMs.sort((a, b) => a - b);
 
-  // 32 concurrent, from this one process.
+  // 32 concurrent, from this one process; CPU of this process and of the Redis server per pair
+  // (the server's includes anything else it serves meanwhile).
+  const serverCpuBefore = await serverCpuSeconds();
+  const clientCpuBefore = process.cpuUsage();
   let next = 0;
   const start = performance.now();
   await Promise.all(
@@ -109,6 +124,9 @@ async function run(kind: 'node-redis' | 'ioredis') {
     }),
   );
   const pairsPerSecond = PAIRS / ((performance.now() - start) / 1_000);
+  const clientCpu = process.cpuUsage(clientCpuBefore);
+  const clientCpuPerPairUs = (clientCpu.user + clientCpu.system) / PAIRS;
+  const serverCpuPerPairUs = (((await serverCpuSeconds()) - serverCpuBefore) * 1e6) / PAIRS;
 
   await store.close();
   // Clean up the benchmark's keys.
@@ -128,6 +146,8 @@ async function run(kind: 'node-redis' | 'ioredis') {
     'reserve p50 (ms)': percentile(reserveMs, 0.5).toFixed(3),
     'settle p50 (ms)': percentile(settleMs, 0.5).toFixed(3),
     [`pairs/s at ${CONCURRENCY}`]: Math.round(pairsPerSecond),
+    'client CPU µs / pair': Math.round(clientCpuPerPairUs),
+    'Redis CPU µs / pair': Math.round(serverCpuPerPairUs),
   };
 }
 

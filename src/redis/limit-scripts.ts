@@ -78,24 +78,24 @@ end
 local function flush()
   for scope, fields in pairs(dirty) do
     local map = cache[scope]
-    local last = now
-    for _, limit in ipairs(LIMITS) do
-      local e = tonumber(map[limit .. ':e'] or '0')
-      if e > last then last = e end
-    end
-    for _, name in ipairs(UPSTREAM) do
-      local b = tonumber(map[name .. ':b'] or '0')
-      if b > last then last = b end
-    end
-    local grows = last > tonumber(map.x or '0')
-    if grows then
-      map.x = int(last)
-      fields.x = true
-    end
+    -- Only a changed window end or block can outlast x (the ends already covered by the TTL).
+    local x = tonumber(map.x or '0')
+    local last = x
     local args = {}
     for field in pairs(fields) do
       args[#args + 1] = field
       args[#args + 1] = map[field]
+      local kind = string.sub(field, -2)
+      if kind == ':e' or kind == ':b' then
+        local at = tonumber(map[field])
+        if at > last then last = at end
+      end
+    end
+    local grows = last > x
+    if grows then
+      map.x = int(last)
+      args[#args + 1] = 'x'
+      args[#args + 1] = map.x
     end
     redis.call('HSET', scopeKey(scope), unpack(args))
     if grows then redis.call('PEXPIRE', scopeKey(scope), int(math.ceil(last - now) + MARGIN)) end
@@ -172,7 +172,8 @@ end
 // end, size. Replies {1, epoch, used, reserved, ...per window} or {0, denial fields x7, ...}.
 const RESERVE = `
 pruneLeases()
-local UPSTREAM_METRIC = { retryAfter = 1, upstreamRequests = 1, upstreamTokens = 2 }
+local UPSTREAM_BLOCKS = { { 'retryAfter', 'retryAfter:b', 1 }, { 'upstreamRequests', 'upstreamRequests:b', 1 },
+  { 'upstreamTokens', 'upstreamTokens:b', 2 } }
 local checks = {}
 local i = 6
 for s = 1, tonumber(ARGV[5]) do
@@ -180,32 +181,46 @@ for s = 1, tonumber(ARGV[5]) do
   local count = tonumber(ARGV[i + 4])
   i = i + 5
   for w = 1, count do
-    check.windows[w] = { limit = ARGV[i], metric = tonumber(ARGV[i + 1]), start = ARGV[i + 2],
-      finish = ARGV[i + 3], size = tonumber(ARGV[i + 4]) }
+    local limit = ARGV[i]
+    -- Field names built once per window: this loop is the hot path.
+    check.windows[w] = { limit = limit, metric = tonumber(ARGV[i + 1]), start = ARGV[i + 2],
+      finish = ARGV[i + 3], size = tonumber(ARGV[i + 4]), fs = limit .. ':s', fe = limit .. ':e',
+      fu = limit .. ':u', fr = limit .. ':r' }
     i = i + 5
   end
   checks[s] = check
+end
+
+-- The live window, or a later one another process (its clock a little ahead) already opened.
+local function live(map, w)
+  local s = map[w.fs]
+  return s ~= nil and tonumber(map[w.fe]) > now and (s == w.start or tonumber(s) > tonumber(w.start))
 end
 
 local denials = {}
 local pending = {}
 for _, check in ipairs(checks) do
   local map = mapOf(check.scope)
-  for _, name in ipairs(UPSTREAM) do
-    local untilMs = map[name .. ':b']
+  for _, block in ipairs(UPSTREAM_BLOCKS) do
+    local untilMs = map[block[2]]
     if untilMs and tonumber(untilMs) > now then
-      for _, v in ipairs({ check.scope, name, 0, 0, 0, check.amounts[UPSTREAM_METRIC[name]], untilMs }) do
+      for _, v in ipairs({ check.scope, block[1], 0, 0, 0, check.amounts[block[3]], untilMs }) do
         denials[#denials + 1] = v
       end
     end
   end
+  -- A scope listed twice sees its own earlier amounts.
+  local earlierOf = pending[check.scope]
+  if not earlierOf then
+    earlierOf = {}
+    pending[check.scope] = earlierOf
+  end
   for _, w in ipairs(check.windows) do
     local u, r = 0, 0
-    if liveFrom(map, w.limit, w.start) then u, r = number(map, w.limit .. ':u'), number(map, w.limit .. ':r') end
-    local pendingKey = check.scope .. '\\n' .. w.limit
-    local earlier = pending[pendingKey] or 0
+    if live(map, w) then u, r = tonumber(map[w.fu]), tonumber(map[w.fr]) end
+    local earlier = earlierOf[w.limit] or 0
     local requested = tonumber(check.amounts[w.metric])
-    pending[pendingKey] = earlier + requested
+    earlierOf[w.limit] = earlier + requested
     r = r + earlier
     if u + r + requested > w.size then
       for _, v in ipairs({ check.scope, w.limit, u, r, w.size, requested, w.finish }) do
@@ -233,18 +248,18 @@ for _, check in ipairs(checks) do
   for _, w in ipairs(check.windows) do
     local amount = check.amounts[w.metric]
     local start, finish = w.start, w.finish
-    if liveFrom(map, w.limit, w.start) then
-      start, finish = map[w.limit .. ':s'], map[w.limit .. ':e']
-      put(check.scope, w.limit .. ':r', int(number(map, w.limit .. ':r') + tonumber(amount)))
+    if live(map, w) then
+      start, finish = map[w.fs], map[w.fe]
+      put(check.scope, w.fr, int(tonumber(map[w.fr]) + tonumber(amount)))
     else
-      put(check.scope, w.limit .. ':s', start)
-      put(check.scope, w.limit .. ':e', finish)
-      put(check.scope, w.limit .. ':u', '0')
-      put(check.scope, w.limit .. ':r', amount)
+      put(check.scope, w.fs, start)
+      put(check.scope, w.fe, finish)
+      put(check.scope, w.fu, '0')
+      put(check.scope, w.fr, amount)
     end
     entries[#entries + 1] = { check.scope, w.limit, start, amount, w.metric, finish }
-    reply[#reply + 1] = number(map, w.limit .. ':u')
-    reply[#reply + 1] = number(map, w.limit .. ':r')
+    reply[#reply + 1] = tonumber(map[w.fu])
+    reply[#reply + 1] = tonumber(map[w.fr])
     if tonumber(finish) > keepUntil then keepUntil = tonumber(finish) end
   end
 end
