@@ -40,7 +40,14 @@ export type {
 export { type LimitScope, type LimitScopeKind, limitScope } from './limits/limit-scope.ts';
 export type { LimitSettings, LimitTimeZone } from './limits/limit-settings.ts';
 export { limitSettingsSchema } from './limits/limit-settings-schema.ts';
-export type { LimitStore } from './limits/limit-store.ts';
+export type {
+  LimitSettingsWrite,
+  LimitStore,
+  LimitStoreAvailabilityEvent,
+  LimitStoreRecoveredEvent,
+  LimitStoreUnavailableEvent,
+  SharedLimitSettings,
+} from './limits/limit-store.ts';
 export { createMemoryLimitStore, type MemoryLimitStore } from './limits/memory-limit-store.ts';
 export type {
   LimitActual,
@@ -101,6 +108,8 @@ export type {
   KeyDisabledEvent,
   KeyUnavailableEvent,
   LimitReachedEvent,
+  LimitStoreRecoveredRouterEvent,
+  LimitStoreUnavailableRouterEvent,
   RouterEventMap,
   RouterEventName,
   TrackerErrorEvent,

@@ -19,6 +19,7 @@ import type {
   Reservation,
   ReserveResult,
 } from './rate-limiter.ts';
+import { createSharedLimitSync } from './shared-limit-sync.ts';
 import { upstreamBlocks } from './upstream-blocks.ts';
 
 const DEFAULT_RESERVATION_TIMEOUT_MS = 900_000;
@@ -85,6 +86,7 @@ export function createRateLimiter(settings: RateLimiterSettings): RateLimiter {
     settings.timeZone === undefined || settings.timeZone === 'UTC' ? 0 : settings.timeZone;
   const leaseMs = settings.reservationTimeoutMs ?? DEFAULT_RESERVATION_TIMEOUT_MS;
   const table = createLimitTable(settings.limits);
+  const shared = createSharedLimitSync(settings.store, table, clock);
   const waiters = createHeadroomWaiters(clock);
   // Keyed by the caller's object, so a second settle or release is a no-op without unbounded state.
   const finished = new WeakSet<Reservation>();
@@ -102,6 +104,7 @@ export function createRateLimiter(settings: RateLimiterSettings): RateLimiter {
 
   async function tryReserve(request: LimitRequest): Promise<ReserveResult> {
     const estimate = checkEstimate(request.estimate);
+    await shared.refresh();
     const nowMs = clock.now();
     const scopes = [...new Set(request.scopes)];
     const amounts: LimitAmounts = {
@@ -178,6 +181,7 @@ export function createRateLimiter(settings: RateLimiterSettings): RateLimiter {
     },
 
     async status(only) {
+      await shared.refresh();
       const nowMs = clock.now();
       const wanted = only === undefined ? undefined : [...new Set(checkScopes(only, 'status()'))];
       const snapshot = await store.read(wanted ? { nowMs, scopes: wanted } : { nowMs });
@@ -205,6 +209,7 @@ export function createRateLimiter(settings: RateLimiterSettings): RateLimiter {
     setLimits(scope, limits) {
       const checked = checkSettings(setLimitsSchema, { scope, limits }, 'setLimits()');
       table.set(checked.scope, checked.limits);
+      shared.publish(checked.scope, checked.limits);
       waiters.notify();
     },
 

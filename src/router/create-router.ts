@@ -6,6 +6,7 @@ import { createSystemClock } from '../clock/clock.ts';
 import { InvalidSettingsError } from '../errors/invalid-settings-error.ts';
 import { createRateLimiter } from '../limits/create-rate-limiter.ts';
 import type { LimitSettings } from '../limits/limit-settings.ts';
+import type { UpstreamLimitSignal } from '../limits/rate-limiter.ts';
 import { resolveLogger } from '../logger/logger.ts';
 import type { RoutingTable } from '../ranking/build-candidates.ts';
 import { compareCosts } from '../ranking/compare-costs.ts';
@@ -37,6 +38,7 @@ import type { RouterContext } from './router-context.ts';
 import { RouterEvents } from './router-events-emitter.ts';
 import type { RouterSettings } from './router-settings.ts';
 import { checkSettings, routerSettingsSchema } from './settings-schema.ts';
+import { watchLimitStore } from './watch-limit-store.ts';
 
 const ALL_PROVIDERS: readonly ProviderId[] = ['openai', 'anthropic', 'google', 'cohere', 'mistral'];
 const GATEWAY_ORDER: readonly GatewayId[] = ['litellm', 'openrouter', 'direct'];
@@ -189,6 +191,18 @@ export function createRouter(settings: RouterSettings = {}): Router {
     ...(settings.limits?.store ? { store: settings.limits.store } : {}),
     ...(settings.limits?.timeZone === undefined ? {} : { timeZone: settings.limits.timeZone }),
   });
+  const sharedStore = settings.limits?.store;
+  const unwatchLimitStore = watchLimitStore(sharedStore, events, logger);
+  // With a store of their own, upstream cool-downs go through it too: every process backs off.
+  const shareUpstreamSignal = sharedStore
+    ? (scope: string, signal: UpstreamLimitSignal) =>
+        void limiter.applyUpstreamSignal(scope, signal).catch((error: unknown) =>
+          logger.error('[llm-router] the limit store could not record an upstream rate limit', {
+            scope,
+            error: String(error),
+          }),
+        )
+    : undefined;
   const context: RouterContext = {
     clock,
     logger,
@@ -196,7 +210,7 @@ export function createRouter(settings: RouterSettings = {}): Router {
     table,
     transports,
     breakers,
-    availability: new AvailabilityTracker(clock, breakers),
+    availability: new AvailabilityTracker(clock, breakers, shareUpstreamSignal),
     tracker,
     ranking: settings.ranking ?? 'cheapest',
     retry: {
@@ -217,7 +231,13 @@ export function createRouter(settings: RouterSettings = {}): Router {
       logger,
       events,
     }),
-    limits: new LimitAdmission(limiter, events, logger, configuredLimits(settings)),
+    limits: new LimitAdmission(
+      limiter,
+      events,
+      logger,
+      configuredLimits(settings),
+      sharedStore !== undefined,
+    ),
   };
 
   async function health(options: HealthOptions = {}): Promise<HealthReport> {
@@ -261,6 +281,7 @@ export function createRouter(settings: RouterSettings = {}): Router {
     catalog,
     usage: createRouterUsage(tracker, catalog),
     async close() {
+      unwatchLimitStore();
       breakers.dispose();
       await context.credentials.settle();
       await tracker.close?.();

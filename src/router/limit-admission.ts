@@ -8,6 +8,7 @@ import { LimitExceededError } from '../limits/limit-exceeded-error.ts';
 import type { LimitSettings } from '../limits/limit-settings.ts';
 import { measurePrompt, type PromptMeasure, promptTokenBound } from '../limits/prompt-token-bound.ts';
 import type { RateLimiter, Reservation } from '../limits/rate-limiter.ts';
+import { upstreamScopesOf } from '../limits/upstream-blocks.ts';
 import type { Logger } from '../logger/logger.ts';
 import type { Candidate } from '../ranking/candidate.ts';
 import type { CallPlan } from './plan-call.ts';
@@ -54,22 +55,26 @@ export class LimitAdmission {
   private readonly gate = new LimitEventGate();
   // Measured once per call, on its first admission; each candidate's bound is arithmetic on it.
   private readonly measures = new WeakMap<CallPlan, PromptMeasure>();
+  /** A shared store: every attempt also checks its gateway's upstream blocks, set by any process. */
+  private readonly shared: boolean;
 
   constructor(
     limiter: RateLimiter,
     events: EventEmitter<RouterEventMap>,
     logger: Logger,
     limits: Readonly<Record<string, LimitSettings>>,
+    shared = false,
   ) {
     this.limiter = limiter;
     this.events = events;
     this.logger = logger;
+    this.shared = shared;
     for (const [scope, settings] of Object.entries(limits)) this.set(scope, settings);
   }
 
-  /** Whether any limit is configured; without one, calls skip admission entirely. */
+  /** Whether any limit is configured (or a shared store); without one, calls skip admission entirely. */
   get active(): boolean {
-    return this.configured.size > 0;
+    return this.shared || this.configured.size > 0;
   }
 
   /** Sets (or with `undefined`, removes) the limits of a scope, at run time. */
@@ -87,7 +92,10 @@ export class LimitAdmission {
   ): Promise<Admission | GatewayError> {
     const promptBound = promptTokenBound(this.measure(plan), candidate.model.provider);
     const request = {
-      scopes: limitScopesOf(candidate.model.provider, credentials.keyId, plan.options.user),
+      scopes: [
+        ...limitScopesOf(candidate.model.provider, credentials.keyId, plan.options.user),
+        ...(this.shared ? upstreamScopesOf(candidate.gateway, candidate.model.provider) : []),
+      ],
       estimate: {
         requests: 1,
         tokens: plan.promptTokens + plan.outputTokens,

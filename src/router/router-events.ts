@@ -4,6 +4,7 @@ import type { GatewayError, GatewayErrorKind } from '../errors/gateway-error.ts'
 import type { RouterError } from '../errors/router-error.ts';
 import type { KeyVaultErrorKind } from '../keys/key-vault-error.ts';
 import type { LimitEvent } from '../limits/limit-event.ts';
+import type { LimitStoreRecoveredEvent, LimitStoreUnavailableEvent } from '../limits/limit-store.ts';
 import type { UsageRecord } from '../usage/usage-record.ts';
 import type { Cost, TokenUsage } from './chat-types.ts';
 import type { Attempt, Route } from './route.ts';
@@ -101,6 +102,15 @@ export interface KeyUnavailableEvent {
  */
 export type LimitReachedEvent = LimitEvent;
 
+/**
+ * `limit-store-unavailable`: the shared limit store (Redis) did not answer within its `timeoutMs`;
+ * until it recovers, calls follow its `onUnavailable` policy (`refuse` or `allow-local`).
+ */
+export type LimitStoreUnavailableRouterEvent = LimitStoreUnavailableEvent;
+
+/** `limit-store-recovered`: the shared limit store answers again; what it held meanwhile is applied. */
+export type LimitStoreRecoveredRouterEvent = LimitStoreRecoveredEvent;
+
 /** `tracker-error`: the usage tracker threw; the call itself was not affected. */
 export interface TrackerErrorEvent {
   readonly callId: string;
@@ -124,6 +134,8 @@ export interface RouterEventMap {
   'key-unavailable': [event: KeyUnavailableEvent];
   'limit-reached': [event: LimitReachedEvent];
   'quota-exhausted': [event: LimitReachedEvent];
+  'limit-store-unavailable': [event: LimitStoreUnavailableRouterEvent];
+  'limit-store-recovered': [event: LimitStoreRecoveredRouterEvent];
 }
 
 /** Names of the router's events. */
