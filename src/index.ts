@@ -48,6 +48,11 @@ export type {
   LimitStoreUnavailableEvent,
   SharedLimitSettings,
 } from './limits/limit-store.ts';
+export {
+  LimitStoreError,
+  type LimitStoreErrorReason,
+  type LimitStoreOperation,
+} from './limits/limit-store-error.ts';
 export { createMemoryLimitStore, type MemoryLimitStore } from './limits/memory-limit-store.ts';
 export type {
   LimitActual,

@@ -27,7 +27,7 @@ import {
   writeLimitsArgs,
 } from './limit-script-codec.ts';
 import { LIMIT_SCRIPTS, type LuaScript } from './limit-scripts.ts';
-import { LimitStoreError, type LimitStoreOperation } from './limit-store-error.ts';
+import { LimitStoreError, type LimitStoreOperation } from '../limits/limit-store-error.ts';
 import { LocalLimitFallback } from './local-limit-fallback.ts';
 import {
   type RedisLimitStoreSettings,

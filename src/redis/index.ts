@@ -8,7 +8,7 @@ export {
   LimitStoreError,
   type LimitStoreErrorReason,
   type LimitStoreOperation,
-} from './limit-store-error.ts';
+} from '../limits/limit-store-error.ts';
 export type { RedisLimitStoreSettings, RedisUnavailablePolicy } from './redis-limit-store-settings.ts';
 export {
   type IoRedisClientLike,

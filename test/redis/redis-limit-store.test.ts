@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { InvalidSettingsError } from '../../src/errors/invalid-settings-error.ts';
 import type { LimitReserveRequest } from '../../src/limits/limit-store.ts';
 import { createRedisLimitStore } from '../../src/redis/create-redis-limit-store.ts';
-import { LimitStoreError } from '../../src/redis/limit-store-error.ts';
+import { LimitStoreError } from '../../src/limits/limit-store-error.ts';
 import type { RedisScriptAdapter } from '../../src/redis/redis-script-adapter.ts';
 import { describeWithServices, REDIS_URL } from '../helpers/services.ts';
 import { type PrivateRedisServer, startPrivateRedisServer } from './private-redis-server.ts';

@@ -6,7 +6,7 @@ import type {
   LimitStoreAvailabilityEvent,
 } from '../../src/limits/limit-store.ts';
 import { createRedisLimitStore, type RedisLimitStore } from '../../src/redis/create-redis-limit-store.ts';
-import { LimitStoreError } from '../../src/redis/limit-store-error.ts';
+import { LimitStoreError } from '../../src/limits/limit-store-error.ts';
 import type { RedisUnavailablePolicy } from '../../src/redis/redis-limit-store-settings.ts';
 import { describeWithServices } from '../helpers/services.ts';
 import { type PrivateRedisServer, startPrivateRedisServer, waitFor } from './private-redis-server.ts';
