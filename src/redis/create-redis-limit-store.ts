@@ -13,6 +13,7 @@ import type {
   LimitStoreSnapshot,
   SharedLimitSettings,
 } from '../limits/limit-store.ts';
+import { LimitStoreError, type LimitStoreOperation } from '../limits/limit-store-error.ts';
 import { ExpiringMap } from './expiring-map.ts';
 import {
   blockArgs,
@@ -27,7 +28,6 @@ import {
   writeLimitsArgs,
 } from './limit-script-codec.ts';
 import { LIMIT_SCRIPTS, type LuaScript } from './limit-scripts.ts';
-import { LimitStoreError, type LimitStoreOperation } from '../limits/limit-store-error.ts';
 import { LocalLimitFallback } from './local-limit-fallback.ts';
 import {
   type RedisLimitStoreSettings,

@@ -5,8 +5,8 @@ import type {
   LimitReserveRequest,
   LimitStoreAvailabilityEvent,
 } from '../../src/limits/limit-store.ts';
-import { createRedisLimitStore, type RedisLimitStore } from '../../src/redis/create-redis-limit-store.ts';
 import { LimitStoreError } from '../../src/limits/limit-store-error.ts';
+import { createRedisLimitStore, type RedisLimitStore } from '../../src/redis/create-redis-limit-store.ts';
 import type { RedisUnavailablePolicy } from '../../src/redis/redis-limit-store-settings.ts';
 import { describeWithServices } from '../helpers/services.ts';
 import { type PrivateRedisServer, startPrivateRedisServer, waitFor } from './private-redis-server.ts';
