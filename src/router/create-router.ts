@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { BreakerRegistry } from '../breaker/breaker-registry.ts';
 import { DEFAULT_BREAKER_SETTINGS } from '../breaker/circuit-breaker.ts';
 import { createModelCatalog, type ModelCatalog } from '../catalog/model-catalog.ts';
@@ -9,6 +10,7 @@ import type { LimitSettings } from '../limits/limit-settings.ts';
 import { resolveLogger } from '../logger/logger.ts';
 import type { RoutingTable } from '../ranking/build-candidates.ts';
 import { compareCosts } from '../ranking/compare-costs.ts';
+import { answerLimitsSchema } from '../transports/answer-limits.ts';
 import {
   createDirectTransport,
   DIRECT_BASE_URLS,
@@ -69,6 +71,19 @@ function configuredLimits(settings: RouterSettings): Record<string, LimitSetting
   return limits;
 }
 
+// `answerLimits` is checked on its own schema (answer-limits.ts) until the settings schema lists it.
+const answerLimitsSetting = z.strictObject({ answerLimits: answerLimitsSchema.optional() });
+
+function checkRouterSettings(settings: RouterSettings): void {
+  if (settings === null || typeof settings !== 'object' || !('answerLimits' in settings)) {
+    checkSettings(routerSettingsSchema, settings, 'createRouter');
+    return;
+  }
+  const { answerLimits, ...others } = settings;
+  checkSettings(routerSettingsSchema, others, 'createRouter');
+  checkSettings(answerLimitsSetting, { answerLimits }, 'createRouter');
+}
+
 function buildTransports(
   settings: RouterSettings,
   context: { clock: RouterContext['clock'] },
@@ -87,6 +102,7 @@ function buildTransports(
           headers: gateways.litellm?.headers,
           clock: context.clock,
           fetch,
+          answerLimits: settings.answerLimits,
         }),
     );
   }
@@ -103,6 +119,7 @@ function buildTransports(
           headers: openrouter?.headers,
           clock: context.clock,
           fetch,
+          answerLimits: settings.answerLimits,
         }),
     );
   }
@@ -114,7 +131,13 @@ function buildTransports(
     }
     result.set(
       'direct',
-      transports.direct ?? createDirectTransport({ providers, clock: context.clock, fetch }),
+      transports.direct ??
+        createDirectTransport({
+          providers,
+          clock: context.clock,
+          fetch,
+          answerLimits: settings.answerLimits,
+        }),
     );
   }
   return result;
@@ -137,7 +160,7 @@ function buildTransports(
  * const reply = await router.chat({ messages: [{ role: 'user', content: 'Hello' }], require: { tools: true } });
  */
 export function createRouter(settings: RouterSettings = {}): Router {
-  checkSettings(routerSettingsSchema, settings, 'createRouter');
+  checkRouterSettings(settings);
   if ((settings.byok === 'required' || settings.byok === 'preferred') && !settings.keys) {
     throw new InvalidSettingsError({
       factory: 'createRouter',
