@@ -82,7 +82,6 @@ export type {
   ToolDefinition,
 } from './router/chat-types.ts';
 export { createRouter } from './router/create-router.ts';
-export { MAX_REPORTED_COST_USD, MAX_REPORTED_TOKENS } from './router/reported-figures.ts';
 export type { ByokMode, Credentials } from './router/resolve-credentials.ts';
 export type { Attempt, Route } from './router/route.ts';
 export type {
@@ -145,6 +144,7 @@ export {
   type SavingsOptions,
   type UsageSavings,
 } from './usage/compute-savings.ts';
+export { MAX_REPORTED_COST_USD, MAX_REPORTED_TOKENS } from './usage/figure-ranges.ts';
 export {
   createMemoryUsageTracker,
   type MemoryUsageTracker,

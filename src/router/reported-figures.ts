@@ -1,16 +1,5 @@
+import { MAX_REPORTED_COST_USD, MAX_REPORTED_TOKENS } from '../usage/figure-ranges.ts';
 import type { TokenUsage } from './chat-types.ts';
-
-/**
- * Largest token count accepted from a gateway for one field of one call (input, output or cached).
- * Counts must be whole, non-negative numbers up to this; anything else is ignored.
- */
-export const MAX_REPORTED_TOKENS = 100_000_000;
-
-/**
- * Largest USD cost accepted from a gateway for one call or one failed attempt. Costs must be finite,
- * non-negative numbers up to this; anything else is ignored.
- */
-export const MAX_REPORTED_COST_USD = 1_000;
 
 /** Logs why a reported figure was ignored (the router's logger, with the call id). */
 export type FigureWarning = (message: string) => void;

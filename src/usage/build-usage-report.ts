@@ -1,5 +1,6 @@
 import { InvalidRequestError } from '../errors/invalid-request-error.ts';
 import { createSavingsAccumulator, type SavingsAccumulator } from './compute-savings.ts';
+import { isReportableRecord } from './is-reportable-record.ts';
 import { matchesUsageQuery } from './matches-usage-query.ts';
 import { addNanoUsd, createMoneySum, formatMoneySum, moneySumToUsd, usdToNanoUsd } from './money-sum.ts';
 import { nearestRankPercentile } from './nearest-rank-percentile.ts';
@@ -127,6 +128,9 @@ function formatValue(value: GroupValue): string | null {
  * A record with several tags counts once in each of its tag groups (duplicate tags once); the
  * `totals` count every record once. A record without tags falls in the `tag: null` group.
  *
+ * A record whose figures cannot be summed (`isReportableRecord`) is left out and counted in
+ * `skippedRecords`; a report never fails on what a tracker holds.
+ *
  * Over 1,000,000 records grouped by user × model it takes a few hundred ms (see
  * `bench/usage-bench.ts`); memory is one latency per record, for the exact p95.
  *
@@ -195,8 +199,13 @@ export function buildUsageReport(
     }
   }
 
+  let skippedRecords = 0;
   for (const record of records) {
     if (filtered && !matchesUsageQuery(record, query)) continue;
+    if (!isReportableRecord(record)) {
+      skippedRecords++;
+      continue;
+    }
     const nanos = usdToNanoUsd(record.costUsd);
     totals.add(record, nanos);
     savings?.add(record, nanos);
@@ -225,6 +234,7 @@ export function buildUsageReport(
     groupBy: [...groupBy],
     rows,
     totals: totalMetrics,
+    skippedRecords,
     ...(savings ? { savings: savings.result() } : {}),
   };
 }

@@ -2,6 +2,7 @@ import { computeCostUsd } from '../catalog/compute-cost.ts';
 import type { ModelCatalog } from '../catalog/model-catalog.ts';
 import type { GatewayId, ModelDefinition, ModelPricing } from '../catalog/model-definition.ts';
 import { InvalidRequestError } from '../errors/invalid-request-error.ts';
+import { isReportableRecord } from './is-reportable-record.ts';
 import {
   addNanoUsd,
   createMoneySum,
@@ -188,7 +189,9 @@ export function createSavingsAccumulator(options: SavingsOptions): SavingsAccumu
  */
 export function computeSavings(records: Iterable<UsageRecord>, options: SavingsOptions): UsageSavings {
   const accumulator = createSavingsAccumulator(options);
-  for (const record of records) accumulator.add(record, usdToNanoUsd(record.costUsd));
+  for (const record of records) {
+    if (isReportableRecord(record)) accumulator.add(record, usdToNanoUsd(record.costUsd));
+  }
   return accumulator.result();
 }
 

@@ -82,6 +82,12 @@ export interface UsageReport {
    * several rows, so the rows can add up to more than the totals; the totals are the true figures.
    */
   readonly totals: UsageReportMetrics;
+  /**
+   * Matching records left out because their figures cannot be summed: tokens that are not whole
+   * numbers from 0 to 100,000,000, a cost that is not from $0 to $1,000, a NaN or negative latency
+   * (records stored before the router checked what gateways report, or written by other code).
+   */
+  readonly skippedRecords: number;
   /** Present when `savings` was asked for. */
   readonly savings?: UsageSavings;
 }
