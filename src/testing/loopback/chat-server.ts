@@ -269,11 +269,21 @@ async function sendRaw(
   raw: Extract<LoopbackFault, { raw: unknown }>['raw'],
 ): Promise<void> {
   response.writeHead(raw.status ?? 200, { ...raw.headers });
+  let open = true;
+  response.once('close', () => {
+    open = false;
+  });
   const pieces = typeof raw.body === 'string' ? [raw.body] : raw.body;
   for (const piece of pieces) await write(response, piece, false);
   const last = pieces.at(-1);
   if (raw.repeatLast && last) {
-    while (!response.destroyed && !response.writableEnded) await write(response, last, false);
+    // Paced by the client (each write waits for its flush); stops once the client goes away. A
+    // macrotask between writes: a write to a socket being torn down can call back at once, and a
+    // loop of such callbacks would starve the event loop before 'close' is seen.
+    while (open && !response.destroyed && !response.writableEnded && !response.socket?.destroyed) {
+      await write(response, last, false);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     return;
   }
   response.end();
