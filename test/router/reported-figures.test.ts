@@ -172,7 +172,8 @@ describe('reports over records a tracker already holds', () => {
   test('report(), attribute() and savings never throw: invalid records are skipped and counted', async () => {
     const tracker = createMemoryUsageTracker();
     tracker.record(valid);
-    invalid.forEach((change, index) => tracker.record({ ...valid, ...change, callId: `bad-${index}` }));
+    for (const [index, change] of invalid.entries())
+      tracker.record({ ...valid, ...change, callId: `bad-${index}` });
     const router = createRouter({ logger: false, usage: tracker });
     try {
       const report = await router.usage.report({
