@@ -17,6 +17,7 @@ export function isRecord(value: unknown): value is Readonly<Record<string, unkno
 
 /** What a wrong value was, for messages: its type, never its content. */
 export function describeType(value: unknown): string {
+  if (value === undefined) return 'missing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
