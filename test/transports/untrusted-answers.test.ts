@@ -178,3 +178,35 @@ describe('answers of the wrong type', () => {
     expect((await router.chat(hello)).text).toBe('Hello there');
   });
 });
+
+describe('waits a gateway asks for', () => {
+  test.each([
+    ['Retry-After: 1e308', { status: 429, headers: { 'retry-after': '1e308' } }],
+    ['retry-after-ms: 1e300', { status: 429, headers: { 'retry-after-ms': '1e300' } }],
+    [
+      'OpenRouter availability.retry_after 1e300',
+      {
+        status: 429,
+        metadata: {},
+        body: {
+          error: {
+            code: 429,
+            message: 'busy',
+            availability: { code: 'capacity_exhausted', retry_after: 1e300 },
+          },
+        },
+      },
+    ],
+  ])('%s is taken as one day at most', async (_, fault) => {
+    const { router, openrouter } = await startGateways({
+      gateways: { litellm: { enabled: false } },
+      retry: { maxRetries: 0 },
+    });
+    openrouter.fail(fault);
+    const error = await router.chat(hello).catch((caught: unknown) => caught);
+    expect((error as AllCandidatesFailedError).errors[0]).toMatchObject({
+      kind: 'rate-limited',
+      retryAfterMs: 86_400_000,
+    });
+  });
+});

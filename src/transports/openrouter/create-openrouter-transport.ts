@@ -1,6 +1,7 @@
 import type { Clock } from '../../clock/clock.ts';
 import type { GatewayErrorKind } from '../../errors/gateway-error.ts';
 import type { AnswerLimits } from '../answer-limits.ts';
+import { boundWaitMs } from '../http-headers.ts';
 import type { HttpFailureRefiner } from '../openai-compatible/classify-openai-error.ts';
 import { createOpenAICompatibleTransport } from '../openai-compatible/create-openai-compatible-transport.ts';
 import { readNumericCost } from '../openai-compatible/read-wire-response.ts';
@@ -39,12 +40,10 @@ export const refineOpenRouterFailure: HttpFailureRefiner = (failure) => {
   const availability = record(failure.body?.availability);
   const errorType = typeof metadata?.error_type === 'string' ? metadata.error_type : '';
   const availabilityCode = typeof availability?.code === 'string' ? availability.code : '';
-  const retryAfterSeconds =
-    typeof availability?.retry_after === 'number' ? availability.retry_after : undefined;
+  const retryAfterMs =
+    typeof availability?.retry_after === 'number' ? boundWaitMs(availability.retry_after * 1000) : undefined;
   const withRetry = (kind: GatewayErrorKind, scope: 'gateway' | 'provider' = 'provider') =>
-    retryAfterSeconds === undefined
-      ? { kind, scope }
-      : { kind, scope, retryAfterMs: Math.round(retryAfterSeconds * 1000) };
+    retryAfterMs === undefined ? { kind, scope } : { kind, scope, retryAfterMs };
 
   if (errorType === 'context_length_exceeded') return { kind: 'context-window' };
   if (errorType === 'content_policy_violation' || errorType === 'refusal') return { kind: 'content-filter' };
