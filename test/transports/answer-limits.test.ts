@@ -116,7 +116,7 @@ describe('streamed answers', () => {
     expect(interrupted.error.message).toMatch(/answerLimits\.maxStreamBytes \(262144 bytes\)/);
     expect(interrupted.partialText.length).toBeGreaterThan(100_000);
     expect(interrupted.partialText.length).toBeLessThan(answerLimits.maxStreamBytes);
-    await expect.poll(() => openrouter.openConnections()).toBe(0);
+    await expect.poll(() => openrouter.openRequests(), { timeout: 10_000 }).toBe(0);
   });
 
   test('every gateway answering too much: one typed error, nothing hangs', async () => {
