@@ -91,6 +91,15 @@ describe('the table of answers about the gateway', () => {
     expect(error.kind).toBe('model-not-found');
   });
 
+  test('a machine-readable code counts with any status; words only with a 4xx', () => {
+    const body = { message: 'No endpoints', availability: { code: 'constraint_filtered' } };
+    expect(classify('openrouter', 503, body).kind).toBe('model-not-found');
+    // A 503 whose text happens to say "does not exist" is still an outage.
+    expect(classify('openrouter', 503, { message: 'The model `x` does not exist right now' }).kind).toBe(
+      'unavailable',
+    );
+  });
+
   test('the same words from another gateway are not read as its vocabulary', () => {
     // "is not a valid model ID" is OpenRouter's phrase; LiteLLM never says it about a model.
     expect(classify('litellm', 400, { message: 'foo is not a valid model ID' }).kind).toBe('invalid-request');

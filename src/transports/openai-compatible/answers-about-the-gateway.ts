@@ -12,6 +12,11 @@ export interface GatewayAnswerRule {
   readonly gateway: GatewayId | 'any';
   /** What the answer means, for readers of the table. */
   readonly means: string;
+  /**
+   * `client-error`: only with a 4xx status other than 429 (words in a 5xx or a rate limit say
+   * something else); `any-error`: with any error status (a machine-readable code).
+   */
+  readonly statuses: 'client-error' | 'any-error';
   readonly matches: (failure: HttpFailure) => boolean;
   readonly kind: GatewayErrorKind;
   readonly scope: FailureScope;
@@ -57,6 +62,7 @@ export const ANSWERS_ABOUT_THE_GATEWAY: readonly GatewayAnswerRule[] = [
   {
     gateway: 'openrouter',
     means: 'a slug OpenRouter does not know',
+    statuses: 'client-error',
     matches: says(/is not a valid model ID/i),
     kind: 'model-not-found',
     scope: 'gateway',
@@ -65,6 +71,7 @@ export const ANSWERS_ABOUT_THE_GATEWAY: readonly GatewayAnswerRule[] = [
   {
     gateway: 'openrouter',
     means: 'no provider behind OpenRouter can serve the model (error.availability.code)',
+    statuses: 'any-error',
     matches: (failure) => OPENROUTER_MODEL_GONE.has(availabilityCode(failure)),
     kind: 'model-not-found',
     scope: 'provider',
@@ -77,6 +84,7 @@ export const ANSWERS_ABOUT_THE_GATEWAY: readonly GatewayAnswerRule[] = [
   {
     gateway: 'openrouter',
     means: 'routing found no endpoint for the model with these parameters, data policy or provider list',
+    statuses: 'client-error',
     matches: says(/No endpoints found|No allowed providers are available|no available model provider/i),
     kind: 'model-not-found',
     scope: 'provider',
@@ -85,6 +93,7 @@ export const ANSWERS_ABOUT_THE_GATEWAY: readonly GatewayAnswerRule[] = [
   {
     gateway: 'openrouter',
     means: 'the model was withdrawn or is not offered to this account',
+    statuses: 'client-error',
     matches: says(
       /\bmodel\b.*\b(?:is not available|is no longer available|has been deprecated|is deprecated)/i,
     ),
@@ -95,6 +104,7 @@ export const ANSWERS_ABOUT_THE_GATEWAY: readonly GatewayAnswerRule[] = [
   {
     gateway: 'litellm',
     means: 'a model name the proxy has no deployment for',
+    statuses: 'client-error',
     matches: says(/Invalid model name passed in model|model_group not found/i),
     kind: 'model-not-found',
     scope: 'gateway',
@@ -107,6 +117,7 @@ export const ANSWERS_ABOUT_THE_GATEWAY: readonly GatewayAnswerRule[] = [
   {
     gateway: 'litellm',
     means: 'the virtual key or its team may not use this model',
+    statuses: 'client-error',
     matches: says(/not allowed to access model|can only access models|does not have access to model/i),
     kind: 'model-not-found',
     scope: 'gateway',
@@ -119,6 +130,7 @@ export const ANSWERS_ABOUT_THE_GATEWAY: readonly GatewayAnswerRule[] = [
   {
     gateway: 'litellm',
     means: 'the proxy cannot tell which provider serves the model (misconfigured deployment)',
+    statuses: 'client-error',
     matches: says(/LLM Provider NOT provided/i),
     kind: 'model-not-found',
     scope: 'gateway',
@@ -131,6 +143,7 @@ export const ANSWERS_ABOUT_THE_GATEWAY: readonly GatewayAnswerRule[] = [
   {
     gateway: 'any',
     means: 'the endpoint (or the provider behind a proxy) does not know the model',
+    statuses: 'client-error',
     matches: says(
       /model_not_found|The model `?[^`\s]*`? does not exist|model .{0,80} (?:does not exist|not found)|Unknown model/i,
     ),
@@ -146,8 +159,10 @@ export const ANSWERS_ABOUT_THE_GATEWAY: readonly GatewayAnswerRule[] = [
 
 /** The rule of the table that reads `failure` as being about `gateway`, if any. */
 export function findGatewayAnswer(gateway: GatewayId, failure: HttpFailure): GatewayAnswerRule | undefined {
-  if (failure.status < 400 || failure.status >= 500 || failure.status === 429) return undefined;
+  if (failure.status < 400) return undefined;
+  const clientError = failure.status < 500 && failure.status !== 429;
   for (const rule of ANSWERS_ABOUT_THE_GATEWAY) {
+    if (rule.statuses === 'client-error' && !clientError) continue;
     if ((rule.gateway === 'any' || rule.gateway === gateway) && rule.matches(failure)) return rule;
   }
   return undefined;
