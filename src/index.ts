@@ -26,6 +26,7 @@ export { type FailureScope, GatewayError, type GatewayErrorKind } from './errors
 export { InvalidRequestError } from './errors/invalid-request-error.ts';
 export { InvalidSettingsError, type SettingIssue } from './errors/invalid-settings-error.ts';
 export { RouterError } from './errors/router-error.ts';
+export { StreamAlreadyReadError } from './errors/stream-already-read-error.ts';
 export * from './keys/index.ts';
 export { createRateLimiter } from './limits/create-rate-limiter.ts';
 export { type LimitEvent, type LimitEventName, limitEventName } from './limits/limit-event.ts';
@@ -132,6 +133,7 @@ export type {
 } from './router/router-settings.ts';
 export type { ChatStream, StreamPart, StreamResult } from './router/stream-types.ts';
 export { AttemptTimeoutReason } from './transports/abort-reasons.ts';
+export { type AnswerLimits, DEFAULT_ANSWER_LIMITS, MAX_TOOL_CALLS } from './transports/answer-limits.ts';
 export { DEFAULT_LITELLM_BASE_URL } from './transports/litellm/create-litellm-transport.ts';
 export { DEFAULT_OPENROUTER_BASE_URL } from './transports/openrouter/create-openrouter-transport.ts';
 export type {
@@ -157,6 +159,7 @@ export {
   type SavingsOptions,
   type UsageSavings,
 } from './usage/compute-savings.ts';
+export { MAX_REPORTED_COST_USD, MAX_REPORTED_TOKENS } from './usage/figure-ranges.ts';
 export {
   createMemoryUsageTracker,
   type MemoryUsageTracker,

@@ -88,6 +88,7 @@ function buildTransports(
           headers: gateways.litellm?.headers,
           clock: context.clock,
           fetch,
+          answerLimits: settings.answerLimits,
         }),
     );
   }
@@ -104,6 +105,7 @@ function buildTransports(
           headers: openrouter?.headers,
           clock: context.clock,
           fetch,
+          answerLimits: settings.answerLimits,
         }),
     );
   }
@@ -115,7 +117,13 @@ function buildTransports(
     }
     result.set(
       'direct',
-      transports.direct ?? createDirectTransport({ providers, clock: context.clock, fetch }),
+      transports.direct ??
+        createDirectTransport({
+          providers,
+          clock: context.clock,
+          fetch,
+          answerLimits: settings.answerLimits,
+        }),
     );
   }
   return result;

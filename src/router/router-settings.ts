@@ -7,6 +7,7 @@ import type { LimitSettings, LimitTimeZone } from '../limits/limit-settings.ts';
 import type { LimitStore } from '../limits/limit-store.ts';
 import type { Logger } from '../logger/logger.ts';
 import type { RankingPolicy } from '../ranking/rank-candidates.ts';
+import type { AnswerLimits } from '../transports/answer-limits.ts';
 import type { Transport } from '../transports/transport.ts';
 import type { UsageTracker } from '../usage/usage-tracker.ts';
 import type { ByokMode } from './resolve-credentials.ts';
@@ -196,6 +197,12 @@ export interface RouterSettings {
   readonly clock?: Clock;
   /** `fetch` used for every HTTP request (proxies, instrumentation). @default globalThis.fetch */
   readonly fetch?: typeof globalThis.fetch;
+  /**
+   * How much of a gateway's answer is read (`maxBodyBytes`, `maxEventBytes`, `maxStreamBytes`).
+   * Past a bound the attempt fails as a `bad-response`.
+   * @default { maxBodyBytes: 8 MiB, maxEventBytes: 1 MiB, maxStreamBytes: 64 MiB }
+   */
+  readonly answerLimits?: AnswerLimits;
   /**
    * Your own transports, replacing the built-in ones per gateway: the test kit's fake transport, or
    * an adapter of your own. A gateway given here is enabled unless its settings say otherwise.

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_BREAKER_SETTINGS } from '../breaker/circuit-breaker.ts';
 import { clockSchema, hasMethods } from '../errors/check-settings.ts';
 import { limitSettingsSchema, limitTimeZoneSchema } from '../limits/limit-settings-schema.ts';
+import { answerLimitsSchema } from '../transports/answer-limits.ts';
 import {
   apiKey,
   count,
@@ -250,6 +251,7 @@ export const routerSettingsSchema = z.strictObject(
       .optional(),
     clock: clockSchema.optional(),
     fetch: fn('a fetch function').optional(),
+    answerLimits: answerLimitsSchema.optional(),
     transports: z
       .strictObject({
         litellm: transport.optional(),

@@ -45,7 +45,10 @@ export interface UsageRecord {
   readonly inputTokens: number;
   readonly outputTokens: number;
   readonly cachedInputTokens: number;
-  /** USD; 0 for failed calls. */
+  /**
+   * USD: the answer's cost plus what gateways billed for the call's failed attempts (OpenRouter bills
+   * some errors). A failed call costs what it was billed, else 0.
+   */
   readonly costUsd: number;
   readonly costSource: CostSource;
   /** Wall time of the call, ms. */
