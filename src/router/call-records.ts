@@ -23,6 +23,16 @@ export function figureWarning(context: RouterContext, plan: CallPlan, gateway: s
 }
 
 /**
+ * Output tokens estimated from the generated text, never above the call's `maxTokens`: the gateway
+ * cannot have billed more, and the budget reservation (`maxTokens` × output price) relies on it.
+ */
+export function estimateOutputTokens(plan: CallPlan, generated: string): number {
+  const estimate = estimateTextTokens(generated);
+  const maxTokens = plan.options.maxTokens;
+  return maxTokens === undefined ? estimate : Math.min(estimate, maxTokens);
+}
+
+/**
  * Token counts as reported, when plausible (`acceptReportedUsage`); else estimated from the prompt
  * and the text, as when the gateway gave none.
  */
@@ -35,7 +45,7 @@ export function settleUsage(
   const accepted = acceptReportedUsage(reported, warn);
   if (accepted) return { usage: accepted, estimated: false };
   const inputTokens = plan.promptTokens;
-  const outputTokens = estimateTextTokens(text);
+  const outputTokens = estimateOutputTokens(plan, text);
   return {
     usage: { inputTokens, outputTokens, cachedInputTokens: 0, totalTokens: inputTokens + outputTokens },
     estimated: true,

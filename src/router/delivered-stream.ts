@@ -1,9 +1,8 @@
-import { estimateTextTokens } from '../catalog/estimate-tokens.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { Candidate } from '../ranking/candidate.ts';
 import { MAX_TOOL_CALLS } from '../transports/answer-limits.ts';
 import type { TransportStreamPart } from '../transports/transport.ts';
-import { settleCost } from './call-records.ts';
+import { estimateOutputTokens, settleCost } from './call-records.ts';
 import type { Cost, FinishReason, TokenUsage, ToolCall } from './chat-types.ts';
 import type { CallPlan } from './plan-call.ts';
 import { acceptReportedUsage, type FigureWarning } from './reported-figures.ts';
@@ -102,7 +101,7 @@ export class Delivered {
     let generated = this.text;
     for (const call of this.calls()) generated += call.name + call.arguments;
     const inputTokens = plan.promptTokens;
-    const outputTokens = estimateTextTokens(generated);
+    const outputTokens = estimateOutputTokens(plan, generated);
     const usage = {
       inputTokens,
       outputTokens,

@@ -134,6 +134,47 @@ describe('figures a gateway reports', () => {
   });
 });
 
+describe('estimated output tokens never exceed maxTokens', () => {
+  // Without figures from the gateway the output is estimated from the text; the gateway cannot have
+  // billed more than maxTokens, and the budget reservation counts maxTokens, so neither may the estimate.
+  const long = 'word '.repeat(400);
+
+  test('chat: an answer without usage is estimated at most maxTokens', async () => {
+    const { router, litellm } = await startGateways({ gateways: { openrouter: { enabled: false } } });
+    litellm.fail({
+      raw: {
+        headers: JSON_HEADERS,
+        body: JSON.stringify({
+          id: 'x',
+          model: 'gpt-5.4-mini',
+          choices: [{ index: 0, message: { role: 'assistant', content: long }, finish_reason: 'length' }],
+        }),
+      },
+    });
+    const reply = await router.chat({ ...hello, maxTokens: 7 });
+    expect(reply.cost.source).toBe('estimated');
+    expect(reply.usage.outputTokens).toBe(7);
+  });
+
+  test('stream: a stream without a usage chunk is estimated at most maxTokens', async () => {
+    const { router, openrouter } = await startGateways({ gateways: { litellm: { enabled: false } } });
+    const chunk = (payload: unknown) => `data: ${JSON.stringify(payload)}\n\n`;
+    openrouter.fail({
+      raw: {
+        headers: { 'content-type': 'text/event-stream' },
+        body: [
+          chunk({ choices: [{ index: 0, delta: { content: long } }] }),
+          chunk({ choices: [{ index: 0, delta: {}, finish_reason: 'length' }] }),
+          'data: [DONE]\n\n',
+        ],
+      },
+    });
+    const result = await router.stream({ ...hello, maxTokens: 7 }).result;
+    expect(result.cost.source).toBe('estimated');
+    expect(result.usage.outputTokens).toBe(7);
+  });
+});
+
 describe('reports over records a tracker already holds', () => {
   const valid: UsageRecord = {
     id: 'ok-1',
