@@ -53,3 +53,77 @@ describe('the built package', () => {
     });
   });
 });
+
+// `@bestviable/llm-router/otel`, loaded like the other subpaths, against the real OpenTelemetry SDK.
+const otelBody = (load: string) => `
+${load}
+const server = await testing.startLiteLLMServer();
+const router = main.createRouter({ logger: false, gateways: { litellm: { baseURL: server.baseURL } } });
+const exporter = new sdk.InMemorySpanExporter();
+const provider = new sdk.BasicTracerProvider({ spanProcessors: [new sdk.SimpleSpanProcessor(exporter)] });
+const instrumentation = otel.instrumentRouter(router, { tracerProvider: provider, metrics: false });
+await router.chat({ model: 'openai/gpt-5.4-mini', messages: [{ role: 'user', content: 'traced' }] });
+instrumentation.disable();
+let invalid = 'none';
+try { otel.instrumentRouter(router, { tracerProvider: {} }); } catch (error) { invalid = main.InvalidSettingsError.isInstance(error) ? error.issues[0].setting : 'wrong error'; }
+const spans = exporter.getFinishedSpans();
+console.log(JSON.stringify({
+  names: spans.map((span) => span.name),
+  provider: spans.map((span) => span.attributes['gen_ai.provider.name']),
+  invalid,
+  listeners: router.listenerCount('call-start'),
+  namespace: otel.LLM_ROUTER.callId,
+}));
+await router.close();
+await server.close();
+`;
+
+describe('the built otel subpath', () => {
+  test.each([
+    [
+      'import',
+      'mjs',
+      "const main = await import('@bestviable/llm-router'); const testing = await import('@bestviable/llm-router/testing'); const otel = await import('@bestviable/llm-router/otel'); const sdk = await import('@opentelemetry/sdk-trace-base');",
+    ],
+    [
+      'require',
+      'cjs',
+      "const main = require('@bestviable/llm-router'); const testing = require('@bestviable/llm-router/testing'); const otel = require('@bestviable/llm-router/otel'); const sdk = require('@opentelemetry/sdk-trace-base'); (async () => {",
+    ],
+  ])('loads with %s and traces a call', async (_how, kind, load) => {
+    const script =
+      kind === 'cjs'
+        ? `${otelBody(load)}})().catch((error) => { console.error(error); process.exit(1); });`
+        : otelBody(load);
+    const args = kind === 'cjs' ? ['-e', script] : ['--input-type=module', '-e', script];
+    const { stdout } = await run(process.execPath, args, { cwd: root });
+    const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
+    expect(result).toEqual({
+      names: ['chat openai/gpt-5.4-mini', 'chat openai/gpt-5.4-mini'], // the attempt, then the call
+      provider: ['openai', 'openai'],
+      invalid: 'tracerProvider',
+      listeners: 0,
+      namespace: 'llm_router.call_id',
+    });
+  });
+
+  test.each([
+    ['index.js', /from ['"](\.[^'"]+)['"]|import ['"](\.[^'"]+)['"]/g],
+    ['index.cjs', /require\(['"](\.[^'"]+)['"]\)/g],
+  ])('the root entry (%s) and the chunks it loads never load OpenTelemetry', async (entry, pattern) => {
+    const { readFileSync } = await import('node:fs');
+    const { dirname, join, normalize } = await import('node:path');
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const code = readFileSync(join(root, 'dist', file), 'utf8');
+      expect(code, `dist/${file} mentions @opentelemetry`).not.toMatch(/@opentelemetry\//);
+      for (const match of code.matchAll(pattern))
+        visit(normalize(join(dirname(file), match[1] ?? match[2] ?? '')));
+    };
+    visit(entry);
+    expect(seen.size).toBeGreaterThan(1);
+    expect(readFileSync(join(root, 'dist/otel', entry), 'utf8')).toMatch(/@opentelemetry\/api/);
+  });
+});
