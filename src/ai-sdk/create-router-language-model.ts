@@ -101,9 +101,11 @@ export function createRouterLanguageModel(
         if (next.done) {
           done = true;
           controller.close();
-          return;
+          return true;
         }
-        for (const part of await mapper.map(next.value, result)) controller.enqueue(part);
+        const parts = await mapper.map(next.value, result);
+        for (const part of parts) controller.enqueue(part);
+        return parts.length > 0;
       };
       return {
         stream: new ReadableStream<LanguageModelV4StreamPart>(
@@ -114,7 +116,8 @@ export function createRouterLanguageModel(
             },
             async pull(controller) {
               try {
-                await enqueueAll(controller, await iterator.next());
+                // A pull must deliver something: the stream does not ask again for a read it left waiting.
+                while (!(await enqueueAll(controller, await iterator.next())));
               } catch (error) {
                 done = true;
                 for (const part of mapper.fail(

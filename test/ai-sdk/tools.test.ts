@@ -139,6 +139,35 @@ describe('tools through the router with the real `ai` package', () => {
     expect(usage.every((record) => record.stream && record.status === 'ok')).toBe(true);
   });
 
+  test('a streamed tool call whose deltas carry no input text (empty arguments) still completes', async () => {
+    const { router, litellm } = await startGateways();
+    litellm.setReply((body) =>
+      body.messages?.at(-1)?.role === 'tool'
+        ? { text: 'Done.' }
+        : { text: '', toolCalls: [{ id: 'call_now', name: 'now', arguments: '' }] },
+    );
+    const llm = createRouterProvider(router);
+    let ran = 0;
+
+    const result = streamText({
+      model: llm('openai/gpt-5.4-mini'),
+      tools: {
+        now: tool({
+          inputSchema: z.object({}),
+          execute: async () => {
+            ran++;
+            return '12:00';
+          },
+        }),
+      },
+      stopWhen: isStepCount(2),
+      prompt: 'What time is it?',
+    });
+
+    expect(await result.text).toBe('Done.');
+    expect(ran).toBe(1);
+  });
+
   test("toolChoice naming one tool is sent as OpenAI's named tool choice", async () => {
     const { router, litellm } = await startGateways();
     litellm.setReply(weatherAgent);
