@@ -1,7 +1,12 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
+  entry: {
+    index: 'src/index.ts',
+    'testing/index': 'src/testing/index.ts',
+    'ai-sdk/index': 'src/ai-sdk/index.ts',
+    'openai/index': 'src/openai-compat/index.ts',
+  },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,
