@@ -18,7 +18,7 @@
  * services.
  */
 import { createRouter, type UsageRecord } from '@bestviable/llm-router';
-import { createRouterProvider, type RouterMetadata } from '@bestviable/llm-router/ai-sdk';
+import { createRouterProvider, getRouterMetadata } from '@bestviable/llm-router/ai-sdk';
 import {
   type ChatRequestBody,
   type ChatServer,
@@ -95,7 +95,7 @@ const result = await generateText({
   providerOptions: { llmRouter: { user: 'user-42' } },
 });
 for (const [index, step] of result.steps.entries()) {
-  const routed = step.providerMetadata?.llmRouter as unknown as RouterMetadata | undefined;
+  const routed = getRouterMetadata(step.providerMetadata);
   const did = step.toolCalls.map((call) => `${call.toolName}(${JSON.stringify(call.input)})`).join(', ');
   console.log(
     `  step ${index + 1}: ${routed?.route.gateway}/${routed?.route.model} $${routed?.cost.usd.toFixed(6)}  ${did || step.text}`,
@@ -116,7 +116,7 @@ const stream = streamText({
 });
 let answer = '';
 for await (const text of stream.textStream) answer += text; // or print each piece as it arrives
-const last = (await stream.providerMetadata)?.llmRouter as unknown as RouterMetadata | undefined;
+const last = getRouterMetadata(await stream.providerMetadata);
 console.log(`  "${answer}"`);
 console.log(
   `  answered by ${last?.route.gateway}/${last?.route.model} after ${last?.attempts.length} attempt(s)`,

@@ -9,7 +9,7 @@ import type {
 import type { ChatOptions, ChatResult } from '../router/chat-types.ts';
 import type { Router } from '../router/router.ts';
 import type { StreamPart } from '../router/stream-types.ts';
-import { routerMetadata, toFinishReason, toUsage } from './router-metadata.ts';
+import { toFinishReason, toProviderMetadata, toUsage } from './router-metadata.ts';
 import { toAiSdkError } from './to-ai-sdk-error.ts';
 import { type ModelTarget, toChatOptions } from './to-chat-options.ts';
 import { StreamPartMapper } from './to-stream-parts.ts';
@@ -67,7 +67,7 @@ export function createRouterLanguageModel(
         content: toContent(result),
         finishReason: toFinishReason(result.finishReason),
         usage: toUsage(result.usage),
-        providerMetadata: routerMetadata(result),
+        providerMetadata: toProviderMetadata(result),
         request: { body },
         response: { id: result.callId, modelId: result.route.model },
         warnings,

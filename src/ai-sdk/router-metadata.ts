@@ -13,8 +13,8 @@ import { ROUTER_PROVIDER_KEY } from './router-provider-settings.ts';
  * what it cost and every candidate tried or skipped (JSON, as the AI SDK requires).
  *
  * @example
- * const { providerMetadata } = await generateText({ model: router('openai/gpt-5.4-mini'), prompt });
- * const { route, cost, attempts } = providerMetadata?.llmRouter as unknown as RouterMetadata;
+ * const { providerMetadata } = await generateText({ model: llm('openai/gpt-5.4-mini'), prompt });
+ * const { route, cost, attempts } = getRouterMetadata(providerMetadata) ?? {};
  */
 export interface RouterMetadata {
   readonly callId: string;
@@ -57,7 +57,7 @@ function attemptJson(attempt: Attempt): RouterMetadata['attempts'][number] {
 }
 
 /** `providerMetadata` of a finished (or interrupted) router call. */
-export function routerMetadata(result: {
+export function toProviderMetadata(result: {
   readonly callId: string;
   readonly route: Route;
   readonly cost: Cost;
@@ -75,6 +75,21 @@ export function routerMetadata(result: {
     ...(result.timeToFirstTokenMs === undefined ? {} : { timeToFirstTokenMs: result.timeToFirstTokenMs }),
   };
   return { [ROUTER_PROVIDER_KEY]: metadata as unknown as JSONObject };
+}
+
+/**
+ * The router's metadata in a result's (or a step's) `providerMetadata`, typed; `undefined` when the
+ * result did not come from the router.
+ *
+ * @example
+ * const result = await generateText({ model: llm('openai/gpt-5.4-mini'), prompt });
+ * getRouterMetadata(result.providerMetadata)?.route.gateway; // 'litellm' or 'openrouter'
+ */
+export function getRouterMetadata(
+  providerMetadata: SharedV4ProviderMetadata | undefined,
+): RouterMetadata | undefined {
+  const value = providerMetadata?.[ROUTER_PROVIDER_KEY];
+  return value === undefined ? undefined : (value as unknown as RouterMetadata);
 }
 
 /** The router's token counts in the AI SDK's shape (reasoning tokens are not reported apart). */

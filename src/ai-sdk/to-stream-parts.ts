@@ -1,7 +1,7 @@
 import type { LanguageModelV4StreamPart } from '@ai-sdk/provider';
 import { StreamInterruptedError } from '../errors/call-errors.ts';
 import type { StreamPart, StreamResult } from '../router/stream-types.ts';
-import { routerMetadata, toFinishReason, toUsage } from './router-metadata.ts';
+import { toFinishReason, toProviderMetadata, toUsage } from './router-metadata.ts';
 
 const TEXT_ID = 'text-0';
 
@@ -45,7 +45,7 @@ export class StreamPartMapper {
             type: 'finish',
             finishReason: toFinishReason(value.finishReason),
             usage: toUsage(value.usage),
-            providerMetadata: routerMetadata(value),
+            providerMetadata: toProviderMetadata(value),
           },
         ]);
     }
@@ -62,7 +62,7 @@ export class StreamPartMapper {
         type: 'finish',
         finishReason: { unified: 'error', raw: routerError.error.kind },
         usage: toUsage(routerError.usage),
-        providerMetadata: routerMetadata(routerError),
+        providerMetadata: toProviderMetadata(routerError),
       });
     }
     return parts;

@@ -1,11 +1,11 @@
 import { generateText } from 'ai';
 import { describe, expect, test } from 'vitest';
-import { createRouterProvider, type RouterMetadata } from '../../src/ai-sdk/index.ts';
+import { createRouterProvider, getRouterMetadata, type RouterMetadata } from '../../src/ai-sdk/index.ts';
 import { collect } from '../helpers/events.ts';
 import { startGateways } from '../helpers/gateways.ts';
 
-const metadataOf = (providerMetadata: unknown) =>
-  (providerMetadata as { llmRouter: RouterMetadata }).llmRouter;
+const metadataOf = (providerMetadata: Parameters<typeof getRouterMetadata>[0]) =>
+  getRouterMetadata(providerMetadata) as RouterMetadata;
 
 // Warnings are asserted on results; the AI SDK's console copy of them is noise here.
 globalThis.AI_SDK_LOG_WARNINGS = false;

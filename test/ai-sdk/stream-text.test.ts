@@ -1,7 +1,7 @@
 import { APICallError } from '@ai-sdk/provider';
 import { streamText } from 'ai';
 import { describe, expect, test } from 'vitest';
-import { createRouterProvider, type RouterMetadata } from '../../src/ai-sdk/index.ts';
+import { createRouterProvider, getRouterMetadata, type RouterMetadata } from '../../src/ai-sdk/index.ts';
 import { StreamInterruptedError } from '../../src/index.ts';
 import { collect } from '../helpers/events.ts';
 import { startGateways } from '../helpers/gateways.ts';
@@ -42,7 +42,7 @@ describe('streamText() from the real `ai` package through router.stream()', () =
     expect(types.filter((type) => type === 'text-end')).toHaveLength(1);
     expect(await result.usage).toMatchObject({ inputTokens: 12, outputTokens: 7, totalTokens: 19 });
     expect(await result.finishReason).toBe('stop');
-    const metadata = (await result.providerMetadata)?.llmRouter as unknown as RouterMetadata;
+    const metadata = getRouterMetadata(await result.providerMetadata) as RouterMetadata;
     expect(metadata).toMatchObject({
       route: { gateway: 'litellm' },
       cost: { source: 'gateway' },
@@ -63,7 +63,7 @@ describe('streamText() from the real `ai` package through router.stream()', () =
     const result = streamText({ model: llm('openai/gpt-5.4-mini'), prompt: 'fall back' });
 
     expect(await result.text).toBe('echo: fall back');
-    const metadata = (await result.providerMetadata)?.llmRouter as unknown as RouterMetadata;
+    const metadata = getRouterMetadata(await result.providerMetadata) as RouterMetadata;
     expect(metadata.route.gateway).toBe('openrouter');
     expect(metadata.fallback).toBe(true);
     expect(openrouter.chatRequests).toHaveLength(1);

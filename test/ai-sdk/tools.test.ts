@@ -1,7 +1,7 @@
 import { generateText, isStepCount, streamText, tool } from 'ai';
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
-import { createRouterProvider, type RouterMetadata } from '../../src/ai-sdk/index.ts';
+import { createRouterProvider, getRouterMetadata } from '../../src/ai-sdk/index.ts';
 import type { ChatRequestBody, LoopbackReply } from '../../src/testing/index.ts';
 import { collect } from '../helpers/events.ts';
 import { startGateways } from '../helpers/gateways.ts';
@@ -85,9 +85,7 @@ describe('tools through the router with the real `ai` package', () => {
       { role: 'tool', tool_call_id: 'call_weather_1', content: '{"city":"Paris","sky":"sunny"}' },
     ]);
 
-    const ids = result.steps.map(
-      (step) => (step.providerMetadata?.llmRouter as unknown as RouterMetadata | undefined)?.callId,
-    );
+    const ids = result.steps.map((step) => getRouterMetadata(step.providerMetadata)?.callId);
     expect(new Set(ids).size).toBe(2);
     expect(usage.map((record) => [record.callId, record.status])).toEqual([
       [ids[0], 'ok'],

@@ -188,4 +188,21 @@ describe('tools, formats and content parts through the routed openai client', ()
     });
     expect(usage[0]).toMatchObject({ user: 'user-9', tags: ['vision'] });
   });
+
+  test('an assistant message with an empty tool_calls array is sent as a plain assistant message', async () => {
+    const { router, litellm } = await startGateways();
+    const client = createRouterOpenAIClient(router);
+
+    await client.chat.completions.create({
+      model: 'openai/gpt-5.4-mini',
+      messages: [
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', content: 'hello', tool_calls: [] },
+        { role: 'user', content: 'again' },
+      ],
+    });
+
+    const body = litellm.chatRequests[0]?.body as ChatRequestBody;
+    expect(body.messages?.[1]).toEqual({ role: 'assistant', content: 'hello' });
+  });
 });
