@@ -1,4 +1,4 @@
-import { generateText } from 'ai';
+import { createProviderRegistry, generateText } from 'ai';
 import { describe, expect, test } from 'vitest';
 import { createRouterProvider, getRouterMetadata, type RouterMetadata } from '../../src/ai-sdk/index.ts';
 import { collect } from '../helpers/events.ts';
@@ -161,5 +161,18 @@ describe('generateText() from the real `ai` package through the router', () => {
     expect(body).not.toHaveProperty('top_p');
     expect(body).not.toHaveProperty('stop');
     expect(body).not.toHaveProperty('seed');
+  });
+
+  test('the provider registers in an AI SDK provider registry', async () => {
+    const { router } = await startGateways();
+    const registry = createProviderRegistry({ router: createRouterProvider(router) });
+
+    const result = await generateText({
+      model: registry.languageModel('router:anthropic/claude-haiku-4-5'),
+      prompt: 'via the registry',
+    });
+
+    expect(result.text).toBe('echo: via the registry');
+    expect(metadataOf(result.providerMetadata).route.model).toBe('anthropic/claude-haiku-4-5');
   });
 });
