@@ -17,9 +17,11 @@ import { ROUTER_PROVIDER_KEY } from './router-provider-settings.ts';
  * const { route, cost, attempts } = getRouterMetadata(providerMetadata) ?? {};
  */
 export interface RouterMetadata {
+  /** The router's call id (also the result's `response.id`). */
   readonly callId: string;
   /** The candidate that answered. */
   readonly route: Route;
+  /** What the call cost, and where the figure comes from. */
   readonly cost: Cost;
   /** Every candidate tried or skipped, the one that answered last; `error` says why one failed. */
   readonly attempts: readonly {

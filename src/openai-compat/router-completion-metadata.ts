@@ -7,9 +7,11 @@ export const ROUTER_COMPLETION_FIELD = 'llm_router';
 
 /** Where a completion was routed, what it cost and every candidate tried (the `llm_router` field). */
 export interface RouterCompletionMetadata {
+  /** The router's call id (also the completion's `id` after `chatcmpl-`, and its request id). */
   readonly callId: string;
   /** The candidate that answered. */
   readonly route: Route;
+  /** What the call cost, and where the figure comes from. */
   readonly cost: Cost;
   /** Every candidate tried or skipped, the one that answered last. */
   readonly attempts: readonly {
@@ -21,6 +23,7 @@ export interface RouterCompletionMetadata {
   }[];
   /** An earlier candidate failed or was skipped. */
   readonly fallback: boolean;
+  /** Wall time of the router call. */
   readonly latencyMs: number;
   /** Streams: from the call's start to the first content. */
   readonly timeToFirstTokenMs?: number;

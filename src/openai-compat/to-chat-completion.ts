@@ -23,6 +23,7 @@ export function toWireFinishReason(reason: FinishReason): WireFinishReason {
   }
 }
 
+/** The router's token counts as OpenAI's `usage` (cached input tokens in `prompt_tokens_details`). */
 export function toWireUsage(usage: TokenUsage): CompletionUsage {
   return {
     prompt_tokens: usage.inputTokens,
