@@ -51,11 +51,13 @@ const defaultsShape = {
 };
 
 /** Checks `createRouterProvider()` settings once. */
-export const providerSettingsSchema = z
-  .object({ ...defaultsShape, name: z.string().min(1).optional() })
-  .strict();
+export const providerSettingsSchema = z.strictObject({
+  ...defaultsShape,
+  name: z.string().min(1).optional(),
+});
 
 /** Checks a model's options once, when the model is created (requirements are checked per call by the router). */
-export const modelOptionsSchema = z
-  .object({ ...defaultsShape, require: z.record(z.string(), z.unknown()).optional() })
-  .strict();
+export const modelOptionsSchema = z.strictObject({
+  ...defaultsShape,
+  require: z.record(z.string(), z.unknown()).optional(),
+});
