@@ -6,6 +6,8 @@ export default defineConfig({
     'testing/index': 'src/testing/index.ts',
     'redis/index': 'src/redis/index.ts',
     'otel/index': 'src/otel/index.ts',
+    'ai-sdk/index': 'src/ai-sdk/index.ts',
+    'openai/index': 'src/openai-compat/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
@@ -125,5 +126,88 @@ describe('the built otel subpath', () => {
     visit(entry);
     expect(seen.size).toBeGreaterThan(1);
     expect(readFileSync(join(root, 'dist/otel', entry), 'utf8')).toMatch(/@opentelemetry\/api/);
+  });
+});
+
+// The AI SDK provider and the routed openai client, loaded from dist as a consumer would, over a
+// loopback LiteLLM whose first answer fails so the call falls back to OpenRouter.
+const integrations = (load: string) => `
+${load}
+const litellm = await testing.startLiteLLMServer();
+const openrouter = await testing.startOpenRouterServer({ apiKey: 'sk-or-v1-dist' });
+const router = main.createRouter({ logger: false, gateways: { litellm: { baseURL: litellm.baseURL }, openrouter: { baseURL: openrouter.baseURL, apiKey: 'sk-or-v1-dist' } } });
+litellm.fail({ status: 503 });
+const llm = aiSdk.createRouterProvider(router);
+const generated = await ai.generateText({ model: llm('openai/gpt-5.4-mini'), prompt: 'from the ai sdk', maxRetries: 0 });
+const streamed = ai.streamText({ model: llm('openai/gpt-5.4-mini'), prompt: 'streamed' });
+const streamedText = await streamed.text;
+const client = openai.createRouterOpenAIClient(router);
+const completion = await client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'from openai' }] });
+litellm.fail({ status: 400 });
+let cause = 'none';
+try { await client.chat.completions.create({ model: 'openai/gpt-5.4-mini', messages: [{ role: 'user', content: 'rejected' }] }); } catch (error) { cause = main.RequestRejectedError.isInstance(error.cause) ? error.constructor.name + ' < RequestRejectedError' : 'wrong error'; }
+const records = await router.usage.query();
+console.log(JSON.stringify({
+  generated: generated.text, gateway: generated.providerMetadata.llmRouter.route.gateway, streamedText,
+  completion: completion.choices[0].message.content, metadata: openai.routerMetadataOf(completion) !== undefined,
+  cause, records: records.length,
+}));
+await router.close();
+await litellm.close();
+await openrouter.close();
+`;
+
+describe('the built /ai-sdk and /openai subpaths', () => {
+  test.each([
+    [
+      'import',
+      "const main = await import('@bestviable/llm-router'); const testing = await import('@bestviable/llm-router/testing'); const aiSdk = await import('@bestviable/llm-router/ai-sdk'); const openai = await import('@bestviable/llm-router/openai'); const ai = await import('ai');",
+    ],
+    [
+      'require',
+      "const main = require('@bestviable/llm-router'); const testing = require('@bestviable/llm-router/testing'); const aiSdk = require('@bestviable/llm-router/ai-sdk'); const openai = require('@bestviable/llm-router/openai'); const ai = require('ai'); (async () => {",
+    ],
+  ])(
+    'load with %s; generateText, streamText and chat.completions.create route with fallback',
+    async (how, load) => {
+      const script =
+        how === 'require'
+          ? `${integrations(load)}})().catch((error) => { console.error(error); process.exit(1); });`
+          : integrations(load);
+      const args = how === 'require' ? ['-e', script] : ['--input-type=module', '-e', script];
+      const { stdout } = await run(process.execPath, args, { cwd: root });
+      expect(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}')).toEqual({
+        generated: 'echo: from the ai sdk',
+        gateway: 'openrouter',
+        streamedText: 'echo: streamed',
+        completion: 'echo: from openai',
+        metadata: true,
+        cause: 'BadRequestError < RequestRejectedError',
+        records: 4,
+      });
+    },
+  );
+
+  test('the root entry never loads ai or @ai-sdk/provider (they are optional peers of /ai-sdk)', async () => {
+    // Every file the root entries reach through relative imports, in both builds.
+    const reached = new Set<string>();
+    const visit = (file: string) => {
+      if (reached.has(file)) return;
+      reached.add(file);
+      const source = readFileSync(file, 'utf8');
+      for (const match of source.matchAll(/(?:from |import |require\()\s*['"](\.[^'"]+)['"]/g))
+        visit(join(dirname(file), match[1] as string));
+    };
+    visit(join(root, 'dist/index.js'));
+    visit(join(root, 'dist/index.cjs'));
+    expect(reached.size).toBeGreaterThan(2);
+    for (const file of reached)
+      expect(readFileSync(file, 'utf8')).not.toMatch(/['"](ai|@ai-sdk\/[^'"]+)['"]/);
+
+    const script = `
+require('@bestviable/llm-router');
+console.log(JSON.stringify(Object.keys(require.cache).filter((path) => /node_modules[\\\\/](ai|@ai-sdk)[\\\\/]/.test(path))));`;
+    const { stdout } = await run(process.execPath, ['-e', script], { cwd: root });
+    expect(JSON.parse(stdout.trim())).toEqual([]);
   });
 });
