@@ -20,4 +20,4 @@ export function fuzzParameters(base: number): { seed: number; numRuns: number; e
 }
 
 if (process.env.FUZZ_LONG === '1')
-  console.info(`fuzz seed ${FUZZ_SEED} (replay with FUZZ_SEED=${FUZZ_SEED} npm run fuzz)`);
+  process.stderr.write(`fuzz seed ${FUZZ_SEED} (replay with FUZZ_SEED=${FUZZ_SEED} npm run fuzz)\n`);
