@@ -3,13 +3,27 @@ export type { BreakerSettings, BreakerState } from './breaker/circuit-breaker.ts
 export { computeCostUsd } from './catalog/compute-cost.ts';
 export { DEFAULT_CATALOG_DATE, DEFAULT_CATALOG_MODELS } from './catalog/default-catalog-models.ts';
 export { estimatePromptTokens } from './catalog/estimate-tokens.ts';
-export { createModelCatalog, type ModelCatalog, type ModelCatalogSettings } from './catalog/model-catalog.ts';
 export type {
-  GatewayId,
-  ModelCapabilities,
-  ModelDefinition,
-  ModelPricing,
-  ProviderId,
+  CatalogGatewayState,
+  CatalogOffer,
+  CatalogRefreshedEvent,
+  CatalogRefreshFailedEvent,
+  LiveCatalog,
+  RouterCatalog,
+} from './catalog/live/live-catalog.ts';
+export type { CatalogRefreshFailure } from './catalog/live/read-listing.ts';
+export { createModelCatalog, type ModelCatalog, type ModelCatalogSettings } from './catalog/model-catalog.ts';
+export {
+  type GatewayId,
+  isKnownProvider,
+  KNOWN_PROVIDERS,
+  type KnownProviderId,
+  type ModelCapabilities,
+  type ModelDefinition,
+  type ModelPricing,
+  type PriceProvenance,
+  type PriceSource,
+  type ProviderId,
 } from './catalog/model-definition.ts';
 export { type Clock, createSystemClock, type TimerHandle, type TimerOptions } from './clock/clock.ts';
 export {

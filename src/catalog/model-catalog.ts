@@ -1,6 +1,7 @@
 import { InvalidSettingsError } from '../errors/invalid-settings-error.ts';
+import { buildCatalogSnapshot } from './catalog-snapshot.ts';
 import { DEFAULT_CATALOG_DATE, DEFAULT_CATALOG_MODELS } from './default-catalog-models.ts';
-import type { GatewayId, ModelDefinition, ModelPricing } from './model-definition.ts';
+import type { GatewayId, ModelDefinition, ModelPricing, PriceProvenance } from './model-definition.ts';
 
 /** The models the router can route to, with prices and capabilities. */
 export interface ModelCatalog {
@@ -10,37 +11,56 @@ export interface ModelCatalog {
   list(): readonly ModelDefinition[];
   /** The price of a model on a gateway: the gateway's own offer where it differs, else the model's. */
   pricing(model: ModelDefinition, gateway: GatewayId): ModelPricing;
+  /** Where `pricing(model, gateway)` came from, and its date. @default `user`, as of `date` */
+  priceSource?(model: ModelDefinition, gateway: GatewayId): PriceProvenance;
+  /**
+   * Whether `gateway` serves a model under `name`: `false` only when its live catalog is known and
+   * lacks the name (LiteLLM's `/model/info`). @default true
+   */
+  serves?(gateway: GatewayId, name: string): boolean;
+  /** The catalog id of a model by its name on a gateway, aliases included. */
+  resolveName?(name: string): string | undefined;
 }
 
 /** What `createModelCatalog()` (and the router's `catalog` setting) takes. */
 export interface ModelCatalogSettings {
   /** Start from the bundled, dated catalog. @default true */
   readonly includeDefaults?: boolean;
-  /** Models to add; one with the id of a bundled model replaces it. */
+  /** Models to add; one with the id of a bundled model replaces it. Their prices win over gateways'. */
   readonly models?: readonly ModelDefinition[];
   /**
-   * Price overrides by model id, USD per token; merged over the model's prices. A gateway's own
-   * offer (`gatewayPricing`, e.g. OpenRouter's) is replaced only by redefining the model.
+   * Price overrides by model id, USD per token; merged over the model's prices, and used on every
+   * gateway (a user price wins over the gateways' live prices and the bundled ones).
    */
   readonly prices?: Readonly<Record<string, Partial<ModelPricing>>>;
   /** Date of your prices. @default the bundled catalog's date */
   readonly date?: string;
+  /**
+   * How often the router re-reads the gateways' live catalogs (LiteLLM `/model/info`, OpenRouter
+   * `/api/v1/models`), after a first read at start; `0` turns the live catalog off. Router only.
+   * @default 3_600_000 (one hour)
+   */
+  readonly refreshIntervalMs?: number;
+  /**
+   * Providers known only from the gateways' live catalogs that `providers` (settings, limits) may
+   * name before the first refresh lands, e.g. `['groq', 'deepseek']`. Router only.
+   */
+  readonly providers?: readonly string[];
 }
 
-/**
- * Builds a catalog from the bundled snapshot plus your models and price overrides.
- *
- * @example
- * const catalog = createModelCatalog({
- *   prices: { 'openai/gpt-5.4-mini': { inputPerToken: 0.6e-6 } },
- *   models: [{ id: 'mistral/codestral-latest', provider: 'mistral', ... }],
- * });
- */
-export function createModelCatalog(settings: ModelCatalogSettings = {}): ModelCatalog {
+/** Bundled plus user models, and which ids carry user prices. */
+export function catalogBase(settings: ModelCatalogSettings): {
+  models: ModelDefinition[];
+  userPriced: Set<string>;
+} {
   const byId = new Map<string, ModelDefinition>();
+  const userPriced = new Set<string>();
   if (settings.includeDefaults !== false)
     for (const model of DEFAULT_CATALOG_MODELS) byId.set(model.id, model);
-  for (const model of settings.models ?? []) byId.set(model.id, model);
+  for (const model of settings.models ?? []) {
+    byId.set(model.id, model);
+    userPriced.add(model.id);
+  }
   for (const [id, override] of Object.entries(settings.prices ?? {})) {
     const model = byId.get(id);
     if (!model) {
@@ -54,13 +74,25 @@ export function createModelCatalog(settings: ModelCatalogSettings = {}): ModelCa
         ],
       });
     }
-    byId.set(id, { ...model, pricing: { ...model.pricing, ...override } });
+    // A user price is the price on every gateway: the gateways' own offers give way to it.
+    const { gatewayPricing: _offers, ...rest } = model;
+    byId.set(id, { ...rest, pricing: { ...model.pricing, ...override } });
+    userPriced.add(id);
   }
-  const models = Object.freeze([...byId.values()]);
-  return {
-    date: settings.date ?? DEFAULT_CATALOG_DATE,
-    get: (id) => byId.get(id),
-    list: () => models,
-    pricing: (model, gateway) => model.gatewayPricing?.[gateway] ?? model.pricing,
-  };
+  return { models: [...byId.values()], userPriced };
+}
+
+/**
+ * Builds a catalog from the bundled snapshot plus your models and price overrides. Every price
+ * says where it came from (`priceSource`): `bundled` or `user`.
+ *
+ * @example
+ * const catalog = createModelCatalog({
+ *   prices: { 'openai/gpt-5.4-mini': { inputPerToken: 0.6e-6 } },
+ *   models: [{ id: 'mistral/codestral-latest', provider: 'mistral', ... }],
+ * });
+ */
+export function createModelCatalog(settings: ModelCatalogSettings = {}): ModelCatalog {
+  const { models, userPriced } = catalogBase(settings);
+  return buildCatalogSnapshot({ models, userPriced, date: settings.date ?? DEFAULT_CATALOG_DATE });
 }

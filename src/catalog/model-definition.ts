@@ -1,5 +1,34 @@
-/** The five providers the router knows. */
-export type ProviderId = 'openai' | 'anthropic' | 'google' | 'cohere' | 'mistral';
+/** The five providers with built-in extras: BYOK key validation calls and the `direct` gateway. */
+export type KnownProviderId = 'openai' | 'anthropic' | 'google' | 'cohere' | 'mistral';
+
+/** The five providers with built-in extras, in the order the router lists them. */
+export const KNOWN_PROVIDERS: readonly KnownProviderId[] = [
+  'openai',
+  'anthropic',
+  'google',
+  'cohere',
+  'mistral',
+];
+
+/** Whether `provider` is one of the five with built-in extras (BYOK key validation, `direct`). */
+export function isKnownProvider(provider: string): provider is KnownProviderId {
+  return (KNOWN_PROVIDERS as readonly string[]).includes(provider);
+}
+
+/**
+ * A provider id: one of the five, or any other provider the catalog knows (from the gateways' live
+ * catalogs or your own models), e.g. `groq`, `deepseek`, `xai`. Lower-case letters, digits and `-`.
+ */
+export type ProviderId = KnownProviderId | (string & {});
+
+/** Where a price came from: the bundled snapshot, a gateway's live catalog, or your settings. */
+export type PriceSource = 'bundled' | 'litellm' | 'openrouter' | 'user';
+
+/** A price's source and the day (ISO `YYYY-MM-DD`) it was taken. */
+export interface PriceProvenance {
+  readonly source: PriceSource;
+  readonly asOf: string;
+}
 
 /** The gateways a call can travel through. */
 export type GatewayId = 'litellm' | 'openrouter' | 'direct';
@@ -45,4 +74,8 @@ export interface ModelDefinition {
   readonly gatewayModels: Readonly<Partial<Record<GatewayId, string>>>;
   /** Prices on a gateway that charges differently from `pricing` (e.g. OpenRouter's offer). */
   readonly gatewayPricing?: Readonly<Partial<Record<GatewayId, ModelPricing>>>;
+  /** Where `pricing` came from. @default bundled, as of the catalog's date */
+  readonly pricingSource?: PriceProvenance;
+  /** Where each `gatewayPricing` entry came from. @default as `pricingSource` */
+  readonly gatewayPricingSources?: Readonly<Partial<Record<GatewayId, PriceProvenance>>>;
 }

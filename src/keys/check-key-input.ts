@@ -1,4 +1,4 @@
-import type { ProviderId } from '../catalog/model-definition.ts';
+import type { KnownProviderId, ProviderId } from '../catalog/model-definition.ts';
 import type { KeyStatus } from './key-record.ts';
 import type { KeyRecordFilter } from './key-record-store.ts';
 import type { AddKeyInput, AddKeyOptions, KeyScope } from './key-vault.ts';
@@ -6,7 +6,13 @@ import { KeyVaultError } from './key-vault-error.ts';
 import { SecretKey } from './secret-key.ts';
 
 /** The providers a key can belong to. */
-export const KEY_PROVIDERS: readonly ProviderId[] = ['openai', 'anthropic', 'google', 'cohere', 'mistral'];
+export const KEY_PROVIDERS: readonly KnownProviderId[] = [
+  'openai',
+  'anthropic',
+  'google',
+  'cohere',
+  'mistral',
+];
 
 const MAX_USER = 256;
 const MAX_LABEL = 100;
@@ -19,7 +25,7 @@ function invalid(method: string, message: string): KeyVaultError {
 
 /** Throws `invalid-input` unless `provider` is a known provider id. */
 export function checkProvider(method: string, provider: unknown): asserts provider is ProviderId {
-  if (!KEY_PROVIDERS.includes(provider as ProviderId)) {
+  if (!(KEY_PROVIDERS as readonly unknown[]).includes(provider)) {
     throw invalid(
       method,
       `\`provider\` must be one of ${KEY_PROVIDERS.join(', ')} (got ${typeof provider === 'string' ? `"${provider.slice(0, 40)}"` : typeof provider}).`,

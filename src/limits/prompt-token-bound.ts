@@ -1,4 +1,4 @@
-import type { ProviderId } from '../catalog/model-definition.ts';
+import { isKnownProvider, type KnownProviderId, type ProviderId } from '../catalog/model-definition.ts';
 import { InvalidRequestError } from '../errors/invalid-request-error.ts';
 import type { ChatMessage, ResponseFormat, ToolChoice, ToolDefinition } from '../router/chat-types.ts';
 
@@ -53,7 +53,7 @@ export interface PromptOverheads {
  * Tool prompts: Anthropic documents 346 tokens for current models, 530 at most for any Claude
  * model; OpenAI renders tools as a TypeScript namespace no longer than their JSON plus ~70 bytes.
  */
-export const PROMPT_OVERHEADS: Readonly<Record<ProviderId, PromptOverheads>> = {
+export const PROMPT_OVERHEADS: Readonly<Record<KnownProviderId, PromptOverheads>> = {
   openai: { request: 4, message: 8, toolTurn: 8, toolPrompt: 64, image: 4_800 },
   anthropic: { request: 16, message: 16, toolTurn: 16, toolPrompt: 600, image: 4_800 },
   google: { request: 16, message: 16, toolTurn: 16, toolPrompt: 600, image: 4_800 },
@@ -149,7 +149,7 @@ export function measurePrompt(parts: PromptParts): PromptMeasure {
  * byte each; for English text it is about four times the real count.
  */
 export function promptTokenBound(measure: PromptMeasure, provider: ProviderId): number {
-  const overheads = Object.hasOwn(PROMPT_OVERHEADS, provider) ? PROMPT_OVERHEADS[provider] : UNKNOWN_PROVIDER;
+  const overheads = isKnownProvider(provider) ? PROMPT_OVERHEADS[provider] : UNKNOWN_PROVIDER;
   return (
     measure.textBytes +
     measure.segments +

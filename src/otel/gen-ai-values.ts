@@ -1,7 +1,7 @@
-import type { ProviderId } from '../catalog/model-definition.ts';
+import { isKnownProvider, type KnownProviderId, type ProviderId } from '../catalog/model-definition.ts';
 import type { FinishReason } from '../router/chat-types.ts';
 
-const PROVIDER_NAMES: Readonly<Record<ProviderId, string>> = {
+const PROVIDER_NAMES: Readonly<Record<KnownProviderId, string>> = {
   openai: 'openai',
   anthropic: 'anthropic',
   google: 'gcp.gemini',
@@ -18,7 +18,7 @@ export const UNKNOWN_PROVIDER = '_OTHER';
  */
 export function genAiProviderName(provider: ProviderId | undefined): string {
   if (provider === undefined) return UNKNOWN_PROVIDER;
-  return PROVIDER_NAMES[provider] ?? provider;
+  return isKnownProvider(provider) ? PROVIDER_NAMES[provider] : provider;
 }
 
 const FINISH_REASONS: Readonly<Record<FinishReason, string>> = {

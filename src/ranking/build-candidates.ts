@@ -9,6 +9,8 @@ export interface RoutingTable {
   readonly catalog: ModelCatalog;
   /** Enabled providers, with the models each allows (`undefined`: all of its catalog models). */
   readonly providers: ReadonlyMap<ProviderId, { readonly models: ReadonlySet<string> | undefined }>;
+  /** Every provider the catalog knows is enabled (no `providers` setting): `providers` lists none. */
+  readonly anyProvider?: boolean;
   /** Enabled gateways in preference order, with per-gateway model-name overrides. */
   readonly gateways: readonly {
     readonly id: GatewayId;
@@ -44,6 +46,8 @@ export function resolveModelId(
   gateways: RoutingTable['gateways'] = [],
 ): string | undefined {
   if (catalog.get(name)) return name;
+  const named = catalog.resolveName?.(name);
+  if (named !== undefined) return named;
   for (const gateway of gateways) {
     for (const [id, alias] of Object.entries(gateway.modelNames)) if (alias === name) return id;
   }
@@ -59,8 +63,8 @@ function modelProblem(
   query: CandidateQuery,
 ): string | undefined {
   const provider = table.providers.get(model.provider);
-  if (!provider) return `provider ${model.provider} is not enabled`;
-  if (provider.models && !provider.models.has(model.id)) return `not in providers.${model.provider}.models`;
+  if (!provider && !table.anyProvider) return `provider ${model.provider} is not enabled`;
+  if (provider?.models && !provider.models.has(model.id)) return `not in providers.${model.provider}.models`;
   const { requirements: need, promptTokens, maxTokens } = query;
   if (need.providers && !need.providers.includes(model.provider)) return 'provider not in require.providers';
   if (need.tools && !model.capabilities.tools) return 'no tool calling';
@@ -100,12 +104,16 @@ function cachedOffers(model: ModelDefinition, table: RoutingTable): readonly Can
     const built: Candidate[] = [];
     table.gateways.forEach((gateway, rank) => {
       const gatewayModel = gateway.modelNames[model.id] ?? model.gatewayModels[gateway.id];
-      if (gatewayModel !== undefined) {
+      if (gatewayModel !== undefined && table.catalog.serves?.(gateway.id, gatewayModel) !== false) {
         built.push({
           model,
           gateway: gateway.id,
           gatewayModel,
           pricing: table.catalog.pricing(model, gateway.id),
+          priceSource: table.catalog.priceSource?.(model, gateway.id) ?? {
+            source: 'user',
+            asOf: table.catalog.date,
+          },
           gatewayRank: rank,
         });
       }

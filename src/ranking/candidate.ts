@@ -1,4 +1,9 @@
-import type { GatewayId, ModelDefinition, ModelPricing } from '../catalog/model-definition.ts';
+import type {
+  GatewayId,
+  ModelDefinition,
+  ModelPricing,
+  PriceProvenance,
+} from '../catalog/model-definition.ts';
 
 /** One way to serve a call: a catalog model on one gateway. */
 export interface Candidate {
@@ -8,6 +13,8 @@ export interface Candidate {
   readonly gatewayModel: string;
   /** Prices on that gateway. */
   readonly pricing: ModelPricing;
+  /** Where `pricing` came from (`bundled`, `litellm`, `openrouter`, `user`) and its date. */
+  readonly priceSource: PriceProvenance;
   /** Position of the gateway in the preference order (0 = LiteLLM, then OpenRouter, then direct). */
   readonly gatewayRank: number;
 }

@@ -1,5 +1,5 @@
 import { computeCostUsd } from '../catalog/compute-cost.ts';
-import type { GatewayId, ModelPricing, ProviderId } from '../catalog/model-definition.ts';
+import type { GatewayId, ModelPricing, PriceProvenance, ProviderId } from '../catalog/model-definition.ts';
 import type { ModelRequirements } from '../router/chat-types.ts';
 import { buildCandidates, type RoutingTable, resolveModelId } from './build-candidates.ts';
 import { checkCostQuery } from './check-cost-query.ts';
@@ -24,6 +24,8 @@ export interface CostComparisonRow {
   readonly gateway: GatewayId;
   readonly gatewayModel: string;
   readonly pricing: ModelPricing;
+  /** Where `pricing` came from (`bundled`, `litellm`, `openrouter`, `user`) and its date. */
+  readonly priceSource: PriceProvenance;
   readonly inputCostUsd: number;
   readonly outputCostUsd: number;
   readonly totalCostUsd: number;
@@ -76,6 +78,7 @@ export function compareCosts(table: RoutingTable, input: CostComparisonQuery): C
     gateway: candidate.gateway,
     gatewayModel: candidate.gatewayModel,
     pricing: candidate.pricing,
+    priceSource: candidate.priceSource,
     ...costs,
     cheapest: index === 0,
   }));

@@ -1,14 +1,22 @@
 import { BreakerRegistry } from '../breaker/breaker-registry.ts';
 import { DEFAULT_BREAKER_SETTINGS } from '../breaker/circuit-breaker.ts';
-import { createModelCatalog, type ModelCatalog } from '../catalog/model-catalog.ts';
-import type { GatewayId, ProviderId } from '../catalog/model-definition.ts';
+import { DEFAULT_CATALOG_DATE, DEFAULT_CATALOG_MODELS } from '../catalog/default-catalog-models.ts';
+import { createLiveCatalog, type LiveCatalog, type RouterCatalog } from '../catalog/live/live-catalog.ts';
+import type { CatalogEndpoint } from '../catalog/live/read-listing.ts';
+import {
+  catalogBase,
+  createModelCatalog,
+  type ModelCatalog,
+  type ModelCatalogSettings,
+} from '../catalog/model-catalog.ts';
+import { type GatewayId, KNOWN_PROVIDERS, type ProviderId } from '../catalog/model-definition.ts';
 import { createSystemClock } from '../clock/clock.ts';
 import { InvalidSettingsError } from '../errors/invalid-settings-error.ts';
 import { createRateLimiter } from '../limits/create-rate-limiter.ts';
 import type { LimitSettings } from '../limits/limit-settings.ts';
 import type { UpstreamLimitSignal } from '../limits/rate-limiter.ts';
 import { resolveLogger } from '../logger/logger.ts';
-import type { RoutingTable } from '../ranking/build-candidates.ts';
+import { buildCandidates, type RoutingTable, resolveModelId } from '../ranking/build-candidates.ts';
 import { compareCosts } from '../ranking/compare-costs.ts';
 import {
   createDirectTransport,
@@ -40,7 +48,9 @@ import type { RouterSettings } from './router-settings.ts';
 import { checkSettings, routerSettingsSchema } from './settings-schema.ts';
 import { watchLimitStore } from './watch-limit-store.ts';
 
-const ALL_PROVIDERS: readonly ProviderId[] = ['openai', 'anthropic', 'google', 'cohere', 'mistral'];
+/** Default interval between reads of the gateways' live catalogs: one hour. */
+export const DEFAULT_CATALOG_REFRESH_INTERVAL_MS = 3_600_000;
+const CATALOG_READ_TIMEOUT_MS = 15_000;
 const GATEWAY_ORDER: readonly GatewayId[] = ['litellm', 'openrouter', 'direct'];
 
 function isCatalog(value: RouterSettings['catalog']): value is ModelCatalog {
@@ -49,22 +59,111 @@ function isCatalog(value: RouterSettings['catalog']): value is ModelCatalog {
 
 function enabledProviders(settings: RouterSettings): RoutingTable['providers'] {
   const providers = new Map<ProviderId, { models: ReadonlySet<string> | undefined }>();
-  for (const id of ALL_PROVIDERS) {
-    if (settings.providers !== undefined && !(id in settings.providers)) continue;
-    const provider = settings.providers?.[id];
+  for (const [id, provider] of Object.entries(settings.providers ?? {})) {
     if (provider?.enabled === false) continue;
     providers.set(id, { models: provider?.models ? new Set(provider.models) : undefined });
   }
   return providers;
 }
 
+/**
+ * A provider setting must name a provider the catalog knows at construction (bundled and user
+ * models) or one listed in `catalog.providers` (known only from the gateways' live catalogs).
+ */
+function unknownProviders(settings: RouterSettings) {
+  const known = new Set<string>(KNOWN_PROVIDERS);
+  // Read before the settings are known to be valid (so all issues are reported at once): only
+  // strings count.
+  const catalog = settings.catalog as unknown;
+  const models: unknown = isCatalog(settings.catalog)
+    ? settings.catalog.list()
+    : [
+        ...DEFAULT_CATALOG_MODELS,
+        ...(Array.isArray((catalog as { models?: unknown })?.models)
+          ? (catalog as { models: unknown[] }).models
+          : []),
+      ];
+  const listed: unknown = isCatalog(settings.catalog)
+    ? undefined
+    : (catalog as { providers?: unknown })?.providers;
+  for (const model of models as unknown[]) {
+    const provider = (model as { provider?: unknown } | null)?.provider;
+    if (typeof provider === 'string') known.add(provider);
+  }
+  if (Array.isArray(listed)) for (const id of listed) if (typeof id === 'string') known.add(id);
+  const providers = settings.providers as unknown;
+  if (typeof providers !== 'object' || providers === null) return [];
+  return Object.keys(providers)
+    .filter((id) => !known.has(id))
+    .map((id) => ({
+      setting: `providers.${id}`,
+      problem: `unknown setting (check its spelling): no catalog model has provider ${JSON.stringify(id.slice(0, 64))}. Add its models under catalog.models, or list it in catalog.providers to configure a provider known only from the gateways' live catalogs`,
+    }));
+}
+
+/** `router.catalog`: the live catalog (or your own `ModelCatalog`, which is never refreshed) with offers. */
+function routerCatalog(table: RoutingTable, live: LiveCatalog | undefined): RouterCatalog {
+  const custom = table.catalog;
+  const offers = (model: string) =>
+    buildCandidates(table, {
+      models: [resolveModelId(table.catalog, model, table.gateways) ?? model],
+      requirements: {},
+      promptTokens: 0,
+      maxTokens: undefined,
+    }).candidates.map(({ gateway, gatewayModel, pricing, priceSource }) => ({
+      gateway,
+      gatewayModel,
+      pricing,
+      priceSource,
+    }));
+  if (live) return Object.assign(live, { offers });
+  return {
+    get date() {
+      return custom.date;
+    },
+    get: (id) => custom.get(id),
+    list: () => custom.list(),
+    pricing: (model, gateway) => custom.pricing(model, gateway),
+    priceSource: (model, gateway) =>
+      custom.priceSource?.(model, gateway) ?? { source: 'user', asOf: custom.date },
+    serves: (gateway, name) => custom.serves?.(gateway, name) ?? true,
+    resolveName: (name) => custom.resolveName?.(name),
+    refreshedAt: undefined,
+    gateways: () => [],
+    refresh: async () => {},
+    offers,
+  };
+}
+
+/** The live-catalog endpoints of the gateways the router built itself (not your own transports). */
+function catalogEndpoints(settings: RouterSettings, transports: ReadonlyMap<GatewayId, Transport>) {
+  const endpoints: CatalogEndpoint[] = [];
+  const { gateways = {}, transports: custom = {} } = settings;
+  const bearer = (key: string | undefined) => (key ? { authorization: `Bearer ${key}` } : {});
+  if (transports.has('litellm') && !custom.litellm) {
+    const base = (gateways.litellm?.baseURL ?? DEFAULT_LITELLM_BASE_URL).replace(/\/+$/, '');
+    endpoints.push({
+      gateway: 'litellm',
+      url: `${base}/model/info`,
+      headers: { ...gateways.litellm?.headers, ...bearer(gateways.litellm?.apiKey) },
+    });
+  }
+  if (transports.has('openrouter') && !custom.openrouter) {
+    const base = (gateways.openrouter?.baseURL ?? DEFAULT_OPENROUTER_BASE_URL).replace(/\/+$/, '');
+    endpoints.push({
+      gateway: 'openrouter',
+      url: `${base}/models`,
+      headers: { ...gateways.openrouter?.headers, ...bearer(gateways.openrouter?.apiKey) },
+    });
+  }
+  return endpoints;
+}
+
 /** Every configured limit, by scope: `provider:<id>`, `user:<id>`, `key:<id>` (and `*` defaults). */
 function configuredLimits(settings: RouterSettings): Record<string, LimitSettings> {
   const limits: Record<string, LimitSettings> = {};
-  for (const id of ALL_PROVIDERS) {
-    const provider = settings.providers?.[id]?.limits;
-    if (provider) limits[`provider:${id}`] = provider;
-  }
+  for (const [id, provider] of Object.entries(settings.providers ?? {}))
+    if (provider?.limits) limits[`provider:${id}`] = provider.limits;
   for (const [user, value] of Object.entries(settings.limits?.users ?? {})) limits[`user:${user}`] = value;
   for (const [key, value] of Object.entries(settings.limits?.keys ?? {})) limits[`key:${key}`] = value;
   return limits;
@@ -111,7 +210,7 @@ function buildTransports(
   }
   if (gateways.direct?.enabled ?? transports.direct !== undefined) {
     const providers = new Map<ProviderId, DirectProvider>();
-    for (const id of ALL_PROVIDERS) {
+    for (const id of KNOWN_PROVIDERS) {
       const provider = settings.providers?.[id];
       providers.set(id, { apiKey: provider?.apiKey, baseURL: provider?.baseURL ?? DIRECT_BASE_URLS[id] });
     }
@@ -146,9 +245,15 @@ function buildTransports(
  * const reply = await router.chat({ messages: [{ role: 'user', content: 'Hello' }], require: { tools: true } });
  */
 export function createRouter(settings: RouterSettings = {}): Router {
-  checkSettings(routerSettingsSchema, settings, 'createRouter');
+  const providerIssues = typeof settings === 'object' && settings !== null ? unknownProviders(settings) : [];
+  try {
+    checkSettings(routerSettingsSchema, settings, 'createRouter');
+  } catch (error) {
+    if (providerIssues.length === 0 || !InvalidSettingsError.isInstance(error)) throw error;
+    throw new InvalidSettingsError({ factory: 'createRouter', issues: [...error.issues, ...providerIssues] });
+  }
   const credentials = checkGatewayCredentials(settings);
-  const issues = [...credentials.issues];
+  const issues = [...credentials.issues, ...providerIssues];
   if ((settings.byok === 'required' || settings.byok === 'preferred') && !settings.keys) {
     issues.unshift({
       setting: 'byok',
@@ -160,17 +265,52 @@ export function createRouter(settings: RouterSettings = {}): Router {
   const logger = resolveLogger(settings.logger);
   for (const warning of credentials.warnings) logger.warn(warning);
   const events = new RouterEvents(logger);
-  const catalog = isCatalog(settings.catalog) ? settings.catalog : createModelCatalog(settings.catalog);
   const transports = buildTransports(settings, { clock });
-  const table: RoutingTable = {
-    catalog,
+  const catalogSettings: ModelCatalogSettings = isCatalog(settings.catalog) ? {} : (settings.catalog ?? {});
+  const refreshIntervalMs = catalogSettings.refreshIntervalMs ?? DEFAULT_CATALOG_REFRESH_INTERVAL_MS;
+  const table: { -readonly [K in keyof RoutingTable]: RoutingTable[K] } = {
+    catalog: createModelCatalog({ includeDefaults: false }),
     providers: enabledProviders(settings),
+    anyProvider: settings.providers === undefined,
     gateways: GATEWAY_ORDER.filter((id) => transports.has(id)).map((id) => ({
       id,
       modelNames: settings.gateways?.[id]?.models ?? {},
     })),
     offerCache: new Map(),
   };
+  const live = createLiveCatalog({
+    sources: {
+      ...catalogBase(catalogSettings),
+      date: catalogSettings.date ?? DEFAULT_CATALOG_DATE,
+      userNames: {
+        litellm: new Set(Object.values(settings.gateways?.litellm?.models ?? {})),
+        openrouter: new Set(Object.values(settings.gateways?.openrouter?.models ?? {})),
+      },
+    },
+    endpoints:
+      isCatalog(settings.catalog) || refreshIntervalMs === 0 ? [] : catalogEndpoints(settings, transports),
+    fetch: settings.fetch ?? globalThis.fetch,
+    clock,
+    refreshIntervalMs,
+    timeoutMs: CATALOG_READ_TIMEOUT_MS,
+    onChange() {
+      // Offers are rebuilt from the new snapshot; calls under way keep the ones they ranked.
+      table.offerCache = new Map();
+    },
+    onRefreshed: (event) => events.emit('catalog-refreshed', event),
+    onFailed(event) {
+      logger.warn(
+        `[llm-router] could not refresh the ${event.gateway} catalog (${event.reason}); keeping the last good one`,
+        {
+          gateway: event.gateway,
+          reason: event.reason,
+        },
+      );
+      events.emit('catalog-refresh-failed', event);
+    },
+  });
+  table.catalog = isCatalog(settings.catalog) ? settings.catalog : live;
+  const catalog = routerCatalog(table, isCatalog(settings.catalog) ? undefined : live);
   const breakerSettings = { ...DEFAULT_BREAKER_SETTINGS, ...settings.breaker };
   const breakers = new BreakerRegistry({
     settings: breakerSettings,
@@ -270,6 +410,7 @@ export function createRouter(settings: RouterSettings = {}): Router {
     }
   }
 
+  live.start();
   return {
     on: events.on.bind(events),
     once: events.once.bind(events),
@@ -289,6 +430,7 @@ export function createRouter(settings: RouterSettings = {}): Router {
     catalog,
     usage: createRouterUsage(tracker, catalog),
     async close() {
+      live.stop();
       unwatchLimitStore();
       breakers.dispose();
       await context.credentials.settle();

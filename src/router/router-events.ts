@@ -1,4 +1,5 @@
 import type { BreakerSnapshot } from '../breaker/breaker-registry.ts';
+import type { CatalogRefreshedEvent, CatalogRefreshFailedEvent } from '../catalog/live/live-catalog.ts';
 import type { ProviderId } from '../catalog/model-definition.ts';
 import type { GatewayError, GatewayErrorKind } from '../errors/gateway-error.ts';
 import type { RouterError } from '../errors/router-error.ts';
@@ -156,6 +157,10 @@ export interface RouterEventMap {
   'quota-exhausted': [event: LimitReachedEvent];
   'limit-store-unavailable': [event: LimitStoreUnavailableRouterEvent];
   'limit-store-recovered': [event: LimitStoreRecoveredRouterEvent];
+  /** A gateway's live catalog was read and merged (one per gateway and refresh). */
+  'catalog-refreshed': [event: CatalogRefreshedEvent];
+  /** A gateway's live catalog could not be read; its last good catalog stays in use. */
+  'catalog-refresh-failed': [event: CatalogRefreshFailedEvent];
 }
 
 /** Names of the router's events. */

@@ -150,8 +150,11 @@ export interface RouterSettings {
     readonly direct?: DirectGatewaySettings;
   };
   /**
-   * The providers to route to, each with its own settings. When absent, all five are enabled;
-   * when present, only those listed (and not `enabled: false`).
+   * The providers to route to, each with its own settings, by provider id: the five
+   * (`openai`, `anthropic`, `google`, `cohere`, `mistral`) or any other the catalog knows
+   * (`groq`, `deepseek`, …). When absent, every provider of the catalog is enabled, those the live
+   * catalogs add included; when present, only those listed (and not `enabled: false`). An id no
+   * catalog model has at construction, and not listed in `catalog.providers`, throws.
    */
   readonly providers?: Readonly<Partial<Record<ProviderId, ProviderSettings>>>;
   /** Model catalog: settings for the bundled one, or your own `ModelCatalog`. */

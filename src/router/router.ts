@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'eventemitter3';
 import type { BreakerSnapshot } from '../breaker/breaker-registry.ts';
+import type { RouterCatalog } from '../catalog/live/live-catalog.ts';
 import type { ModelCatalog } from '../catalog/model-catalog.ts';
 import type { LimitSettings } from '../limits/limit-settings.ts';
 import type { LimitStatus } from '../limits/rate-limiter.ts';
@@ -86,7 +87,11 @@ export interface Router
   health(options?: HealthOptions): Promise<HealthReport>;
   /** State of every breaker created so far. */
   breakers(): readonly BreakerSnapshot[];
-  readonly catalog: ModelCatalog;
+  /**
+   * The catalog in use: models, each one's offers per gateway (`offers(id)`) with price sources and
+   * dates, and the live state (`refreshedAt`, `gateways()`, `refresh()`).
+   */
+  readonly catalog: RouterCatalog;
   readonly usage: RouterUsage;
   readonly limits: RouterLimits;
   /** Stops background timers and flushes the usage tracker. */

@@ -14,7 +14,7 @@ import {
   usdPerToken,
 } from './settings-fields.ts';
 
-const PROVIDERS = ['openai', 'anthropic', 'google', 'cohere', 'mistral'] as const;
+const PROVIDER_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
 /** Most buckets of a breaker's rolling window (each is an object opossum keeps per breaker). */
 const MAX_BUCKETS = 1_000;
 /** Shortest bucket of a breaker's rolling window. */
@@ -59,7 +59,7 @@ const pricing = z.strictObject({
 
 const modelDefinition = z.strictObject({
   id: z.string().regex(/^[a-z0-9-]+\/.+$/, 'expected "<provider>/<model>", e.g. "openai/gpt-5.4-mini"'),
-  provider: z.enum(PROVIDERS),
+  provider: z.string().regex(PROVIDER_ID, 'expected a provider id: lower-case letters, digits and -'),
   name: z.string(),
   tier: z.enum(['flagship', 'cheap']),
   contextWindow: tokens,
@@ -86,6 +86,17 @@ const catalogObject = z.strictObject({
   models: z.array(modelDefinition).optional(),
   prices: z.record(z.string(), pricing.partial()).optional(),
   date: z.string().optional(),
+  refreshIntervalMs: z
+    .number({ message: 'expected a number of milliseconds' })
+    .int('expected a whole number of milliseconds')
+    .min(0, 'expected 0 (off) or 60000 milliseconds or more')
+    .max(2 ** 31 - 1, 'expected at most 2147483647 milliseconds (about 24.8 days)')
+    .refine((value) => value === 0 || value >= 60_000, 'expected 0 (off) or 60000 milliseconds or more')
+    .optional(),
+  providers: z
+    .array(z.string().regex(PROVIDER_ID, 'expected a provider id: lower-case letters, digits and -'))
+    .max(1_000)
+    .optional(),
 });
 
 // A ModelCatalog object, or settings for the bundled one. Not a z.union: a union reports only
@@ -158,13 +169,11 @@ export const routerSettingsSchema = z.strictObject(
       })
       .optional(),
     providers: z
-      .strictObject({
-        openai: providerSettings.optional(),
-        anthropic: providerSettings.optional(),
-        google: providerSettings.optional(),
-        cohere: providerSettings.optional(),
-        mistral: providerSettings.optional(),
-      })
+      .record(
+        z.string().regex(PROVIDER_ID, 'expected a provider id: lower-case letters, digits and -'),
+        providerSettings,
+        { message: 'expected an object of provider ids to provider settings' },
+      )
       .optional(),
     catalog: catalogSettings.optional(),
     ranking: rankingPolicy.optional(),

@@ -14,6 +14,7 @@ export {
   type ChatServer,
   type ChatServerSettings,
   type FaultOptions,
+  type LoopbackCatalogFault,
   type LoopbackFault,
   type LoopbackFlavour,
   type LoopbackReply,
@@ -31,6 +32,13 @@ export {
   type InfisicalServerSettings,
   startInfisicalServer,
 } from './loopback/infisical-server.ts';
+export {
+  bundledListing,
+  generateCatalogModels,
+  type LoopbackCatalogModel,
+  liteLLMModelInfo,
+  openRouterModels,
+} from './loopback/model-listings.ts';
 export {
   type ProviderKeyBehaviour,
   type ProviderKeyFault,

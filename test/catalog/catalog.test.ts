@@ -3,11 +3,11 @@ import { computeCostUsd } from '../../src/catalog/compute-cost.ts';
 import { DEFAULT_CATALOG_DATE, DEFAULT_CATALOG_MODELS } from '../../src/catalog/default-catalog-models.ts';
 import { estimatePromptTokens } from '../../src/catalog/estimate-tokens.ts';
 import { createModelCatalog } from '../../src/catalog/model-catalog.ts';
-import type { ModelDefinition, ModelPricing, ProviderId } from '../../src/catalog/model-definition.ts';
+import type { KnownProviderId, ModelDefinition, ModelPricing } from '../../src/catalog/model-definition.ts';
 import type { ChatMessage, ToolDefinition } from '../../src/router/chat-types.ts';
 
-const PROVIDERS: readonly ProviderId[] = ['openai', 'anthropic', 'google', 'cohere', 'mistral'];
-const LITELLM_PREFIX: Record<ProviderId, string> = {
+const PROVIDERS: readonly KnownProviderId[] = ['openai', 'anthropic', 'google', 'cohere', 'mistral'];
+const LITELLM_PREFIX: Record<KnownProviderId, string> = {
   openai: 'openai/',
   anthropic: 'anthropic/',
   google: 'gemini/',
@@ -66,7 +66,10 @@ describe('bundled catalog', () => {
   it('names every model on LiteLLM (with the provider’s LiteLLM prefix), OpenRouter and direct', () => {
     for (const model of DEFAULT_CATALOG_MODELS) {
       const { litellm, openrouter, direct } = model.gatewayModels;
-      expect(litellm?.startsWith(LITELLM_PREFIX[model.provider]), `${model.id}: ${litellm}`).toBe(true);
+      expect(
+        litellm?.startsWith(LITELLM_PREFIX[model.provider as KnownProviderId]),
+        `${model.id}: ${litellm}`,
+      ).toBe(true);
       expect(openrouter, model.id).toMatch(/^[a-z0-9-]+\/[\w.-]+$/);
       expect(direct, model.id).toMatch(/^[\w.-]+$/);
       // The direct name is the provider's own, without a gateway prefix.

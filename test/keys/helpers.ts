@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import type { ProviderId } from '../../src/catalog/model-definition.ts';
+import type { KnownProviderId } from '../../src/catalog/model-definition.ts';
 import type { Clock } from '../../src/clock/clock.ts';
 import {
   createInfisicalCipher,
@@ -13,7 +13,7 @@ import type { InfisicalKmsKey, InfisicalServer } from '../../src/testing/loopbac
  * Test keys per provider. They do not look like any provider's key format, so redaction has to
  * come from knowing the exact value, not from a pattern that happens to match.
  */
-export const GOOD: Readonly<Record<ProviderId, string>> = {
+export const GOOD: Readonly<Record<KnownProviderId, string>> = {
   openai: 'byok-openai-good-7f3a9c2e1d4b8a60',
   anthropic: 'byok-anthropic-good-41d0c9e37b2f',
   google: 'byok-google-good-90ab17cd53ef2468',
@@ -24,7 +24,7 @@ export const GOOD: Readonly<Record<ProviderId, string>> = {
 /** A well-formed key no provider server knows. */
 export const UNKNOWN_KEY = 'byok-unknown-key-000000000000dead';
 
-export const PROVIDERS: readonly ProviderId[] = ['openai', 'anthropic', 'google', 'cohere', 'mistral'];
+export const PROVIDERS: readonly KnownProviderId[] = ['openai', 'anthropic', 'google', 'cohere', 'mistral'];
 
 /** A logger that keeps every line and its details. */
 export function captureLogger(): Logger & { readonly lines: unknown[] } {

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ProviderId } from '../../src/catalog/model-definition.ts';
+import type { KnownProviderId, ProviderId } from '../../src/catalog/model-definition.ts';
 import { InvalidSettingsError } from '../../src/errors/invalid-settings-error.ts';
 import { SecretKey } from '../../src/keys/secret-key.ts';
 import { createKeyValidator } from '../../src/keys/validation/create-key-validator.ts';
@@ -31,7 +31,7 @@ const check = (provider: ProviderId, key: string) =>
   validator().validate({ provider, apiKey: new SecretKey(key) });
 
 /** The status each provider answers an unknown key with. */
-const INVALID_STATUS: Record<ProviderId, number> = {
+const INVALID_STATUS: Record<KnownProviderId, number> = {
   openai: 401,
   anthropic: 401,
   google: 400,

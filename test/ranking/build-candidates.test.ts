@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CATALOG_MODELS } from '../../src/catalog/default-catalog-models.ts';
 import { createModelCatalog, type ModelCatalog } from '../../src/catalog/model-catalog.ts';
-import type { GatewayId, ModelDefinition, ProviderId } from '../../src/catalog/model-definition.ts';
+import type {
+  GatewayId,
+  KnownProviderId,
+  ModelDefinition,
+  ProviderId,
+} from '../../src/catalog/model-definition.ts';
 import {
   buildCandidates,
   type CandidateQuery,
@@ -13,7 +18,7 @@ import type { ModelRequirements } from '../../src/router/chat-types.ts';
 
 const catalog = createModelCatalog();
 const ALL_IDS = catalog.list().map((model) => model.id);
-const PROVIDERS: readonly ProviderId[] = ['openai', 'anthropic', 'google', 'cohere', 'mistral'];
+const PROVIDERS: readonly KnownProviderId[] = ['openai', 'anthropic', 'google', 'cohere', 'mistral'];
 
 function table(
   options: {

@@ -32,6 +32,7 @@ function input(
       gateway,
       gatewayModel: name,
       pricing: model(name).pricing,
+      priceSource: { source: 'bundled', asOf: '2026-04-30' },
       gatewayRank: GATEWAY_RANK[gateway],
     },
     estimatedCostUsd: costUsd,

@@ -193,7 +193,9 @@ describe('createRouter() settings checks', () => {
       const catalog = createModelCatalog({ includeDefaults: false });
       const router = createRouter({ catalog, logger: false });
       routers.push(router);
-      expect(router.catalog).toBe(catalog);
+      // Served as is, behind router.catalog's live-state methods (a custom catalog is never refreshed).
+      expect(router.catalog.list()).toBe(catalog.list());
+      expect(router.catalog.refreshedAt).toBeUndefined();
     });
   });
 
@@ -213,7 +215,7 @@ describe('createRouter() settings checks', () => {
 
     it.each([
       ['id', { ...valid, id: 'gpt-without-provider' }, 'catalog.models.0.id'],
-      ['provider', { ...valid, id: 'acme/model', provider: 'acme' }, 'catalog.models.0.provider'],
+      ['provider', { ...valid, id: 'acme/model', provider: 'Acme Corp' }, 'catalog.models.0.provider'],
       ['tier', { ...valid, id: 'openai/x', tier: 'mid' }, 'catalog.models.0.tier'],
       ['contextWindow', { ...valid, id: 'openai/x', contextWindow: 0 }, 'catalog.models.0.contextWindow'],
       [

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ProviderId } from '../../catalog/model-definition.ts';
+import { isKnownProvider, type KnownProviderId } from '../../catalog/model-definition.ts';
 import { type Clock, createSystemClock } from '../../clock/clock.ts';
 import { checkSettings, clockSchema } from '../../errors/check-settings.ts';
 import {
@@ -14,7 +14,7 @@ import { isClientTimeout, PROBES } from './probes.ts';
 import type { ProviderAnswer } from './provider-answer.ts';
 
 /** The public API roots the validator calls by default. */
-export const DEFAULT_VALIDATION_BASE_URLS: Readonly<Record<ProviderId, string>> = {
+export const DEFAULT_VALIDATION_BASE_URLS: Readonly<Record<KnownProviderId, string>> = {
   openai: 'https://api.openai.com',
   anthropic: 'https://api.anthropic.com',
   google: 'https://generativelanguage.googleapis.com',
@@ -29,7 +29,7 @@ export interface KeyValidatorSettings {
    * `/v1beta/models`, `/v1/check-api-key`). Point them at loopback servers in tests.
    * @default DEFAULT_VALIDATION_BASE_URLS
    */
-  readonly baseURLs?: Partial<Record<ProviderId, string>>;
+  readonly baseURLs?: Partial<Record<KnownProviderId, string>>;
   /**
    * How long one validation call may take before it counts as `unverified` / `timeout`, ms.
    * @default 10000
@@ -43,7 +43,7 @@ export interface KeyValidatorSettings {
 
 type Interpreter = (answer: ProviderAnswer, secrets: readonly string[], now: number) => KeyValidationResult;
 
-const INTERPRETERS: Readonly<Record<ProviderId, Interpreter>> = {
+const INTERPRETERS: Readonly<Record<KnownProviderId, Interpreter>> = {
   openai: interpretOpenAI,
   mistral: interpretMistral,
   anthropic: interpretAnthropic,
@@ -95,9 +95,10 @@ export function createKeyValidator(settings: KeyValidatorSettings = {}): KeyVali
 
   return {
     async validate({ provider, apiKey }: KeyValidationRequest): Promise<KeyValidationResult> {
-      const probe = PROBES[provider];
-      const interpret = INTERPRETERS[provider];
-      if (!probe || !interpret) throw new TypeError(`KeyValidator: unknown provider "${String(provider)}".`);
+      const probe = isKnownProvider(provider) ? PROBES[provider] : undefined;
+      const interpret = isKnownProvider(provider) ? INTERPRETERS[provider] : undefined;
+      if (!probe || !interpret || !isKnownProvider(provider))
+        throw new TypeError(`KeyValidator: unknown provider "${String(provider)}".`);
       const secret = apiKey.reveal();
       const controller = new AbortController();
       let timedOut = false;

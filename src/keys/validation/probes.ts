@@ -1,6 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import type { ProviderId } from '../../catalog/model-definition.ts';
+import type { KnownProviderId } from '../../catalog/model-definition.ts';
 import type { ProviderAnswer } from './provider-answer.ts';
 import { pickString } from './provider-answer.ts';
 
@@ -133,7 +133,7 @@ const probeCohere: Probe = async (context) => {
 };
 
 /** The probe for each provider. */
-export const PROBES: Readonly<Record<ProviderId, Probe>> = {
+export const PROBES: Readonly<Record<KnownProviderId, Probe>> = {
   openai: probeWithOpenAIClient,
   mistral: probeWithOpenAIClient,
   anthropic: probeWithAnthropicClient,

@@ -2,6 +2,19 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DEFAULT_CATALOG_MODELS } from '../../catalog/default-catalog-models.ts';
 import { type HttpServerHandle, type RecordedRequest, startHttpServer } from './http-server.ts';
+import {
+  bundledListing,
+  type LoopbackCatalogModel,
+  liteLLMModelInfo,
+  openRouterModels,
+} from './model-listings.ts';
+
+/** A failure of the live-catalog endpoint (`/model/info`, `/api/v1/models`). */
+export type LoopbackCatalogFault =
+  | { readonly status: number }
+  | { readonly malformed: true }
+  | { readonly reset: true }
+  | { readonly hang: true };
 
 /** Which service a loopback chat server imitates. */
 export type LoopbackFlavour = 'litellm' | 'openrouter' | 'openai';
@@ -124,6 +137,13 @@ export interface ChatServerSettings {
   /** Record requests (turn off for benchmarks). @default true */
   readonly record?: boolean;
   readonly port?: number;
+  /**
+   * The live catalog served at LiteLLM `/model/info` or OpenRouter `/api/v1/models`.
+   * @default the bundled catalog's models under the flavour's names (LiteLLM: only `models`, when given)
+   */
+  readonly catalog?: readonly LoopbackCatalogModel[];
+  /** Raw entries appended to the catalog's `data` (e.g. a malformed one). */
+  readonly catalogExtra?: readonly unknown[];
   /** Accepts or refuses a provider key sent in the body's `api_key` (LiteLLM BYOK). @default accept */
   readonly acceptProviderKey?: (apiKey: string, model: string) => boolean;
 }
@@ -153,6 +173,21 @@ export interface ChatServer extends HttpServerHandle {
   clearFaults(): void;
   /** Replaces the reply builder. */
   setReply(reply: (body: ChatRequestBody) => LoopbackReply): void;
+  /** Replaces the live catalog (and its raw extra entries). */
+  setCatalog(models: readonly LoopbackCatalogModel[], extra?: readonly unknown[]): void;
+  /** Changes a listed model's price in the live catalog, and the cost reported for its calls. */
+  setCatalogPrice(
+    name: string,
+    pricing: {
+      readonly inputPerToken: number;
+      readonly outputPerToken: number;
+      readonly cachedInputPerToken?: number;
+    },
+  ): void;
+  /** Fails the next `times` live-catalog requests. */
+  failCatalog(fault: LoopbackCatalogFault, times?: number): void;
+  /** Live-catalog requests received. */
+  readonly catalogRequests: number;
   /** LiteLLM `/health/readiness` status (and OpenRouter `/key`). */
   setReady(ready: boolean): void;
   /** Streams the server stopped early because the client went away. */
@@ -359,7 +394,37 @@ export async function startChatServer(settings: ChatServerSettings): Promise<Cha
     return { ...built, text: built.text ?? `echo: ${lastUserText(body)}` };
   };
 
-  const prices = settings.prices ?? catalogPrices(flavour);
+  const prices: Record<string, { inputPerToken: number; outputPerToken: number }> = {
+    ...(settings.prices ?? catalogPrices(flavour)),
+  };
+  let listed: LoopbackCatalogModel[] = [
+    ...(settings.catalog ??
+      (flavour === 'openai'
+        ? []
+        : bundledListing(flavour, flavour === 'litellm' ? settings.models : undefined))),
+  ];
+  let listedExtra: readonly unknown[] = settings.catalogExtra ?? [];
+  const catalogFaults: LoopbackCatalogFault[] = [];
+  let catalogRequests = 0;
+
+  function handleCatalog(response: ServerResponse, recorded: RecordedRequest) {
+    catalogRequests++;
+    if (flavour === 'litellm' && !authorized(recorded)) return unauthorized(response, recorded);
+    const fault = catalogFaults.shift();
+    if (fault && 'hang' in fault) return;
+    if (fault && 'reset' in fault) return response.socket?.destroy();
+    if (fault && 'malformed' in fault) {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      return response.end('{"data": [');
+    }
+    if (fault)
+      return sendJson(response, fault.status, errorBody(flavour, fault.status, 'catalog unavailable'));
+    sendJson(
+      response,
+      200,
+      flavour === 'litellm' ? liteLLMModelInfo(listed, listedExtra) : openRouterModels(listed, listedExtra),
+    );
+  }
   const costOf = (model: string, prompt: number, completion: number) => {
     const price = prices[model] ?? DEFAULT_PRICE;
     return prompt * price.inputPerToken + completion * price.outputPerToken;
@@ -664,6 +729,11 @@ export async function startChatServer(settings: ChatServerSettings): Promise<Cha
         });
       }
     }
+    if (
+      (flavour === 'litellm' && (path === '/model/info' || path === '/v1/model/info')) ||
+      (flavour === 'openrouter' && path === '/api/v1/models')
+    )
+      return handleCatalog(response, recorded);
     if (flavour === 'openrouter' && path === '/api/v1/key') {
       if (!authorized(recorded)) return unauthorized(response, recorded);
       if (!ready) return sendJson(response, 503, errorBody(flavour, 503, 'temporarily unavailable'));
@@ -714,6 +784,20 @@ export async function startChatServer(settings: ChatServerSettings): Promise<Cha
     },
     setReply(next: (body: ChatRequestBody) => LoopbackReply) {
       reply = next;
+    },
+    setCatalog(models: readonly LoopbackCatalogModel[], extra: readonly unknown[] = []) {
+      listed = [...models];
+      listedExtra = extra;
+    },
+    setCatalogPrice(name, pricing) {
+      listed = listed.map((model) => (model.name === name ? { ...model, ...pricing } : model));
+      prices[name] = pricing;
+    },
+    failCatalog(fault: LoopbackCatalogFault, times = 1) {
+      for (let index = 0; index < times; index++) catalogFaults.push(fault);
+    },
+    get catalogRequests() {
+      return catalogRequests;
     },
     setReady(value: boolean) {
       ready = value;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ProviderId } from '../../catalog/model-definition.ts';
+import type { KnownProviderId } from '../../catalog/model-definition.ts';
 import { type HttpServerHandle, type RecordedRequest, startHttpServer } from './http-server.ts';
 
 /**
@@ -31,7 +31,7 @@ export type ProviderKeyFault =
   | { readonly reset: true };
 
 export interface ProviderKeyServerSettings {
-  readonly provider: ProviderId;
+  readonly provider: KnownProviderId;
   /** Keys the server knows, and how each answers. */
   readonly keys?: Readonly<Record<string, ProviderKeyBehaviour>>;
   readonly port?: number;
@@ -39,7 +39,7 @@ export interface ProviderKeyServerSettings {
 
 /** A loopback copy of one provider's key-validation endpoint. */
 export interface ProviderKeyServer extends HttpServerHandle {
-  readonly provider: ProviderId;
+  readonly provider: KnownProviderId;
   /** The API root to give `createKeyValidator({ baseURLs: { [provider]: baseURL } })`. */
   readonly baseURL: string;
   setKey(apiKey: string, behaviour: ProviderKeyBehaviour): void;
@@ -60,7 +60,7 @@ interface Endpoint {
 const bearer = (request: RecordedRequest) =>
   /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
 
-const ENDPOINTS: Readonly<Record<ProviderId, Endpoint>> = {
+const ENDPOINTS: Readonly<Record<KnownProviderId, Endpoint>> = {
   openai: { method: 'GET', path: '/v1/models', keyOf: bearer },
   mistral: { method: 'GET', path: '/v1/models', keyOf: bearer },
   // The API documents x-api-key; @anthropic-ai/sdk 1.x sends Authorization: Bearer. Both are accepted.
@@ -114,7 +114,7 @@ function googleError(code: number, status: string, message: string, reason?: str
 }
 
 /** The provider's error body for an injected status. */
-function faultBody(provider: ProviderId, status: number, message: string | undefined): unknown {
+function faultBody(provider: KnownProviderId, status: number, message: string | undefined): unknown {
   const rateLimited = status === 429;
   const server = status >= 500;
   switch (provider) {
@@ -193,7 +193,7 @@ type Answer = { status: number; body: unknown };
 
 /** The provider's answer for a key, following its real status codes and bodies. */
 function answerFor(
-  provider: ProviderId,
+  provider: KnownProviderId,
   key: string | undefined,
   behaviour: ProviderKeyBehaviour | undefined,
 ): Answer {
@@ -430,25 +430,25 @@ export async function startProviderKeyServer(
 
 /** One provider-key server per provider, with the `baseURLs` a validator needs. */
 export interface ProviderKeyServers {
-  readonly servers: Readonly<Record<ProviderId, ProviderKeyServer>>;
-  readonly baseURLs: Readonly<Record<ProviderId, string>>;
+  readonly servers: Readonly<Record<KnownProviderId, ProviderKeyServer>>;
+  readonly baseURLs: Readonly<Record<KnownProviderId, string>>;
   close(): Promise<void>;
 }
 
 /** Starts a provider-key server for each of the five providers. */
 export async function startProviderKeyServers(
-  keys: Partial<Record<ProviderId, Readonly<Record<string, ProviderKeyBehaviour>>>> = {},
+  keys: Partial<Record<KnownProviderId, Readonly<Record<string, ProviderKeyBehaviour>>>> = {},
 ): Promise<ProviderKeyServers> {
-  const providers: ProviderId[] = ['openai', 'anthropic', 'google', 'cohere', 'mistral'];
+  const providers: KnownProviderId[] = ['openai', 'anthropic', 'google', 'cohere', 'mistral'];
   const started = await Promise.all(
     providers.map((provider) => startProviderKeyServer({ provider, keys: keys[provider] ?? {} })),
   );
   const servers = Object.fromEntries(
     providers.map((provider, index) => [provider, started[index]]),
-  ) as Record<ProviderId, ProviderKeyServer>;
+  ) as Record<KnownProviderId, ProviderKeyServer>;
   const baseURLs = Object.fromEntries(
     providers.map((provider) => [provider, servers[provider].baseURL]),
-  ) as Record<ProviderId, string>;
+  ) as Record<KnownProviderId, string>;
   return {
     servers,
     baseURLs,

@@ -1,4 +1,4 @@
-import type { ProviderId } from '../../catalog/model-definition.ts';
+import type { KnownProviderId, ProviderId } from '../../catalog/model-definition.ts';
 import type { Clock } from '../../clock/clock.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import type { AnswerLimits } from '../answer-limits.ts';
@@ -7,7 +7,7 @@ import type { WireBody } from '../openai-compatible/to-wire-request.ts';
 import type { Transport, TransportRequest } from '../transport.ts';
 
 /** Each provider's OpenAI-compatible endpoint (see research/peers.md §5). */
-export const DIRECT_BASE_URLS: Readonly<Record<ProviderId, string>> = {
+export const DIRECT_BASE_URLS: Readonly<Record<KnownProviderId, string>> = {
   openai: 'https://api.openai.com/v1',
   anthropic: 'https://api.anthropic.com/v1',
   google: 'https://generativelanguage.googleapis.com/v1beta/openai',

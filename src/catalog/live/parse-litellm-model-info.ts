@@ -1,0 +1,88 @@
+import {
+  type GatewayListing,
+  isoDay,
+  type ListedModel,
+  MAX_LISTED_MODELS,
+  normalizeProviderId,
+  readName,
+  readPricing,
+  readTokens,
+} from './gateway-listing.ts';
+
+type Fields = Record<string, unknown>;
+const isObject = (value: unknown): value is Fields =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * One `/model/info` entry as a listed model, or `undefined` when malformed or priced nonsensically.
+ * The provider is `model_info.litellm_provider`, else the prefix of `litellm_params.model`.
+ */
+function readEntry(entry: unknown): Omit<ListedModel, 'aliases'> | undefined {
+  if (!isObject(entry)) return undefined;
+  const name = readName(entry.model_name);
+  const params = isObject(entry.litellm_params) ? entry.litellm_params : {};
+  const info = isObject(entry.model_info) ? entry.model_info : undefined;
+  if (name === undefined || info === undefined) return undefined;
+  const upstream = readName(params.model) ?? name;
+  const slash = upstream.indexOf('/');
+  const provider = normalizeProviderId(
+    info.litellm_provider ?? (slash > 0 ? upstream.slice(0, slash) : undefined),
+  );
+  if (provider === undefined) return undefined;
+  const pricing = readPricing(
+    info.input_cost_per_token,
+    info.output_cost_per_token,
+    info.cache_read_input_token_cost,
+  );
+  if (pricing === null) return undefined;
+  const model = slash > 0 ? upstream.slice(slash + 1) : upstream;
+  return {
+    name,
+    upstream,
+    provider,
+    id: `${provider}/${model}`,
+    pricing,
+    contextWindow: readTokens(info.max_input_tokens) ?? readTokens(info.max_tokens),
+    maxOutputTokens: readTokens(info.max_output_tokens) ?? readTokens(info.max_tokens),
+    capabilities: {
+      tools: info.supports_function_calling === true,
+      vision: info.supports_vision === true,
+      json: info.supports_response_schema === true,
+      streaming: true,
+    },
+  };
+}
+
+/**
+ * Reads LiteLLM's `GET /model/info` answer (`{ data: [{ model_name, litellm_params, model_info }] }`)
+ * defensively: every field type-checked, prices per token from 0 to 0.01 USD, at most
+ * `MAX_LISTED_MODELS` models. Several deployments of one `model_name` make one model; several
+ * `model_name`s of one upstream model make one model with aliases. Throws only when the envelope
+ * itself is wrong (no `data` array); a bad entry is skipped and counted.
+ */
+export function parseLiteLLMModelInfo(body: unknown, fetchedAt: number): GatewayListing {
+  if (!isObject(body) || !Array.isArray(body.data))
+    throw new TypeError('expected { data: [...] } from /model/info');
+  const byUpstream = new Map<string, Omit<ListedModel, 'aliases'> & { aliases: string[] }>();
+  const names = new Set<string>();
+  let skipped = 0;
+  for (const raw of body.data as unknown[]) {
+    const entry = readEntry(raw);
+    if (entry === undefined || (byUpstream.size >= MAX_LISTED_MODELS && !byUpstream.has(entry.upstream))) {
+      skipped++;
+      continue;
+    }
+    if (names.has(entry.name)) continue; // another deployment of a model group already read
+    names.add(entry.name);
+    const known = byUpstream.get(entry.upstream);
+    if (known) known.aliases.push(entry.name);
+    else byUpstream.set(entry.upstream, { ...entry, aliases: [] });
+  }
+  return {
+    gateway: 'litellm',
+    fetchedAt,
+    asOf: isoDay(fetchedAt),
+    models: [...byUpstream.values()],
+    skipped,
+  };
+}
