@@ -23,10 +23,9 @@ import {
   DEFAULT_OPENROUTER_BASE_URL,
 } from '../transports/openrouter/create-openrouter-transport.ts';
 import type { GatewayHealth, Transport } from '../transports/transport.ts';
-import { attributeCosts } from '../usage/attribute-costs.ts';
+import { queryCostAttribution } from '../usage/attribute-costs.ts';
 import { createMemoryUsageTracker } from '../usage/memory-usage-tracker.ts';
 import { queryUsageReport } from '../usage/query-usage-report.ts';
-import { usageReportQuery } from '../usage/usage-report-query.ts';
 import { AvailabilityTracker } from './availability-tracker.ts';
 import type { ChatOptions } from './chat-types.ts';
 import { executeChat } from './execute-chat.ts';
@@ -270,7 +269,7 @@ export function createRouter(settings: RouterSettings = {}): Router {
             : rest,
         );
       },
-      attribute: async (options) => attributeCosts(await tracker.query(usageReportQuery(options)), options),
+      attribute: (options) => queryCostAttribution(tracker, options),
     },
     async close() {
       breakers.dispose();

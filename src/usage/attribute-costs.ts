@@ -1,6 +1,8 @@
 import { buildUsageReport } from './build-usage-report.ts';
+import { queryUsageReport } from './query-usage-report.ts';
 import type { UsageRecord } from './usage-record.ts';
-import type { UsageReportMetrics, UsageReportOptions } from './usage-report.ts';
+import type { UsageReport, UsageReportMetrics, UsageReportOptions } from './usage-report.ts';
+import type { UsageTracker } from './usage-tracker.ts';
 
 /** Options of `attributeCosts()`. */
 export interface CostAttributionOptions extends Pick<UsageReportOptions, 'from' | 'to' | 'filter'> {
@@ -37,19 +39,40 @@ export function attributeCosts(
   records: Iterable<UsageRecord>,
   options: CostAttributionOptions,
 ): CostAttribution {
-  const report = buildUsageReport(records, {
+  return toAttribution(buildUsageReport(records, attributionReportOptions(options)), options.by);
+}
+
+/**
+ * The same view from a tracker, through `queryUsageReport` (in SQL for a tracker with `report()`):
+ * what `router.usage.attribute()` does.
+ *
+ * @example
+ * await queryCostAttribution(tracker, { by: 'user', from: startOfMonth });
+ */
+export async function queryCostAttribution(
+  tracker: Pick<UsageTracker, 'query' | 'report'>,
+  options: CostAttributionOptions,
+): Promise<CostAttribution> {
+  return toAttribution(await queryUsageReport(tracker, attributionReportOptions(options)), options.by);
+}
+
+function attributionReportOptions(options: CostAttributionOptions): UsageReportOptions {
+  return {
     ...(options.from !== undefined ? { from: options.from } : {}),
     ...(options.to !== undefined ? { to: options.to } : {}),
     ...(options.filter !== undefined ? { filter: options.filter } : {}),
     groupBy: [options.by],
-  });
+  };
+}
+
+function toAttribution(report: UsageReport, by: 'key' | 'user'): CostAttribution {
   const total = report.totals.costUsd;
   const rows = report.rows
     .map(({ group, ...metrics }) => ({
-      id: group[options.by] ?? null,
+      id: group[by] ?? null,
       ...metrics,
       share: total === 0 ? 0 : metrics.costUsd / total,
     }))
     .sort((a, b) => b.costUsd - a.costUsd || b.requests - a.requests);
-  return { by: options.by, from: report.from, to: report.to, rows, totals: report.totals };
+  return { by, from: report.from, to: report.to, rows, totals: report.totals };
 }

@@ -85,7 +85,11 @@ function groupValue(record: UsageRecord, key: Exclude<UsageGroupKey, 'tag'>): Gr
   }
 }
 
-function checkGroupBy(groupBy: unknown): readonly UsageGroupKey[] {
+/**
+ * Checks a report's `groupBy`: an array of known dimensions, none twice.
+ * @throws InvalidRequestError naming the entry at fault.
+ */
+export function checkGroupBy(groupBy: unknown): readonly UsageGroupKey[] {
   if (!Array.isArray(groupBy)) {
     throw new InvalidRequestError({
       option: 'groupBy',

@@ -3,6 +3,7 @@ import type { ModelCatalog } from '../catalog/model-catalog.ts';
 import type { GatewayId, ModelDefinition, ModelPricing } from '../catalog/model-definition.ts';
 import { InvalidRequestError } from '../errors/invalid-request-error.ts';
 import {
+  addMoneySum,
   addNanoUsd,
   createMoneySum,
   formatMoneySum,
@@ -69,7 +70,28 @@ export interface UsageSavings {
 export interface SavingsAccumulator {
   /** Adds a record that passed the report's filter; `costNanoUsd` is its cost in nano-dollars. */
   add(record: UsageRecord, costNanoUsd: number): void;
+  /** Adds figures a store summed itself (in SQL) over records that passed the report's filter. */
+  addTotals(totals: SavingsTotals): void;
   result(): UsageSavings;
+}
+
+/**
+ * What `add()` collects, summed over many records: what a store that reports in SQL passes to
+ * `addTotals()`. Only successful records count; `calls` and the sums cover those with a known cost.
+ */
+export interface SavingsTotals {
+  /** Successful records whose cost source is not `none`. */
+  readonly calls: number;
+  /** Successful records whose cost source is `none`. */
+  readonly unpricedCalls: number;
+  /** The exact cost of `calls`. */
+  readonly actual: MoneySum;
+  /** Of `calls`: input tokens minus cached ones (per record, cached tokens capped at input tokens). */
+  readonly uncachedInputTokens: number;
+  readonly cachedInputTokens: number;
+  readonly outputTokens: number;
+  /** The models of `calls` (records without a model left out). */
+  readonly servedModels: Iterable<string>;
 }
 
 const GATEWAY_ORDER: readonly GatewayId[] = ['litellm', 'openrouter', 'direct'];
@@ -154,6 +176,15 @@ export function createSavingsAccumulator(options: SavingsOptions): SavingsAccumu
       uncachedInputTokens += record.inputTokens - cached;
       outputTokens += record.outputTokens;
       if (record.model !== undefined) servedModels.add(record.model);
+    },
+    addTotals(totals) {
+      calls += totals.calls;
+      unpricedCalls += totals.unpricedCalls;
+      addMoneySum(actual, totals.actual);
+      uncachedInputTokens += totals.uncachedInputTokens;
+      cachedInputTokens += totals.cachedInputTokens;
+      outputTokens += totals.outputTokens;
+      for (const model of totals.servedModels) servedModels.add(model);
     },
     result() {
       const chosen = choose();

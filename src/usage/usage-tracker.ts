@@ -1,4 +1,5 @@
 import type { UsageQuery, UsageRecord } from './usage-record.ts';
+import type { UsageReport, UsageReportOptions } from './usage-report.ts';
 
 /**
  * Where usage records go. The router calls `record()` exactly once per finished call; a tracker
@@ -9,6 +10,13 @@ import type { UsageQuery, UsageRecord } from './usage-record.ts';
 export interface UsageTracker {
   record(record: UsageRecord): void | Promise<void>;
   query(query?: UsageQuery): readonly UsageRecord[] | Promise<readonly UsageRecord[]>;
+  /**
+   * Optional: builds a report in the store itself (in SQL, say) instead of handing every record to
+   * `buildUsageReport()`. When present, `router.usage.report()`, `router.usage.attribute()` and
+   * `queryUsageReport()` call it. It must give what `buildUsageReport(await query(), options)`
+   * gives: the same rows, totals, p95 and savings, and the same errors for bad options.
+   */
+  report?(options: UsageReportOptions): Promise<UsageReport>;
   /** Flushes anything buffered; called by `router.close()`. */
   close?(): void | Promise<void>;
 }

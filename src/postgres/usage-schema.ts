@@ -1,0 +1,61 @@
+import type { PostgresSchemaPart } from './migrate-postgres-schema.ts';
+import type { PostgresTables } from './postgres-tables.ts';
+
+/**
+ * The usage ledger's tables, by version. Version 1: one row per record in `<prefix>usage_records`.
+ *
+ * - `id` is the primary key: `INSERT ... ON CONFLICT (id) DO NOTHING` makes a repeated write (a
+ *   retry, or the same record sent by two processes) a no-op. `call_id` may repeat.
+ * - `seq` numbers rows in the order they were written: `query()` returns records oldest first.
+ * - Times and latencies are `double precision` ms since the epoch, exactly the numbers the router
+ *   recorded (UTC days are `floor(started_at / 86400000)`, as in JavaScript).
+ * - `cost_usd` keeps the router's float so a record reads back unchanged; `cost_nano_usd` is the
+ *   exact integer that reports sum.
+ * - `tags` is a JSON array (duplicates kept, as recorded); `extra` holds any record field this
+ *   version has no column for (fields added later), so it round-trips; `NULL` when there is none.
+ * - Indexes: `started_at` (report periods), `(user_id, started_at)` and `(key_id, started_at)` (per-user
+ *   and per-key reports and filters), `call_id` (finding a call's records).
+ */
+function createUsageRecords(tables: PostgresTables): string {
+  const table = tables.table('usage_records');
+  return `
+CREATE TABLE ${table} (
+  seq bigint GENERATED ALWAYS AS IDENTITY,
+  id text NOT NULL,
+  call_id text NOT NULL,
+  started_at double precision NOT NULL,
+  finished_at double precision NOT NULL,
+  user_id text,
+  key_id text,
+  provider text,
+  model text,
+  gateway text,
+  input_tokens bigint NOT NULL,
+  output_tokens bigint NOT NULL,
+  cached_input_tokens bigint NOT NULL,
+  cost_usd double precision NOT NULL,
+  cost_nano_usd bigint NOT NULL,
+  cost_source text NOT NULL,
+  latency_ms double precision NOT NULL,
+  time_to_first_token_ms double precision,
+  attempts integer NOT NULL,
+  fallback boolean NOT NULL,
+  tags jsonb NOT NULL,
+  status text NOT NULL,
+  error_kind text,
+  stream boolean NOT NULL,
+  extra jsonb,
+  CONSTRAINT ${tables.name('usage_records_pkey')} PRIMARY KEY (id)
+);
+CREATE INDEX ${tables.name('usage_records_started_at')} ON ${table} (started_at);
+CREATE INDEX ${tables.name('usage_records_user_started_at')} ON ${table} (user_id, started_at);
+CREATE INDEX ${tables.name('usage_records_key_started_at')} ON ${table} (key_id, started_at);
+CREATE INDEX ${tables.name('usage_records_call_id')} ON ${table} (call_id);
+`;
+}
+
+/** The usage ledger's part of the schema (`component` `usage` in `<prefix>schema_versions`). */
+export const USAGE_SCHEMA: PostgresSchemaPart = {
+  component: 'usage',
+  migrations: [createUsageRecords],
+};
