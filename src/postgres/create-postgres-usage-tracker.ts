@@ -235,16 +235,19 @@ export function createPostgresUsageTracker(settings: PostgresUsageTrackerSetting
   }
 
   function onTimer(): void {
+    const reason = timerFor;
     timer = undefined;
     timerFor = undefined;
-    void drain();
+    void drain(reason === 'batch' ? written : buffered);
   }
 
-  /** Writes what is due (everything buffered now), then goes on while full batches are waiting. */
-  async function drain(): Promise<void> {
+  /**
+   * Writes the records buffered before `due` (all of them when the interval passed or a retry is
+   * due; none when a batch filled up), and goes on while full batches are waiting.
+   */
+  async function drain(due: number): Promise<void> {
     if (draining) return;
     draining = true;
-    const due = buffered;
     try {
       while (buffer.length > 0 && (written < due || buffer.length >= batchSize)) await writeBatch();
       succeeded();
