@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-const BIN = process.env.POSTGRES_BIN ?? '/usr/lib/postgresql/15/bin';
+/** Where initdb, pg_ctl and postgres are. @default /usr/lib/postgresql/15/bin */
+export const POSTGRES_BIN = process.env.POSTGRES_BIN ?? '/usr/lib/postgresql/15/bin';
 
 /** A PostgreSQL server of a test's own, on its own port and directory, that the test may stop and start. */
 export interface PrivatePostgres {
@@ -46,8 +47,8 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const port = await freePort();
   const exec = (binary: string, args: string[]) =>
     asRoot
-      ? run('runuser', ['-u', 'postgres', '--', join(BIN, binary), ...args], { timeout: 60_000 })
-      : run(join(BIN, binary), args, { timeout: 60_000 });
+      ? run('runuser', ['-u', 'postgres', '--', join(POSTGRES_BIN, binary), ...args], { timeout: 60_000 })
+      : run(join(POSTGRES_BIN, binary), args, { timeout: 60_000 });
   await exec('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
   const options = [
     `-p ${port}`,
