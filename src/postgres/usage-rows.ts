@@ -69,7 +69,10 @@ const KNOWN_FIELDS: ReadonlySet<string> = new Set([
 export function insertUsageRecordsSql(table: string): string {
   const names = COLUMNS.map(([column]) => column);
   const arrays = COLUMNS.map(([, type], index) => `$${index + 1}::${type}`);
-  const select = names.map((name) => (name === 'tags' || name === 'extra' ? `${name}::jsonb` : name));
+  // tags arrive as array literals (a ragged array cannot be one parameter), extra as JSON text.
+  const select = names.map((name) =>
+    name === 'tags' ? 'tags::text[]' : name === 'extra' ? 'extra::jsonb' : name,
+  );
   return `INSERT INTO ${table} (${names.join(', ')}) SELECT ${select.join(', ')} FROM unnest(${arrays.join(', ')}) WITH ORDINALITY AS batch(${names.join(', ')}, position) ORDER BY position ON CONFLICT (id) DO NOTHING`;
 }
 
@@ -202,12 +205,17 @@ export function usageRecordToRow(record: UsageRecord): UsageRow {
     timeToFirstToken ?? null,
     count(record, 'attempts', 2 ** 31 - 1),
     flag(record, 'fallback'),
-    JSON.stringify(tags),
+    arrayLiteral(tags),
     text(record, 'status', true),
     text(record, 'errorKind', false),
     flag(record, 'stream'),
     extraFields(record),
   ];
+}
+
+/** A PostgreSQL array literal of strings, every element quoted: `{"chat","a \\"b\\""}`. */
+function arrayLiteral(values: readonly string[]): string {
+  return `{${values.map((value) => `"${value.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
 }
 
 /** The fields without a column, as JSON; `null` when there are none. */
@@ -256,7 +264,7 @@ export function usageQueryToSql(
   if (query.model !== undefined) add((p) => `${column('model')} = ${p}`, query.model);
   if (query.gateway !== undefined) add((p) => `${column('gateway')} = ${p}`, query.gateway);
   if (query.status !== undefined) add((p) => `${column('status')} = ${p}`, query.status);
-  if (query.tag !== undefined) add((p) => `${column('tags')} ? ${p}`, query.tag);
+  if (query.tag !== undefined) add((p) => `${p} = ANY(${column('tags')})`, query.tag);
   return { where: conditions.length === 0 ? '' : ` WHERE ${conditions.join(' AND ')}`, values };
 }
 

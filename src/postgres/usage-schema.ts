@@ -11,10 +11,11 @@ import type { PostgresTables } from './postgres-tables.ts';
  *   recorded (UTC days are `floor(started_at / 86400000)`, as in JavaScript).
  * - `cost_usd` keeps the router's float so a record reads back unchanged; `cost_nano_usd` is the
  *   exact integer that reports sum.
- * - `tags` is a JSON array (duplicates kept, as recorded); `extra` holds any record field this
+ * - `tags` is a `text[]`, as recorded (order and duplicates kept); `extra` holds any record field this
  *   version has no column for (fields added later), so it round-trips; `NULL` when there is none.
- * - Indexes: `started_at` (report periods), `(user_id, started_at)` and `(key_id, started_at)` (per-user
- *   and per-key reports and filters), `call_id` (finding a call's records).
+ * - Indexes, few on purpose (each one slows every write): a BRIN index on `started_at` for report
+ *   periods (rows arrive roughly in time order, so a block-range index is tiny and nearly free to
+ *   keep), and `(user_id, started_at)` for one user's records.
  */
 function createUsageRecords(tables: PostgresTables): string {
   const table = tables.table('usage_records');
@@ -40,17 +41,15 @@ CREATE TABLE ${table} (
   time_to_first_token_ms double precision,
   attempts integer NOT NULL,
   fallback boolean NOT NULL,
-  tags jsonb NOT NULL,
+  tags text[] NOT NULL,
   status text NOT NULL,
   error_kind text,
   stream boolean NOT NULL,
   extra jsonb,
   CONSTRAINT ${tables.name('usage_records_pkey')} PRIMARY KEY (id)
 );
-CREATE INDEX ${tables.name('usage_records_started_at')} ON ${table} (started_at);
+CREATE INDEX ${tables.name('usage_records_started_at')} ON ${table} USING brin (started_at) WITH (autosummarize = on);
 CREATE INDEX ${tables.name('usage_records_user_started_at')} ON ${table} (user_id, started_at);
-CREATE INDEX ${tables.name('usage_records_key_started_at')} ON ${table} (key_id, started_at);
-CREATE INDEX ${tables.name('usage_records_call_id')} ON ${table} (call_id);
 `;
 }
 

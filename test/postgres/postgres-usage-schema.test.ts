@@ -41,8 +41,6 @@ describePostgres('PostgreSQL usage tables', () => {
       [schema, 'first_usage_records'],
     );
     expect(indexes.rows.map((row) => row.indexname)).toEqual([
-      'first_usage_records_call_id',
-      'first_usage_records_key_started_at',
       'first_usage_records_pkey',
       'first_usage_records_started_at',
       'first_usage_records_user_started_at',

@@ -161,6 +161,23 @@ describePostgres('createPostgresUsageTracker', () => {
     await usage.close();
   });
 
+  it('keeps tags exactly as recorded, filters and groups by them', async () => {
+    const { tracker: usage } = tracker();
+    const odd = ['say "hi"', 'back\\slash', 'a,b', '{braces}', 'NULL', '', 'ünï ✓', 'say "hi"'];
+    const records = [
+      usageRecord({ callId: 'odd', tags: odd }),
+      usageRecord({ callId: 'none', tags: [] }),
+      usageRecord({ callId: 'plain', tags: ['NULL', 'x'] }),
+    ];
+    for (const record of records) usage.record(record);
+    expect(await usage.query()).toEqual(records);
+    expect((await usage.query({ tag: 'NULL' })).map((record) => record.id)).toEqual(['odd', 'plain']);
+    expect((await usage.query({ tag: '' })).map((record) => record.id)).toEqual(['odd']);
+    const options = { groupBy: ['tag' as const] };
+    expect(await usage.report(options)).toEqual(buildUsageReport(records, options));
+    await usage.close();
+  });
+
   it('stores money exactly: nano-dollars beside the float, summed exactly', async () => {
     const { tablePrefix, tracker: usage } = tracker();
     const amounts = [0.1, 0.2, 0.000000123, 1.214930988, 0.3 - 0.1, 8_999_999.5];
