@@ -152,7 +152,7 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
     return writes.run(async () => {
       const fresh = await find(id, scope); // it may have changed while the provider answered
       const next = applyValidation(fresh, validation, clock.now(), purpose);
-      await store.put(next);
+      await store.put(next, fresh); // a store shared by processes refuses it if another changed it since
       emit({
         type: 'key-checked',
         keyId: next.id,
@@ -286,7 +286,7 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
             record.status === 'disabled' && record.disabledAt !== undefined ? record.disabledAt : now,
           updatedAt: now,
         };
-        await store.put(next);
+        await store.put(next, record);
         emitTransition(record, next);
         cache.delete(id);
         return toKeyInfo(next);
