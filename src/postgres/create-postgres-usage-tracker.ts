@@ -253,10 +253,12 @@ export function createPostgresUsageTracker(settings: PostgresUsageTrackerSetting
       succeeded();
     } catch (error) {
       const failure = failed(error);
-      if (!fatal || failure !== fatal) schedule('retry', retryDelay());
+      if (failure !== fatal) schedule('retry', retryDelay());
     } finally {
       draining = false;
-      if (buffer.length > 0 && timerFor === undefined && !closed) schedule('interval', flushIntervalMs);
+      // Tables that cannot be used (newer or foreign) are not retried: every later use reports them.
+      if (buffer.length > 0 && timerFor === undefined && !closed && !fatal)
+        schedule('interval', flushIntervalMs);
     }
   }
 
