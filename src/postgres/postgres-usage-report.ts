@@ -10,9 +10,9 @@ import type {
   UsageReportRow,
 } from '../usage/usage-report.ts';
 import { usageReportQuery } from '../usage/usage-report-query.ts';
-import { isConnectionError } from './is-connection-error.ts';
 import { nanoUsdToMoneySum } from './nano-usd-to-money-sum.ts';
 import type { PostgresClient, PostgresPool } from './postgres-pool.ts';
+import { readInSnapshot } from './read-in-snapshot.ts';
 import { usageQueryToSql } from './usage-rows.ts';
 
 const DAY_MS = 86_400_000;
@@ -21,7 +21,7 @@ const DAY_MS = 86_400_000;
  * Memory for the report's grouping, per query: the latencies of every group are held for the exact
  * p95 (8 bytes a record), and below this PostgreSQL would spill them to disk.
  */
-const REPORT_WORK_MEM = '64MB';
+const REPORT_WORK_MEM = '128MB';
 
 /** A group's dimension as SQL over the record `r` (and its tag `t`). Days as in buildUsageReport: floor(ms / day). */
 const DIMENSIONS: Record<UsageGroupKey, string> = {
@@ -67,13 +67,20 @@ interface FigureRow {
 
 type GroupValue = string | number | null;
 
+/** A group's values (one per dimension) and figures. */
+interface Group {
+  readonly values: GroupValue[];
+  readonly figures: FigureRow;
+}
+
 /**
  * A usage report computed by PostgreSQL over `table`: the same rows, totals, p95 and savings as
  * `buildUsageReport()` over the same records. Groups are summed in one pass (a hash aggregate);
- * the p95 is exact by nearest rank (`percentile_disc(0.95)` over each group's latencies: rank
- * `ceil(0.95 × n)` as in `nearestRankPercentile`); money is summed as exact integers. Rows and
- * totals come from one snapshot (a repeatable-read transaction), so they agree while other
- * processes write.
+ * the p95 is exact by nearest rank, the value of rank `ceil(0.95 × n)` as in
+ * `nearestRankPercentile` (per group, the `(n - rank + 1)`-th largest of its latencies, a small
+ * top-N; for the totals `percentile_disc(0.95)`, which takes the same rank); money is summed as
+ * exact integers. Rows and totals come from one snapshot (repeatable-read transactions), so they
+ * agree while other processes write, and run at once on two connections when the pool has them.
  *
  * @throws InvalidRequestError for a bad `groupBy`, time or savings baseline, before any query.
  */
@@ -87,65 +94,67 @@ export async function postgresUsageReport(
   const savings = options.savings ? createSavingsAccumulator(options.savings) : undefined;
   const { where, values } = usageQueryToSql(query, 'r');
 
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query({
-      text: `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL work_mem = '${REPORT_WORK_MEM}'`,
-    });
-    const groups = groupBy.length === 0 ? [] : await groupRows(client, table, groupBy, where, values);
-    const totals = (
+  const totalsAndSavings = async (client: PostgresClient) => {
+    const figures = (
       await client.query({
         text: `SELECT ${FIGURES}, percentile_disc(0.95) WITHIN GROUP (ORDER BY r.latency_ms) AS p95${savings ? `, ${SAVINGS_FIGURES}` : ''} FROM ${table} r${where}`,
         values,
       })
     ).rows[0] as FigureRow & Record<string, unknown>;
-    if (savings) {
-      const served = await client.query({
-        text: `SELECT DISTINCT r.model FROM ${table} r${where ? `${where} AND` : ' WHERE'} ${PRICED} AND r.model IS NOT NULL`,
-        values,
-        rowMode: 'array',
-      });
-      savings.addTotals({
-        calls: totals.savings_calls as number,
-        unpricedCalls: totals.savings_unpriced as number,
-        actual: nanoUsdToMoneySum(totals.savings_actual as string),
-        uncachedInputTokens: totals.savings_uncached as number,
-        cachedInputTokens: totals.savings_cached as number,
-        outputTokens: totals.savings_output as number,
-        servedModels: served.rows.map((row) => (row as [string])[0]),
-      });
-    }
-    await client.query({ text: 'COMMIT' });
-
-    const totalMetrics = toMetrics(totals);
-    const rows: UsageReportRow[] =
-      groupBy.length === 0
-        ? totalMetrics.requests > 0
-          ? [{ group: {}, ...totalMetrics }]
-          : []
-        : groups.map(({ values: groupValues, figures }) => {
-            const group: { [K in UsageGroupKey]?: string | null } = {};
-            groupBy.forEach((dimension, level) => {
-              group[dimension] = formatValue(groupValues[level] as GroupValue);
-            });
-            return { group: group as UsageReportGroup, ...toMetrics(figures) };
-          });
-    return {
-      from: query.from ?? null,
-      to: query.to ?? null,
-      groupBy: [...groupBy],
-      rows,
-      totals: totalMetrics,
-      ...(savings ? { savings: savings.result() } : {}),
-    };
-  } catch (error) {
-    if (isConnectionError(error)) broken = error as Error;
-    else await client.query({ text: 'ROLLBACK' }).catch(() => {});
-    throw error;
-  } finally {
-    client.release(broken ?? false);
+    const served = savings
+      ? await client.query({
+          text: `SELECT DISTINCT r.model FROM ${table} r${where ? `${where} AND` : ' WHERE'} ${PRICED} AND r.model IS NOT NULL`,
+          values,
+          rowMode: 'array',
+        })
+      : undefined;
+    return { figures, servedModels: (served?.rows ?? []).map((row) => (row as [string])[0]) };
+  };
+  // Groups and totals are two full passes: on two connections sharing one snapshot, they run at once.
+  const [groups, { figures: totals, servedModels }] = await readInSnapshot(
+    pool,
+    { parallel: groupBy.length > 0, workMem: REPORT_WORK_MEM },
+    async (main, second): Promise<[Group[], Awaited<ReturnType<typeof totalsAndSavings>>]> => {
+      if (groupBy.length === 0) return [[], await totalsAndSavings(main)];
+      if (second)
+        return Promise.all([groupRows(main, table, groupBy, where, values), totalsAndSavings(second)]);
+      const rows = await groupRows(main, table, groupBy, where, values);
+      return [rows, await totalsAndSavings(main)];
+    },
+  );
+  if (savings) {
+    savings.addTotals({
+      calls: totals.savings_calls as number,
+      unpricedCalls: totals.savings_unpriced as number,
+      actual: nanoUsdToMoneySum(totals.savings_actual as string),
+      uncachedInputTokens: totals.savings_uncached as number,
+      cachedInputTokens: totals.savings_cached as number,
+      outputTokens: totals.savings_output as number,
+      servedModels,
+    });
   }
+
+  const totalMetrics = toMetrics(totals);
+  const rows: UsageReportRow[] =
+    groupBy.length === 0
+      ? totalMetrics.requests > 0
+        ? [{ group: {}, ...totalMetrics }]
+        : []
+      : groups.map(({ values: groupValues, figures }) => {
+          const group: { [K in UsageGroupKey]?: string | null } = {};
+          groupBy.forEach((dimension, level) => {
+            group[dimension] = formatValue(groupValues[level] as GroupValue);
+          });
+          return { group: group as UsageReportGroup, ...toMetrics(figures) };
+        });
+  return {
+    from: query.from ?? null,
+    to: query.to ?? null,
+    groupBy: [...groupBy],
+    rows,
+    totals: totalMetrics,
+    ...(savings ? { savings: savings.result() } : {}),
+  };
 }
 
 /** One row per group, sorted as buildUsageReport sorts them (dimension by dimension, `null` last). */
@@ -155,7 +164,7 @@ async function groupRows(
   groupBy: readonly UsageGroupKey[],
   where: string,
   values: unknown[],
-): Promise<{ values: GroupValue[]; figures: FigureRow }[]> {
+): Promise<Group[]> {
   const dimensions = groupBy.map((key, index) => `${DIMENSIONS[key]} AS d${index}`);
   const names = groupBy.map((_, index) => `d${index}`);
   // Summed in a hash aggregate, with each group's latencies gathered for its p95: far cheaper than
@@ -163,7 +172,7 @@ async function groupRows(
   const result = await client.query({
     text: `WITH grouped AS (SELECT ${dimensions.join(', ')}, ${FIGURES}, array_agg(r.latency_ms) AS latencies FROM ${groupBy.includes('tag') ? byTag(table, where) : `${table} r${where}`} GROUP BY ${names.join(', ')})
 SELECT ${names.join(', ')}, requests, failures, input_tokens, output_tokens, cached_input_tokens, cost_nano_usd, latency_sum, fallbacks,
-  (SELECT percentile_disc(0.95) WITHIN GROUP (ORDER BY latency) FROM unnest(latencies) AS latency) AS p95
+  (SELECT latency FROM unnest(latencies) AS latency ORDER BY latency DESC OFFSET (requests - ceil(0.95 * requests))::bigint LIMIT 1) AS p95
 FROM grouped`,
     values,
   });
@@ -181,16 +190,14 @@ FROM grouped`,
 }
 
 /**
- * The records of `where`, once per distinct tag (`tag` null for a record without tags), as `r`.
- * The tags are spread in the select list (cheaper than a lateral join per record); a tag repeated
- * in one record is kept only where it first appears.
+ * The records of `where`, once per tag (the column holds each tag of a record once), with `tag`
+ * null for a record without tags, as `r`. The tags are spread in the select list: cheaper than a
+ * lateral join per record.
  */
 function byTag(table: string, where: string): string {
-  return `(SELECT r.user_id, r.key_id, r.provider, r.model, r.gateway, r.started_at, r.status, r.input_tokens, r.output_tokens, r.cached_input_tokens, r.cost_nano_usd, r.latency_ms, r.fallback, r.tags,
-    unnest(CASE WHEN cardinality(r.tags) = 0 THEN '{NULL}'::text[] ELSE r.tags END) AS tag,
-    generate_series(1, greatest(cardinality(r.tags), 1)) AS tag_position
-  FROM ${table} r${where}) r
-  WHERE r.tag IS NULL OR array_position(r.tags, r.tag) = r.tag_position`;
+  return `(SELECT r.user_id, r.key_id, r.provider, r.model, r.gateway, r.started_at, r.status, r.input_tokens, r.output_tokens, r.cached_input_tokens, r.cost_nano_usd, r.latency_ms, r.fallback,
+    unnest(CASE WHEN cardinality(r.tags) = 0 THEN '{NULL}'::text[] ELSE r.tags END) AS tag
+  FROM ${table} r${where}) r`;
 }
 
 function toMetrics(figures: FigureRow): UsageReportMetrics {

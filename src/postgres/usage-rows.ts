@@ -120,8 +120,11 @@ export function rowToUsageRecord(row: readonly unknown[]): UsageRecord {
     errorKind: optional(row[20]) as UsageRecord['errorKind'],
     stream: row[21] as boolean,
   };
-  const extra = row[22];
-  return extra === null || extra === undefined ? record : { ...(extra as object), ...record };
+  const extra = row[22] as Record<string, unknown> | null | undefined;
+  if (extra === null || extra === undefined) return record;
+  // `tags` in extra: the tags as recorded, when they repeat one (the column holds each once).
+  const { tags, ...fields } = extra;
+  return { ...fields, ...record, ...(Array.isArray(tags) ? { tags: tags as string[] } : {}) };
 }
 
 function invalid(field: string, expected: string): InvalidRequestError {
@@ -175,6 +178,8 @@ export function usageRecordToRow(record: UsageRecord): UsageRow {
   const tags = record.tags;
   if (!Array.isArray(tags) || !tags.every((tag) => typeof tag === 'string' && !hasNul(tag)))
     throw invalid('tags', 'an array of strings without NUL characters');
+  // Each tag once in the column, so reports group without removing repeats record by record.
+  const distinct = [...new Set(tags)];
   const costUsd = number(record, 'costUsd');
   let costNanoUsd: number;
   try {
@@ -205,11 +210,11 @@ export function usageRecordToRow(record: UsageRecord): UsageRow {
     timeToFirstToken ?? null,
     count(record, 'attempts', 2 ** 31 - 1),
     flag(record, 'fallback'),
-    arrayLiteral(tags),
+    arrayLiteral(distinct),
     text(record, 'status', true),
     text(record, 'errorKind', false),
     flag(record, 'stream'),
-    extraFields(record),
+    extraFields(record, distinct.length === tags.length ? undefined : tags),
   ];
 }
 
@@ -218,9 +223,12 @@ function arrayLiteral(values: readonly string[]): string {
   return `{${values.map((value) => `"${value.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
 }
 
-/** The fields without a column, as JSON; `null` when there are none. */
-function extraFields(record: UsageRecord): string | null {
-  let extra: Record<string, unknown> | undefined;
+/**
+ * The fields without a column, as JSON, and the tags as recorded when they repeat one; `null` when
+ * there is neither.
+ */
+function extraFields(record: UsageRecord, repeatedTags: readonly string[] | undefined): string | null {
+  let extra: Record<string, unknown> | undefined = repeatedTags ? { tags: repeatedTags } : undefined;
   for (const key of Object.keys(record)) {
     if (KNOWN_FIELDS.has(key)) continue;
     const value = (record as unknown as Record<string, unknown>)[key];

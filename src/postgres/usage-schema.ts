@@ -11,8 +11,9 @@ import type { PostgresTables } from './postgres-tables.ts';
  *   recorded (UTC days are `floor(started_at / 86400000)`, as in JavaScript).
  * - `cost_usd` keeps the router's float so a record reads back unchanged; `cost_nano_usd` is the
  *   exact integer that reports sum.
- * - `tags` is a `text[]`, as recorded (order and duplicates kept); `extra` holds any record field this
- *   version has no column for (fields added later), so it round-trips; `NULL` when there is none.
+ * - `tags` is a `text[]` holding each of the record's tags once, in order (what reports group by);
+ *   `extra` holds any record field this version has no column for (fields added later), and the
+ *   tags as recorded when they repeat one, so records read back unchanged; `NULL` when there is none.
  * - Indexes, few on purpose (each one slows every write): a BRIN index on `started_at` for report
  *   periods (rows arrive roughly in time order, so a block-range index is tiny and nearly free to
  *   keep), and `(user_id, started_at)` for one user's records.

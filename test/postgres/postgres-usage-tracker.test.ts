@@ -1,4 +1,5 @@
 import { afterAll, expect, it } from 'vitest';
+import { createModelCatalog } from '../../src/catalog/model-catalog.ts';
 import { InvalidRequestError } from '../../src/errors/invalid-request-error.ts';
 import { InvalidSettingsError } from '../../src/errors/invalid-settings-error.ts';
 import {
@@ -12,7 +13,7 @@ import { usdToNanoUsd } from '../../src/usage/money-sum.ts';
 import type { UsageRecord } from '../../src/usage/usage-record.ts';
 import { UsageStoreError } from '../../src/usage/usage-store-error.ts';
 import { describeWithServices } from '../helpers/services.ts';
-import { usageRecord } from '../usage/generate-records.ts';
+import { generateRecords, usageRecord, withoutNanos } from '../usage/generate-records.ts';
 import { createTestPool, dropSchema, uniqueSchema } from './postgres-test-database.ts';
 import { waitFor } from './wait-for.ts';
 
@@ -212,6 +213,52 @@ describePostgres('createPostgresUsageTracker', () => {
     const options = { groupBy: ['user' as const] };
     expect(await usage.report(options)).toEqual(buildUsageReport(records, options));
     await usage.close();
+  });
+
+  it('reports on a pool of one connection (rows and totals in turn) as on a bigger one', async () => {
+    const single = createTestPool({ max: 1 });
+    try {
+      const { tablePrefix, tracker: usage } = tracker({ batchSize: 5_000 });
+      const records = generateRecords(2_000, 5).map(withoutNanos);
+      for (const record of records) usage.record(record);
+      await usage.close();
+      const narrow = createPostgresUsageTracker({ pool: single, schema, tablePrefix, logger: false });
+      const options = {
+        groupBy: ['model' as const, 'tag' as const],
+        savings: { catalog: createModelCatalog(), baseline: { mostExpensive: true as const } },
+      };
+      expect(await narrow.report(options)).toEqual(buildUsageReport(records, options));
+      await narrow.close();
+    } finally {
+      await single.end();
+    }
+  });
+
+  it('rows and totals of a report agree while another tracker writes', async () => {
+    const { tablePrefix, tracker: writer } = tracker({ batchSize: 50, flushIntervalMs: 1 });
+    const reader = createPostgresUsageTracker({ pool, schema, tablePrefix, logger: false });
+    let writing = true;
+    const written = (async () => {
+      for (let index = 0; writing; index++) {
+        writer.record(usageRecord({ callId: `w${index}`, user: `u${index % 5}` }));
+        if (index % 50 === 49) await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+    })();
+    try {
+      let seen = 0;
+      for (let run = 0; run < 8; run++) {
+        const report = await reader.report({ groupBy: ['user'] });
+        expect(report.rows.reduce((sum, row) => sum + row.requests, 0)).toBe(report.totals.requests);
+        expect(report.totals.requests).toBeGreaterThanOrEqual(seen);
+        seen = report.totals.requests;
+      }
+      expect(seen).toBeGreaterThan(0);
+    } finally {
+      writing = false;
+      await written;
+      await writer.close();
+      await reader.close();
+    }
   });
 
   it('refuses a record the table cannot hold in its own record() call; the others are written', async () => {
