@@ -4,6 +4,7 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     'testing/index': 'src/testing/index.ts',
+    'redis/index': 'src/redis/index.ts',
     'postgres/index': 'src/postgres/index.ts',
   },
   format: ['esm', 'cjs'],

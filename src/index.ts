@@ -26,6 +26,7 @@ export { type FailureScope, GatewayError, type GatewayErrorKind } from './errors
 export { InvalidRequestError } from './errors/invalid-request-error.ts';
 export { InvalidSettingsError, type SettingIssue } from './errors/invalid-settings-error.ts';
 export { RouterError } from './errors/router-error.ts';
+export { StreamAlreadyReadError } from './errors/stream-already-read-error.ts';
 export * from './keys/index.ts';
 export { createRateLimiter } from './limits/create-rate-limiter.ts';
 export { type LimitEvent, type LimitEventName, limitEventName } from './limits/limit-event.ts';
@@ -40,7 +41,19 @@ export type {
 export { type LimitScope, type LimitScopeKind, limitScope } from './limits/limit-scope.ts';
 export type { LimitSettings, LimitTimeZone } from './limits/limit-settings.ts';
 export { limitSettingsSchema } from './limits/limit-settings-schema.ts';
-export type { LimitStore } from './limits/limit-store.ts';
+export type {
+  LimitSettingsWrite,
+  LimitStore,
+  LimitStoreAvailabilityEvent,
+  LimitStoreRecoveredEvent,
+  LimitStoreUnavailableEvent,
+  SharedLimitSettings,
+} from './limits/limit-store.ts';
+export {
+  LimitStoreError,
+  type LimitStoreErrorReason,
+  type LimitStoreOperation,
+} from './limits/limit-store-error.ts';
 export { createMemoryLimitStore, type MemoryLimitStore } from './limits/memory-limit-store.ts';
 export type {
   LimitActual,
@@ -99,7 +112,10 @@ export type {
   CallStartEvent,
   FallbackEvent,
   KeyDisabledEvent,
+  KeyUnavailableEvent,
   LimitReachedEvent,
+  LimitStoreRecoveredRouterEvent,
+  LimitStoreUnavailableRouterEvent,
   RouterEventMap,
   RouterEventName,
   TrackerErrorEvent,
@@ -117,6 +133,7 @@ export type {
 } from './router/router-settings.ts';
 export type { ChatStream, StreamPart, StreamResult } from './router/stream-types.ts';
 export { AttemptTimeoutReason } from './transports/abort-reasons.ts';
+export { type AnswerLimits, DEFAULT_ANSWER_LIMITS, MAX_TOOL_CALLS } from './transports/answer-limits.ts';
 export { DEFAULT_LITELLM_BASE_URL } from './transports/litellm/create-litellm-transport.ts';
 export { DEFAULT_OPENROUTER_BASE_URL } from './transports/openrouter/create-openrouter-transport.ts';
 export type {
@@ -142,6 +159,7 @@ export {
   type SavingsOptions,
   type UsageSavings,
 } from './usage/compute-savings.ts';
+export { MAX_REPORTED_COST_USD, MAX_REPORTED_TOKENS } from './usage/figure-ranges.ts';
 export {
   createMemoryUsageTracker,
   type MemoryUsageTracker,
@@ -149,6 +167,7 @@ export {
 } from './usage/memory-usage-tracker.ts';
 export { type MoneySum, NANO_USD_PER_USD, nanoUsdToUsd, usdToNanoUsd } from './usage/money-sum.ts';
 export { queryUsageReport } from './usage/query-usage-report.ts';
+export { USAGE_RECORD_BOUNDS } from './usage/read-usage-record.ts';
 export { escapeCsvField, reportToCsv } from './usage/report-to-csv.ts';
 export { reportToJson } from './usage/report-to-json.ts';
 export {
@@ -156,7 +175,7 @@ export {
   type SqliteUsageTracker,
   type SqliteUsageTrackerSettings,
 } from './usage/sqlite-usage-tracker.ts';
-export type { UsageQuery, UsageRecord, UsageStatus } from './usage/usage-record.ts';
+export type { ByokFallback, UsageQuery, UsageRecord, UsageStatus } from './usage/usage-record.ts';
 export {
   USAGE_GROUP_KEYS,
   type UsageGroupKey,

@@ -1,7 +1,7 @@
 import type { ChatMessage, ToolDefinition } from '../router/chat-types.ts';
 
 // About four characters per token for English text with common tokenizers; the router only needs
-// an estimate for ranking, context-window checks and limit reservations, never for billing.
+// an estimate for ranking, context-window checks and token limits, never for billing or budgets.
 const CHARACTERS_PER_TOKEN = 4;
 const PER_MESSAGE_OVERHEAD = 4;
 const PER_IMAGE = 800;
@@ -11,7 +11,14 @@ function toolTokens(tools: readonly ToolDefinition[] | undefined): number {
   return Math.ceil(JSON.stringify(tools).length / CHARACTERS_PER_TOKEN);
 }
 
-/** Estimated prompt tokens of `messages` (and `tools`). Cheap: no tokenizer, no serialisation. */
+const lengthOf = (text: unknown) => (typeof text === 'string' ? text.length : 0);
+
+/**
+ * Estimated prompt tokens of `messages` (and `tools`): about four characters per token, 4 per
+ * message, 800 per image. Cheap: no tokenizer. An estimate for ranking, context-window checks and
+ * token limits; it can fall below the gateway's count (USD budgets reserve `promptTokenBound`
+ * instead). Never NaN: a text that is not a string counts as empty.
+ */
 export function estimatePromptTokens(
   messages: readonly ChatMessage[],
   tools?: readonly ToolDefinition[],
@@ -22,20 +29,20 @@ export function estimatePromptTokens(
     extra += PER_MESSAGE_OVERHEAD;
     const content = message.content;
     if (typeof content === 'string') characters += content.length;
-    else if (content) {
+    else if (Array.isArray(content)) {
       for (const part of content) {
-        if (part.type === 'text') characters += part.text.length;
-        else extra += PER_IMAGE;
+        if (part?.type === 'image') extra += PER_IMAGE;
+        else characters += lengthOf(part?.text);
       }
     }
-    if (message.role === 'assistant' && message.toolCalls) {
-      for (const call of message.toolCalls) characters += call.name.length + call.arguments.length;
+    if (message.role === 'assistant' && Array.isArray(message.toolCalls)) {
+      for (const call of message.toolCalls) characters += lengthOf(call?.name) + lengthOf(call?.arguments);
     }
   }
   return Math.ceil(characters / CHARACTERS_PER_TOKEN) + extra + toolTokens(tools);
 }
 
-/** Estimated tokens of generated text. */
+/** Estimated tokens of generated text (0 for anything but a string). */
 export function estimateTextTokens(text: string): number {
-  return Math.ceil(text.length / CHARACTERS_PER_TOKEN);
+  return Math.ceil(lengthOf(text) / CHARACTERS_PER_TOKEN);
 }

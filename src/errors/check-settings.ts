@@ -2,23 +2,49 @@ import { z } from 'zod';
 import type { Clock } from '../clock/clock.ts';
 import { InvalidSettingsError, type SettingIssue } from './invalid-settings-error.ts';
 
+// A setting's name as it goes into a message: a key with line breaks, control or non-ASCII
+// characters is quoted (JSON-escaped), so that no key can forge or break lines of the message.
+function segment(key: PropertyKey): string {
+  const text = String(key);
+  return /^[\x20-\x7e]*$/.test(text) ? text : JSON.stringify(text);
+}
+
 function toIssues(error: z.ZodError): SettingIssue[] {
-  return error.issues.flatMap((issue): SettingIssue[] => {
-    const path = issue.path.map(String).join('.');
+  const all = error.issues.flatMap((issue): SettingIssue[] => {
+    const path = issue.path.map(segment).join('.');
     if (issue.code === 'unrecognized_keys') {
       const where = path ? `${path}.` : '';
       return issue.keys.map((key) => ({
-        setting: `${where}${key}`,
+        setting: `${where}${segment(key)}`,
         problem: 'unknown setting (check its spelling)',
       }));
     }
     return [{ setting: path || '(settings)', problem: issue.message }];
   });
+  // One problem per setting: 1e300 as a number of milliseconds is both fractional and too large,
+  // and the first says enough.
+  const seen = new Set<string>();
+  return all.filter((issue) => !seen.has(issue.setting) && seen.add(issue.setting));
 }
 
-/** Checks settings once, at the factory. Throws `InvalidSettingsError` naming each bad setting. */
+/**
+ * Checks settings once, at the factory. Throws `InvalidSettingsError` naming each bad setting.
+ * `undefined` means "no settings"; anything else (`null` included) must match the schema.
+ */
 export function checkSettings<T>(schema: z.ZodType<T>, settings: unknown, factory: string): T {
-  const result = schema.safeParse(settings ?? {});
+  let result: ReturnType<typeof schema.safeParse>;
+  try {
+    result = schema.safeParse(settings === undefined ? {} : settings);
+  } catch {
+    // A getter or a Proxy trap that throws while the settings are read. Its error is not kept: it
+    // may quote a value.
+    throw new InvalidSettingsError({
+      factory,
+      issues: [
+        { setting: '(settings)', problem: 'could not be read (a getter or a Proxy threw); pass plain data' },
+      ],
+    });
+  }
   if (!result.success) throw new InvalidSettingsError({ factory, issues: toIssues(result.error) });
   return result.data;
 }

@@ -81,6 +81,11 @@ export interface GatewayErrorOptions {
   readonly requestId?: string | undefined;
   /** Whether the failure lies in the gateway or in the provider behind it. @default 'gateway' */
   readonly scope?: FailureScope;
+  /**
+   * USD the gateway reported charging for this failed attempt (OpenRouter bills some errors, with
+   * `usage.cost` in the error answer). The router records it in the call's cost.
+   */
+  readonly billedCostUsd?: number | undefined;
   readonly cause?: unknown;
 }
 
@@ -97,6 +102,8 @@ export class GatewayError extends RouterError {
   readonly retryAfterMs: number | undefined;
   readonly requestId: string | undefined;
   readonly scope: FailureScope;
+  /** USD the gateway reported charging for this failed attempt, when it reported any. */
+  readonly billedCostUsd: number | undefined;
 
   constructor(options: GatewayErrorOptions) {
     super({ message: options.message, cause: options.cause, isRetryable: RETRYABLE.has(options.kind) });
@@ -109,6 +116,7 @@ export class GatewayError extends RouterError {
     this.retryAfterMs = options.retryAfterMs;
     this.requestId = options.requestId;
     this.scope = options.scope ?? 'gateway';
+    this.billedCostUsd = options.billedCostUsd;
   }
 
   /** True when the router must stop at once: no retry, no fallback. */

@@ -7,6 +7,10 @@ const KEY_PATTERNS: readonly RegExp[] = [
   /\bAIza[0-9A-Za-z_-]{20,}/g,
   /\bBearer\s+[A-Za-z0-9._~+/=-]{8,}/gi,
   /([?&](?:key|api_key|apikey)=)[^&\s"']+/gi,
+  // The user info of a URL (`postgresql://user:password@db`), which an upstream may echo, e.g.
+  // LiteLLM's readiness naming the database it cannot reach.
+  // (Schemes are short; bounding it keeps this linear on long text.)
+  /(\b[a-z][a-z0-9+.-]{0,31}:\/\/)[^\s/?#"'<>]+(?=@)/gi,
 ];
 
 /**

@@ -1,4 +1,6 @@
 import type { Clock } from '../clock/clock.ts';
+import { hasMethods } from '../errors/check-settings.ts';
+import { InvalidSettingsError, type SettingIssue } from '../errors/invalid-settings-error.ts';
 import { type Logger, resolveLogger } from '../logger/logger.ts';
 import { createInfisicalCipher, INFISICAL_ENV } from './infisical/create-infisical-cipher.ts';
 import type { KeyCipher } from './key-cipher.ts';
@@ -23,9 +25,26 @@ export interface DefaultKeyCipherSettings {
  * const vault = createKeyVault({ cipher: createDefaultKeyCipher(), store, validator });
  */
 export function createDefaultKeyCipher(settings: DefaultKeyCipherSettings = {}): KeyCipher {
+  const issues: SettingIssue[] = [];
+  if (typeof settings !== 'object' || settings === null) {
+    issues.push({ setting: '(settings)', problem: 'expected { env?, clock?, logger? } or nothing' });
+  } else {
+    if (settings.env !== undefined && (typeof settings.env !== 'object' || settings.env === null))
+      issues.push({
+        setting: 'env',
+        problem: 'expected an object of environment variables, e.g. process.env',
+      });
+    const { logger } = settings;
+    if (logger !== undefined && logger !== false && !hasMethods('warn', 'error')(logger))
+      issues.push({
+        setting: 'logger',
+        problem: 'expected false or a console-compatible logger (warn() and error())',
+      });
+  }
+  if (issues.length > 0) throw new InvalidSettingsError({ factory: 'createDefaultKeyCipher()', issues });
   const env = settings.env ?? process.env;
   if (env[INFISICAL_ENV.clientId]) {
-    return createInfisicalCipher({ env, ...(settings.clock ? { clock: settings.clock } : {}) });
+    return createInfisicalCipher({ env, ...(settings.clock !== undefined ? { clock: settings.clock } : {}) });
   }
   const cipher = createLocalCipher({ env });
   resolveLogger(settings.logger).warn(

@@ -4,9 +4,20 @@ import { hasMethods } from '../errors/check-settings.ts';
 import { redactSecrets } from '../errors/redact.ts';
 import { resolveLogger } from '../logger/logger.ts';
 import { applyValidation, type CheckPurpose, initialStatus, toCheck } from './apply-validation.ts';
-import { checkAddInput, checkProvider, checkUser } from './check-key-input.ts';
+import {
+  checkAddInput,
+  checkAddOptions,
+  checkFilter,
+  checkKeyId,
+  checkObject,
+  checkOptionalBoolean,
+  checkProvider,
+  checkScope,
+  checkUser,
+  describeKeyId,
+} from './check-key-input.ts';
 import { createDecryptedKeyCache } from './decrypted-key-cache.ts';
-import type { KeyPayload } from './key-cipher.ts';
+import type { KeyCipher, KeyPayload } from './key-cipher.ts';
 import { type KeyRecord, toKeyInfo } from './key-record.ts';
 import type {
   KeyCheckResult,
@@ -18,15 +29,26 @@ import type {
 } from './key-vault.ts';
 import { KeyVaultError } from './key-vault-error.ts';
 import { checkKeyVaultSettings, type KeyVaultSettings } from './key-vault-settings.ts';
+import { checkRecord, newSealKey, type RecordTrust, sealOf, sealRecord, withoutSeal } from './record-seal.ts';
 import { reencryptRecords } from './reencrypt-records.ts';
 import { createSerialQueue } from './serial-queue.ts';
 
 const notFound = (id: string) =>
   new KeyVaultError({
     kind: 'not-found',
-    keyId: id,
-    message: `No key with id "${id.slice(0, 64)}" for this user.`,
+    // An id of another shape is not repeated: it may be a key pasted in the wrong place.
+    keyId: describeKeyId(id).startsWith('"') ? id : undefined,
+    message: `No key with id ${describeKeyId(id)} for this user.`,
   });
+
+/** True when `record` can be trusted as it stands (a legacy or correctly sealed record). */
+function trusted(record: KeyRecord, payload: KeyPayload): boolean {
+  try {
+    return checkRecord(record, payload, true) !== 'unsealed';
+  } catch {
+    return false;
+  }
+}
 
 /** The same error with the record it concerns attached. */
 function aboutRecord(error: unknown, record: KeyRecord): unknown {
@@ -69,6 +91,17 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
   const decrypting = new Map<string, Promise<KeyPayload>>();
   const rejections = new Map<string, Promise<RejectionOutcome>>();
   let cipher = settings.cipher;
+  // Every cipher this vault has used, closed by close().
+  const ciphers = new Set<KeyCipher>([cipher]);
+  let closed = false;
+  const ensureOpen = (method: string) => {
+    if (closed) {
+      throw new KeyVaultError({
+        kind: 'closed',
+        message: `${method}: the vault was closed (vault.close()); create a new one.`,
+      });
+    }
+  };
   let rotation: Promise<unknown> | undefined;
 
   function emit(event: KeyVaultEvent): void {
@@ -79,16 +112,19 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
     }
   }
 
-  async function find(id: string, scope: KeyScope = {}): Promise<KeyRecord> {
-    if (typeof id !== 'string' || id.length === 0) throw notFound(String(id));
+  /** The record `id` of `scope`'s user; `invalid-input` for an id or scope of the wrong type. */
+  async function find(method: string, id: unknown, scope: unknown = {}): Promise<KeyRecord> {
+    checkKeyId(method, id);
+    checkScope(method, scope);
+    if (id.length === 0) throw notFound(id);
     const record = await store.get(id);
-    if (!record || record.id !== id || (scope.user !== undefined && record.user !== scope.user))
+    if (!record || record.id !== id || (scope?.user !== undefined && record.user !== scope.user))
       throw notFound(id);
     return record;
   }
 
-  /** Decrypts a record's key, checks it belongs to that record, and caches it. */
-  async function open(record: KeyRecord): Promise<KeyPayload> {
+  /** Decrypts a record's key (one decryption at a time per record) and caches it. */
+  async function decrypt(record: KeyRecord): Promise<KeyPayload> {
     const cached = cache.get(record.id, record.ciphertext);
     if (cached) return cached;
     const pending = decrypting.get(record.id);
@@ -101,20 +137,6 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
       } catch (error) {
         throw aboutRecord(error, record);
       }
-      if (payload.provider !== record.provider || payload.user !== record.user) {
-        logger.warn('key vault: a ciphertext belongs to another record; refusing it', {
-          keyId: record.id,
-          provider: record.provider,
-          user: record.user,
-        });
-        throw new KeyVaultError({
-          kind: 'integrity',
-          keyId: record.id,
-          provider: record.provider,
-          user: record.user,
-          message: `The ciphertext of key ${record.id} was encrypted for another provider or user; it was moved between records. Refusing it.`,
-        });
-      }
       if (used === cipher) cache.set(record.id, record.ciphertext, payload);
       return payload;
     })();
@@ -124,6 +146,51 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
     } finally {
       decrypting.delete(record.id);
     }
+  }
+
+  /**
+   * A record's key, once checked against the record: bound to its id, provider and user, and its
+   * metadata matching its seal (see `checkRecord`). Checked on every use, cached or not, since the
+   * store may have been edited since.
+   */
+  async function open(
+    record: KeyRecord,
+    allowUnsealed = false,
+  ): Promise<{ payload: KeyPayload; trust: RecordTrust }> {
+    const payload = await decrypt(record);
+    try {
+      return { payload, trust: checkRecord(record, payload, allowUnsealed) };
+    } catch (error) {
+      logger.warn('key vault: a key record failed its integrity check; refusing it', {
+        keyId: record.id,
+        provider: record.provider,
+        user: record.user,
+      });
+      throw error;
+    }
+  }
+
+  /**
+   * Re-encrypts a record written before seals with its id bound, and seals it. A failure (the KMS
+   * cannot encrypt now) leaves it as it is, to be upgraded at its next use.
+   */
+  function upgrade(record: KeyRecord, payload: KeyPayload): Promise<KeyRecord> {
+    return writes.run(async () => {
+      const fresh = await store.get(record.id);
+      if (!fresh || fresh.ciphertext !== record.ciphertext || fresh.status !== record.status) return record;
+      try {
+        const sealed = await sealRecord(fresh, payload, cipher);
+        await store.put(sealed.record, fresh);
+        cache.set(sealed.record.id, sealed.record.ciphertext, sealed.payload);
+        return sealed.record;
+      } catch (error) {
+        logger.warn('key vault: could not seal a key record written by an older version; it stays as it is', {
+          keyId: record.id,
+          kind: KeyVaultError.isInstance(error) ? error.kind : 'unexpected',
+        });
+        return record;
+      }
+    });
   }
 
   function emitTransition(before: KeyRecord, after: KeyRecord): void {
@@ -146,12 +213,36 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
   }
 
   async function check(id: string, scope: KeyScope, purpose: CheckPurpose): Promise<KeyCheckResult> {
-    const record = await find(id, scope);
-    const payload = await open(record);
+    const method = purpose === 'enable' ? 'enable()' : 'revalidate()';
+    ensureOpen(method);
+    // Only enable() may check a record whose seal was dropped (disabled while the KMS was down).
+    const allowUnsealed = purpose === 'enable';
+    const record = await find(method, id, scope);
+    const { payload } = await open(record, allowUnsealed);
     const validation = await validator.validate({ provider: record.provider, apiKey: payload.apiKey });
     return writes.run(async () => {
-      const fresh = await find(id, scope); // it may have changed while the provider answered
-      const next = applyValidation(fresh, validation, clock.now(), purpose);
+      const fresh = await find(method, id, scope); // it may have changed while the provider answered
+      const current =
+        fresh.ciphertext === record.ciphertext ? payload : (await open(fresh, allowUnsealed)).payload;
+      const trust = checkRecord(fresh, current, allowUnsealed);
+      if (!current.apiKey.equals(payload.apiKey)) {
+        throw new KeyVaultError({
+          kind: 'integrity',
+          keyId: id,
+          provider: fresh.provider,
+          user: fresh.user,
+          message: `The key of record ${id} changed while it was being checked; check it again.`,
+        });
+      }
+      const checked = applyValidation(fresh, validation, clock.now(), purpose);
+      let next: KeyRecord;
+      try {
+        next = (await sealRecord(checked, current, cipher)).record;
+      } catch (error) {
+        // A legacy record whose upgrade failed (the KMS cannot encrypt now) stays unsealed.
+        if (trust !== 'legacy') throw error;
+        next = checked;
+      }
       await store.put(next, fresh); // a store shared by processes refuses it if another changed it since
       emit({
         type: 'key-checked',
@@ -171,7 +262,7 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
     const { user, provider } = request;
     let record: KeyRecord | undefined;
     if (request.keyId !== undefined) {
-      record = await find(request.keyId, { user });
+      record = await find('resolve()', request.keyId, { user });
       if (record.provider !== provider) throw notFound(request.keyId);
     } else {
       // The store's filter is checked again, so a faulty store cannot hand out another user's key.
@@ -194,7 +285,9 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
     },
 
     async add(input, options = {}) {
+      ensureOpen('add()');
       const { provider, user, apiKey, label } = checkAddInput(input);
+      checkAddOptions(options);
       const policy = options.onInvalid ?? onInvalid;
       const validation = await validator.validate({ provider, apiKey });
       const initial = initialStatus(validation, policy);
@@ -211,9 +304,12 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
       // Queued behind any rotation, so the key is encrypted with the cipher that will stay.
       return writes.run(async () => {
         const now = clock.now();
-        const ciphertext = await cipher.encrypt({ provider, user, apiKey });
-        const record: KeyRecord = {
-          id: `key_${randomUUID().replaceAll('-', '')}`,
+        const id = `key_${randomUUID().replaceAll('-', '')}`;
+        const sealKey = newSealKey();
+        // The record id and seal key are encrypted with the key: see checkRecord().
+        const ciphertext = await cipher.encrypt({ keyId: id, provider, user, apiKey, sealKey });
+        const unsealed: KeyRecord = {
+          id,
           provider,
           user,
           // Free text from the owner: never let it carry the key itself.
@@ -228,6 +324,7 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
           cipher: cipher.name,
           ciphertext,
         };
+        const record: KeyRecord = { ...unsealed, seal: sealOf(unsealed, sealKey) };
         await store.put(record);
         emit({
           type: 'key-added',
@@ -242,13 +339,15 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
     },
 
     async list(filter = {}) {
-      if (filter.provider !== undefined) checkProvider('list()', filter.provider);
+      ensureOpen('list()');
+      checkFilter('list()', filter);
       return (await store.list(filter)).map(toKeyInfo);
     },
 
     async get(id, scope) {
+      ensureOpen('get()');
       try {
-        return toKeyInfo(await find(id, scope));
+        return toKeyInfo(await find('get()', id, scope));
       } catch (error) {
         if (KeyVaultError.isInstance(error) && error.kind === 'not-found') return undefined;
         throw error;
@@ -258,6 +357,7 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
     revalidate: (id, scope = {}) => check(id, scope, 'revalidate'),
 
     async revalidateUnverified() {
+      ensureOpen('revalidateUnverified()');
       const results: KeyCheckResult[] = [];
       for (const record of await store.list({ status: 'unverified' })) {
         results.push(await check(record.id, {}, 'revalidate'));
@@ -266,18 +366,18 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
     },
 
     async disable(id, reason, scope = {}) {
+      ensureOpen('disable()');
       const text = typeof reason === 'string' && reason.trim() !== '' ? reason.trim() : 'disabled by caller';
       // A reason is free text: if the key itself was pasted into it, remove it. Disabling must
       // still work while the KMS is down, so then only well-known key shapes are removed.
-      const own = await find(id, scope)
-        .then(open)
-        .then((payload) => payload.apiKey.reveal())
+      const opened = await find('disable()', id, scope)
+        .then(async (record) => ({ record, ...(await open(record, true)) }))
         .catch(() => undefined);
-      const safeReason = redactSecrets(text, [own]).slice(0, 200);
+      const safeReason = redactSecrets(text, [opened?.payload.apiKey.reveal()]).slice(0, 200);
       return writes.run(async () => {
-        const record = await find(id, scope);
+        const record = await find('disable()', id, scope);
         const now = clock.now();
-        const next: KeyRecord = {
+        const disabled: KeyRecord = {
           ...record,
           status: 'disabled',
           reason: safeReason,
@@ -286,6 +386,15 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
             record.status === 'disabled' && record.disabledAt !== undefined ? record.disabledAt : now,
           updatedAt: now,
         };
+        // Sealed again only when the record could be decrypted and was trusted as it stands; else
+        // its seal is dropped: a disabled record is never used, and only enable() reseals it.
+        let next = withoutSeal(disabled);
+        if (opened && opened.record.ciphertext === record.ciphertext && trusted(record, opened.payload)) {
+          next = await sealRecord(disabled, opened.payload, cipher).then(
+            (sealed) => sealed.record,
+            () => next,
+          );
+        }
         await store.put(next, record);
         emitTransition(record, next);
         cache.delete(id);
@@ -297,9 +406,10 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
 
     remove(id, scope = {}) {
       return writes.run(async () => {
+        ensureOpen('remove()');
         let record: KeyRecord;
         try {
-          record = await find(id, scope);
+          record = await find('remove()', id, scope);
         } catch (error) {
           if (KeyVaultError.isInstance(error) && error.kind === 'not-found') return false;
           throw error;
@@ -312,22 +422,28 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
     },
 
     async resolve(request) {
-      checkUser('resolve()', request?.user);
+      ensureOpen('resolve()');
+      checkObject('resolve()', request, '{ user, provider, keyId?, allowUnverified? }');
+      checkUser('resolve()', request.user);
       checkProvider('resolve()', request.provider);
+      if (request.keyId !== undefined) checkKeyId('resolve()', request.keyId, 'keyId');
+      checkOptionalBoolean('resolve()', request.allowUnverified, 'allowUnverified');
       await rotation;
       const usedCipher = cipher;
       let record = await pickKey(request);
       if (!record) return undefined;
-      let payload: KeyPayload;
+      let opened: { payload: KeyPayload; trust: RecordTrust };
       try {
-        payload = await open(record);
+        opened = await open(record);
       } catch (error) {
         // A rotation finished between reading the record and decrypting it: read it again.
         if (cipher === usedCipher) throw error;
         record = await pickKey(request);
         if (!record) return undefined;
-        payload = await open(record);
+        opened = await open(record);
       }
+      const { payload } = opened;
+      if (opened.trust === 'legacy') record = await upgrade(record, payload);
       return {
         keyId: record.id,
         provider: record.provider,
@@ -340,9 +456,12 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
     },
 
     async reportRejected(keyId, rejection) {
-      checkUser('reportRejected()', rejection?.user);
+      ensureOpen('reportRejected()');
+      checkKeyId('reportRejected()', keyId, 'keyId');
+      checkObject('reportRejected()', rejection, '{ user, provider, httpStatus? }');
+      checkUser('reportRejected()', rejection.user);
       checkProvider('reportRejected()', rejection.provider);
-      const record = await find(keyId, { user: rejection.user });
+      const record = await find('reportRejected()', keyId, { user: rejection.user });
       if (record.provider !== rejection.provider) throw notFound(keyId);
       const pending = rejections.get(keyId);
       if (pending) return pending;
@@ -380,6 +499,14 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
     },
 
     rotateCipher(next) {
+      if (closed) {
+        return Promise.reject(
+          new KeyVaultError({
+            kind: 'closed',
+            message: 'rotateCipher(): the vault was closed (vault.close()).',
+          }),
+        );
+      }
       if (!hasMethods('encrypt', 'decrypt')(next)) {
         return Promise.reject(
           new KeyVaultError({
@@ -392,11 +519,21 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
         const updated = await reencryptRecords(await store.list(), cipher, next, clock.now());
         await store.putMany(updated);
         cipher = next;
+        ciphers.add(next);
         cache.clear();
         return { reencrypted: updated.length, cipher: next.name };
       });
       rotation = run.catch(() => {});
       return run;
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      // Closing the ciphers first ends their pending KMS requests, so queued writes settle at once.
+      await Promise.allSettled([...ciphers].map((used) => used.close?.()));
+      await writes.run(async () => {});
+      cache.clear();
     },
   };
   return vault;

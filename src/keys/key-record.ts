@@ -59,12 +59,20 @@ export interface KeyInfo {
 
 /** A stored key: its metadata and its ciphertext. Only record stores and the vault handle it. */
 export interface KeyRecord extends KeyInfo {
-  /** The cipher's output for `{ provider, user, apiKey }`. Never the key in the clear. */
+  /** The cipher's output for `{ keyId, provider, user, apiKey, sealKey }`. Never the key in the clear. */
   readonly ciphertext: string;
+  /**
+   * An HMAC of the record's id, provider, user, label, last four characters, status and reason
+   * under the seal key inside its ciphertext, so an edit of the store cannot bring a disabled key
+   * back or relabel it. Absent on records written before seals (upgraded when next used) and on
+   * records disabled while their key could not be decrypted (only `enable()` reseals those).
+   * A store must keep it like every other field.
+   */
+  readonly seal?: string;
 }
 
-/** The metadata of a record, without its ciphertext. */
+/** The metadata of a record, without its ciphertext and seal. */
 export function toKeyInfo(record: KeyRecord): KeyInfo {
-  const { ciphertext: _ciphertext, ...info } = record;
+  const { ciphertext: _ciphertext, seal: _seal, ...info } = record;
   return info;
 }

@@ -10,7 +10,7 @@ import type { KeyValidationResult } from './validation/key-validator.ts';
  * | `invalid-input` | a value passed to the vault cannot be stored (empty key, unknown provider, too long) | no |
  * | `invalid-key` | the provider refused the key when it was added (`onInvalid: 'refuse'`) | no |
  * | `not-found` | no key with that id for that user | no |
- * | `integrity` | a ciphertext failed authentication, could not be read, or belongs to another record | no |
+ * | `integrity` | a ciphertext failed authentication, could not be read, or belongs to another record; or a record was changed outside the vault (its seal does not match) | no |
  * | `unauthorized` | the cipher backend (Infisical) refused the machine identity's credentials | no |
  * | `forbidden` | the machine identity may not use the KMS key | no |
  * | `misconfigured` | the KMS key does not exist or is disabled, or a setting is unusable | no |
@@ -18,6 +18,7 @@ import type { KeyValidationResult } from './validation/key-validator.ts';
  * | `unavailable` | the cipher backend could not be reached, timed out, or failed (5xx) | yes |
  * | `unexpected` | the cipher backend answered something we cannot read | yes |
  * | `store` | the record store failed to read or write | maybe |
+ * | `closed` | the vault or its cipher was closed (`close()`) | no |
  */
 export type KeyVaultErrorKind =
   | 'invalid-input'
@@ -30,7 +31,8 @@ export type KeyVaultErrorKind =
   | 'rate-limited'
   | 'unavailable'
   | 'unexpected'
-  | 'store';
+  | 'store'
+  | 'closed';
 
 const RETRYABLE: ReadonlySet<KeyVaultErrorKind> = new Set(['rate-limited', 'unavailable', 'unexpected']);
 

@@ -162,16 +162,25 @@ export interface KeyVault {
   revalidate(id: string, scope?: KeyScope): Promise<KeyCheckResult>;
   /** Revalidates every `unverified` key (call it periodically: rate-limited checks are retried later). */
   revalidateUnverified(): Promise<readonly KeyCheckResult[]>;
-  /** Disables a key for `reason` (kept on the record, secrets removed). Only `enable()` undoes it. */
+  /**
+   * Disables a key for `reason` (kept on the record, secrets removed). Only `enable()` undoes it.
+   * Works while the key cannot be decrypted (KMS down): the record is then stored without its seal,
+   * so no edit of the store can make it usable again before `enable()` checks it.
+   */
   disable(id: string, reason: string, scope?: KeyScope): Promise<KeyInfo>;
-  /** Checks a disabled key and makes it active if the provider accepts it (`unverified` if it cannot tell). */
+  /**
+   * Checks a disabled key and makes it active if the provider accepts it (`unverified` if it cannot
+   * tell), sealing its record again. Refuses (`integrity`) a record whose seal does not match.
+   */
   enable(id: string, scope?: KeyScope): Promise<KeyCheckResult>;
   /** Deletes the record (and drops any decrypted copy). Resolves `false` when there was none. */
   remove(id: string, scope?: KeyScope): Promise<boolean>;
   /**
    * For the router: the user's active key for the provider, decrypted (cached for `cacheTtlMs`).
-   * `undefined` when the user has none. Throws `KeyVaultError` when the key cannot be decrypted or
-   * its ciphertext belongs to another record (`integrity`), or the KMS is unavailable.
+   * `undefined` when the user has none. Throws `KeyVaultError` when the key cannot be decrypted, its
+   * ciphertext belongs to another record or its record was changed outside the vault (`integrity`),
+   * or the KMS is unavailable. A record written by an earlier version (no seal) is bound to its id
+   * and sealed on first use.
    */
   resolve(request: ResolveKeyRequest): Promise<ResolvedKey | undefined>;
   /**
@@ -186,6 +195,13 @@ export interface KeyVault {
    * new ciphertexts are written in one `putMany`, atomic for the file store.
    */
   rotateCipher(next: KeyCipher): Promise<CipherRotationResult>;
+  /**
+   * Ends the vault's background work: closes every cipher it used (for Infisical, this ends SDK
+   * requests still retrying after the vault gave up on them), waits for queued writes, and drops
+   * decrypted keys from memory. Every method afterwards rejects with `KeyVaultError` `closed`. Call
+   * it after `router.close()` when the process is done with the vault.
+   */
+  close(): Promise<void>;
   /** The name of the cipher in use. */
   readonly cipherName: string;
 }

@@ -35,7 +35,15 @@ interface DerivedKey {
   readonly key: Buffer;
 }
 
-function toBytes(value: string | Uint8Array, setting: string, issues: SettingIssue[]): Buffer | undefined {
+function toBytes(value: unknown, setting: string, issues: SettingIssue[]): Buffer | undefined {
+  if (typeof value !== 'string' && !(value instanceof Uint8Array)) {
+    // Never quote the value: it may be the master key in the wrong shape.
+    issues.push({
+      setting,
+      problem: `expected 32 random bytes, base64-encoded (a string of 44 characters) or as a Uint8Array; got ${value === null ? 'null' : typeof value}. Generate one with generateMasterKey().`,
+    });
+    return undefined;
+  }
   const bytes = typeof value === 'string' ? Buffer.from(value.trim(), 'base64') : Buffer.from(value);
   if (bytes.length !== 32) {
     // Never quote the value: it is the master key.
@@ -46,6 +54,14 @@ function toBytes(value: string | Uint8Array, setting: string, issues: SettingIss
     return undefined;
   }
   return bytes;
+}
+
+/** The `env` setting, or `process.env`; anything but an object is an issue. */
+function readEnv(value: unknown, issues: SettingIssue[]): Readonly<Record<string, unknown>> {
+  if (value === undefined) return process.env;
+  if (typeof value === 'object' && value !== null) return value as Record<string, unknown>;
+  issues.push({ setting: 'env', problem: 'expected an object of environment variables, e.g. process.env' });
+  return {};
 }
 
 function derive(master: Buffer): DerivedKey {
@@ -75,8 +91,16 @@ export function generateMasterKey(): string {
  * await vault.rotateCipher(createLocalCipher({ masterKey: next, previousMasterKeys: [current] }));
  */
 export function createLocalCipher(settings: LocalCipherSettings = {}): KeyCipher {
+  if (typeof settings !== 'object' || settings === null) {
+    throw new InvalidSettingsError({
+      factory: 'createLocalCipher()',
+      issues: [
+        { setting: '(settings)', problem: 'expected { masterKey?, previousMasterKeys?, env? } or nothing' },
+      ],
+    });
+  }
   const issues: SettingIssue[] = [];
-  const env = settings.env ?? process.env;
+  const env = readEnv(settings.env, issues);
   const configured = settings.masterKey ?? env[MASTER_KEY_ENV];
   let current: DerivedKey | undefined;
   if (configured === undefined || configured === '') {
@@ -94,13 +118,18 @@ export function createLocalCipher(settings: LocalCipherSettings = {}): KeyCipher
   }
   const keys = new Map<string, DerivedKey>();
   if (current) keys.set(current.id, current);
-  (settings.previousMasterKeys ?? []).forEach((value, index) => {
-    const bytes = toBytes(value, `previousMasterKeys.${index}`, issues);
-    if (bytes) {
-      const derived = derive(bytes);
-      if (!keys.has(derived.id)) keys.set(derived.id, derived);
-    }
-  });
+  const previous: unknown = settings.previousMasterKeys ?? [];
+  if (!Array.isArray(previous)) {
+    issues.push({ setting: 'previousMasterKeys', problem: 'expected an array of master keys' });
+  } else {
+    previous.forEach((value: unknown, index) => {
+      const bytes = toBytes(value, `previousMasterKeys.${index}`, issues);
+      if (bytes) {
+        const derived = derive(bytes);
+        if (!keys.has(derived.id)) keys.set(derived.id, derived);
+      }
+    });
+  }
   if (issues.length > 0 || !current)
     throw new InvalidSettingsError({ factory: 'createLocalCipher()', issues });
   const encryptionKey = current;

@@ -1,11 +1,13 @@
 import type { KeyCipher } from './key-cipher.ts';
 import type { KeyRecord } from './key-record.ts';
 import { KeyVaultError, type KeyVaultErrorKind } from './key-vault-error.ts';
+import { checkRecord, sealRecord } from './record-seal.ts';
 
 /**
  * Every record re-encrypted from `from` to `to`, or a `KeyVaultError` naming the records that
- * could not be (undecryptable, or bound to another record) and nothing else: a rotation is all or
- * nothing.
+ * could not be (undecryptable, bound to another record, or changed outside the vault) and nothing
+ * else: a rotation is all or nothing. Records written before seals come out bound to their id and
+ * sealed; a record whose seal was dropped (disabled while undecryptable) stays unsealed.
  */
 export async function reencryptRecords(
   records: readonly KeyRecord[],
@@ -18,8 +20,9 @@ export async function reencryptRecords(
   for (const record of records) {
     try {
       const payload = await from.decrypt(record.ciphertext);
-      if (payload.provider !== record.provider || payload.user !== record.user) {
-        failed.push({ id: record.id, kind: 'integrity' });
+      const trust = checkRecord(record, payload, true);
+      if (trust === 'legacy') {
+        updated.push({ ...(await sealRecord(record, payload, to)).record, updatedAt: now });
         continue;
       }
       updated.push({ ...record, ciphertext: await to.encrypt(payload), cipher: to.name, updatedAt: now });

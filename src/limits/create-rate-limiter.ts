@@ -3,13 +3,14 @@ import { z } from 'zod';
 import { checkSettings } from '../errors/check-settings.ts';
 import { buildLimitStatus } from './build-limit-status.ts';
 import { calendarWindow } from './calendar-window.ts';
+import { checkScopes } from './check-scopes.ts';
 import { createHeadroomWaiters } from './headroom-waiters.ts';
 import { bindingDenial, toLimitDenial } from './limit-denials.ts';
 import { limitScopeSchema, limitSettingsSchema, rateLimiterSettingsSchema } from './limit-settings-schema.ts';
 import type { LimitAmounts, LimitReservationEntry, LimitScopeCheck } from './limit-store.ts';
 import { createLimitTable } from './limit-table.ts';
 import { createMemoryLimitStore } from './memory-limit-store.ts';
-import { toMicroUsd } from './micro-usd.ts';
+import { toMicroUsdUp } from './micro-usd.ts';
 import type {
   LimitEstimate,
   LimitRequest,
@@ -18,6 +19,7 @@ import type {
   Reservation,
   ReserveResult,
 } from './rate-limiter.ts';
+import { createSharedLimitSync } from './shared-limit-sync.ts';
 import { upstreamBlocks } from './upstream-blocks.ts';
 
 const DEFAULT_RESERVATION_TIMEOUT_MS = 900_000;
@@ -84,6 +86,7 @@ export function createRateLimiter(settings: RateLimiterSettings): RateLimiter {
     settings.timeZone === undefined || settings.timeZone === 'UTC' ? 0 : settings.timeZone;
   const leaseMs = settings.reservationTimeoutMs ?? DEFAULT_RESERVATION_TIMEOUT_MS;
   const table = createLimitTable(settings.limits);
+  const shared = createSharedLimitSync(settings.store, table, clock);
   const waiters = createHeadroomWaiters(clock);
   // Keyed by the caller's object, so a second settle or release is a no-op without unbounded state.
   const finished = new WeakSet<Reservation>();
@@ -101,12 +104,13 @@ export function createRateLimiter(settings: RateLimiterSettings): RateLimiter {
 
   async function tryReserve(request: LimitRequest): Promise<ReserveResult> {
     const estimate = checkEstimate(request.estimate);
+    await shared.refresh();
     const nowMs = clock.now();
     const scopes = [...new Set(request.scopes)];
     const amounts: LimitAmounts = {
       requests: estimate.requests,
       tokens: estimate.tokens,
-      costMicroUsd: toMicroUsd(estimate.costUsd),
+      costMicroUsd: toMicroUsdUp(estimate.costUsd),
     };
     const checks = scopeChecks(scopes, amounts, nowMs);
     const id = randomUUID();
@@ -163,7 +167,7 @@ export function createRateLimiter(settings: RateLimiterSettings): RateLimiter {
         actual: {
           requests: estimate.requests,
           tokens: Math.ceil(actualOr(actual.tokens, estimate.tokens)),
-          costMicroUsd: toMicroUsd(actualOr(actual.costUsd, estimate.costUsd)),
+          costMicroUsd: toMicroUsdUp(actualOr(actual.costUsd, estimate.costUsd)),
         },
       });
       waiters.notify();
@@ -177,8 +181,9 @@ export function createRateLimiter(settings: RateLimiterSettings): RateLimiter {
     },
 
     async status(only) {
+      await shared.refresh();
       const nowMs = clock.now();
-      const wanted = only ? [...new Set(only)] : undefined;
+      const wanted = only === undefined ? undefined : [...new Set(checkScopes(only, 'status()'))];
       const snapshot = await store.read(wanted ? { nowMs, scopes: wanted } : { nowMs });
       let scopes = wanted;
       if (!scopes) {
@@ -192,7 +197,7 @@ export function createRateLimiter(settings: RateLimiterSettings): RateLimiter {
 
     async headroom(scopes) {
       const nowMs = clock.now();
-      const unique = [...new Set(scopes)];
+      const unique = [...new Set(checkScopes(scopes, 'headroom()'))];
       const snapshot = await store.read({ nowMs, scopes: unique });
       let share = 1;
       for (const status of buildLimitStatus({ table, snapshot, scopes: unique, nowMs, utcOffsetMinutes })) {
@@ -204,6 +209,7 @@ export function createRateLimiter(settings: RateLimiterSettings): RateLimiter {
     setLimits(scope, limits) {
       const checked = checkSettings(setLimitsSchema, { scope, limits }, 'setLimits()');
       table.set(checked.scope, checked.limits);
+      shared.publish(checked.scope, checked.limits);
       waiters.notify();
     },
 

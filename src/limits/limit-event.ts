@@ -4,10 +4,12 @@ import type { LimitDenial } from './rate-limiter.ts';
 export type LimitEventName = 'limit-reached' | 'quota-exhausted';
 
 /**
- * Payload recommended for both events: the denial (scope, limit, kind, unit, used, reserved, size,
- * requested, retryAfterMs, resetsAt, tooLarge) and the call it stopped.
+ * Payload of both events: the denial (scope, limit, kind, unit, used, reserved, size, requested,
+ * retryAfterMs, resetsAt, tooLarge) and the call it stopped. The router emits one per limit, scope
+ * and window (`LimitEventGate`): `callId` is the first call that limit refused in the window.
  */
 export interface LimitEvent extends LimitDenial {
+  /** The call the limit refused (the first one in its window). */
   readonly callId: string;
 }
 

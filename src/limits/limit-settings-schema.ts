@@ -9,9 +9,13 @@ const count = (unit: string) =>
     .int(`expected a whole number of ${unit}`)
     .min(0, `expected 0 or more ${unit} (0 allows none)`);
 
+// Budgets are counted in whole micro-dollars, exact up to 2^53: a billion USD keeps every sum exact.
+const MAX_BUDGET_USD = 1_000_000_000;
+
 const usd = z
   .number({ message: 'expected a USD amount, e.g. 25 or 0.5' })
-  .min(0, 'expected 0 or more USD (0 allows no spend)');
+  .min(0, 'expected 0 or more USD (0 allows no spend)')
+  .max(MAX_BUDGET_USD, 'expected at most 1,000,000,000 USD (leave the budget out for no limit)');
 
 const limitFields = z.strictObject({
   requestsPerMinute: count('requests').optional(),

@@ -18,9 +18,9 @@ export interface LimitSettings {
   readonly requestsPerDay?: number;
   /** Tokens (prompt + output) per calendar day. */
   readonly tokensPerDay?: number;
-  /** USD spent per calendar day. Counted in whole micro-dollars. */
+  /** USD spent per calendar day, up to 1e9. Counted in whole micro-dollars (the budget rounded down). */
   readonly budgetUsdPerDay?: number;
-  /** USD spent per calendar month. Counted in whole micro-dollars. */
+  /** USD spent per calendar month, up to 1e9. Counted in whole micro-dollars (the budget rounded down). */
   readonly budgetUsdPerMonth?: number;
 }
 

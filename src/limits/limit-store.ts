@@ -1,4 +1,5 @@
 import type { ConfiguredLimitName, LimitMetric, UpstreamLimitName } from './limit-names.ts';
+import type { LimitSettings } from './limit-settings.ts';
 
 /** Amounts per metric, in whole units: requests, tokens, micro-dollars. */
 export type LimitAmounts = Readonly<Record<LimitMetric, number>>;
@@ -125,6 +126,48 @@ export interface LimitStoreSnapshot {
   readonly blocks: readonly UpstreamBlock[];
 }
 
+/** Limits set at run time (`setLimits()`, `router.limits.set()`), to share with every process. */
+export interface LimitSettingsWrite {
+  readonly scope: string;
+  /** `undefined` removes the scope's limits, in every process. */
+  readonly limits: LimitSettings | undefined;
+}
+
+/** One scope's limits as last written to the store. */
+export interface SharedLimitSettings extends LimitSettingsWrite {
+  /** Grows with every write to the store (of any scope): a higher version is a later write. */
+  readonly version: number;
+}
+
+/** `unavailable`: a shared store stopped answering in time; calls follow its failure policy meanwhile. */
+export interface LimitStoreUnavailableEvent {
+  /** Which store, e.g. `'redis'`. */
+  readonly store: string;
+  /** What the store does meanwhile: `'refuse'` calls, or count them `'allow-local'`ly. */
+  readonly policy: string;
+  /** Why, secrets removed (e.g. `timed out after 1000 ms`, a connection error's message). */
+  readonly reason: string;
+  /** When the store was found unavailable, ms since the epoch (wall clock). */
+  readonly since: number;
+}
+
+/** `recovered`: a shared store answers again, after the operations held meanwhile were applied. */
+export interface LimitStoreRecoveredEvent {
+  readonly store: string;
+  readonly policy: string;
+  /** How long it was unavailable, ms. */
+  readonly unavailableMs: number;
+  /** Settles, releases and upstream blocks held while it was unavailable, applied now. */
+  readonly replayed: number;
+  /** Counters counted locally meanwhile (`'allow-local'`), added to the shared ones now. */
+  readonly reconciled: number;
+}
+
+/** A change in a shared store's availability. */
+export type LimitStoreAvailabilityEvent =
+  | ({ readonly type: 'unavailable' } & LimitStoreUnavailableEvent)
+  | ({ readonly type: 'recovered' } & LimitStoreRecoveredEvent);
+
 /** A store may answer at once (memory) or later (a network store). */
 export type MaybePromise<T> = T | Promise<T>;
 
@@ -144,6 +187,8 @@ export type MaybePromise<T> = T | Promise<T>;
  * - `block` keeps the later of an existing and a new block.
  * - Counters whose window ended, blocks that lifted and leases that expired are dropped, so the
  *   store's size depends on the live windows, not on how long it has run.
+ * - `writeLimits` / `readLimits` (optional, together): the latest write of a scope wins, with a
+ *   version higher than every earlier write's; a removal is kept as `limits: undefined`.
  */
 export interface LimitStore {
   reserve(request: LimitReserveRequest): MaybePromise<LimitReserveResult>;
@@ -152,4 +197,17 @@ export interface LimitStore {
   block(request: LimitBlockRequest): MaybePromise<void>;
   /** Live counters and blocks, of `request.scopes` only when given. */
   read(request: LimitReadRequest): MaybePromise<LimitStoreSnapshot>;
+  /**
+   * A shared store reports here when it becomes unavailable and when it recovers (the router
+   * emits them as `limit-store-unavailable` / `limit-store-recovered`). Returns the unsubscribe
+   * function. A store that is always available (memory) leaves it out.
+   */
+  subscribe?(listener: (event: LimitStoreAvailabilityEvent) => void): () => void;
+  /**
+   * Keeps limits set at run time, so every limiter sharing the store applies them (each reads
+   * them back with `readLimits()`). Returns the write's version (0 when it was held for later).
+   */
+  writeLimits?(request: LimitSettingsWrite): MaybePromise<number>;
+  /** Every scope's limits as last written, removals included (`limits: undefined`). */
+  readLimits?(): MaybePromise<readonly SharedLimitSettings[]>;
 }

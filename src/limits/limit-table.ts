@@ -7,7 +7,7 @@ import {
 } from './limit-names.ts';
 import { wildcardOf } from './limit-scope.ts';
 import type { LimitSettings } from './limit-settings.ts';
-import { toMicroUsd } from './micro-usd.ts';
+import { toMicroUsdDown } from './micro-usd.ts';
 
 /** One configured limit, ready to check: its size in the metric's unit (micro-dollars for budgets). */
 export interface ResolvedLimit {
@@ -41,7 +41,7 @@ function resolveSettings(settings: LimitSettings): ResolvedLimit[] {
     if (value === undefined) continue;
     const { metric, period } = defineLimit(limit);
     if (!period) continue;
-    resolved.push({ limit, metric, period, size: metric === 'costMicroUsd' ? toMicroUsd(value) : value });
+    resolved.push({ limit, metric, period, size: metric === 'costMicroUsd' ? toMicroUsdDown(value) : value });
   }
   return resolved;
 }

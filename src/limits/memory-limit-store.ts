@@ -7,10 +7,12 @@ import type {
   LimitReservationEntry,
   LimitReserveRequest,
   LimitReserveResult,
+  LimitSettingsWrite,
   LimitSettleRequest,
   LimitStore,
   LimitStoreDenial,
   LimitStoreSnapshot,
+  SharedLimitSettings,
   UpstreamBlock,
 } from './limit-store.ts';
 
@@ -33,6 +35,8 @@ export interface MemoryLimitStore extends LimitStore {
   release(request: LimitReleaseRequest): void;
   block(request: LimitBlockRequest): void;
   read(request: LimitReadRequest): LimitStoreSnapshot;
+  writeLimits(request: LimitSettingsWrite): number;
+  readLimits(): readonly SharedLimitSettings[];
   /** What the store holds, after dropping what has ended by `nowMs`. */
   stats(nowMs: number): MemoryLimitStoreStats;
 }
@@ -71,6 +75,8 @@ const counterKey = (limit: string, windowStartMs: number) => `${limit}@${windowS
 export function createMemoryLimitStore(): MemoryLimitStore {
   const scopes = new Map<string, ScopeState>();
   const reservations = new Map<string, Held>();
+  const limits = new Map<string, SharedLimitSettings>();
+  let limitsVersion = 0;
   let nextPruneAtMs = Number.POSITIVE_INFINITY;
 
   const due = (atMs: number) => {
@@ -253,6 +259,14 @@ export function createMemoryLimitStore(): MemoryLimitStore {
       }
       return { counters, blocks };
     },
+
+    writeLimits({ scope, limits: settings }) {
+      limitsVersion++;
+      limits.set(scope, { scope, limits: settings, version: limitsVersion });
+      return limitsVersion;
+    },
+
+    readLimits: () => [...limits.values()],
 
     stats(nowMs) {
       prune(nowMs);

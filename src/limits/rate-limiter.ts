@@ -167,10 +167,14 @@ export interface RateLimiter {
   /**
    * Every configured limit of every scope with explicit limits, scopes limited by a wildcard that
    * have live counters, and upstream blocks; of `scopes` only when given. Ordered by scope, then
-   * limit (`CONFIGURED_LIMIT_NAMES`, then `UPSTREAM_LIMIT_NAMES`).
+   * limit (`CONFIGURED_LIMIT_NAMES`, then `UPSTREAM_LIMIT_NAMES`). `scopes` other than an array of
+   * `<kind>:<id>` strings rejects with `InvalidRequestError` naming it.
    */
   status(scopes?: readonly string[]): Promise<readonly LimitStatus[]>;
-  /** Remaining share of the tightest limit over `scopes`, 0..1, for ranking: 1 without limits, 0 when blocked. */
+  /**
+   * Remaining share of the tightest limit over `scopes`, 0..1, for ranking: 1 without limits, 0 when
+   * blocked. `scopes` other than an array of `<kind>:<id>` strings rejects with `InvalidRequestError`.
+   */
   headroom(scopes: readonly string[]): Promise<number>;
   /** Sets (or with `undefined` or `{}`, removes) the limits of a scope or a `<kind>:*` wildcard. Checked; throws `InvalidSettingsError`. */
   setLimits(scope: string, limits: LimitSettings | undefined): void;

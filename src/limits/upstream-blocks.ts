@@ -31,3 +31,18 @@ export function upstreamBlocks(scope: string, signal: UpstreamLimitSignal, nowMs
   }
   return blocks;
 }
+
+/**
+ * Where an upstream's limit signal is recorded in a shared limit store: the gateway's route to one
+ * provider (`gateway:litellm/openai`), or the whole gateway (`gateway:litellm`) when the gateway
+ * itself refused. The router checks both in every reservation, so every process sharing the store
+ * backs off the same candidate.
+ */
+export function upstreamScopeOf(gateway: string, provider: string, wholeGateway = false): string {
+  return wholeGateway ? `gateway:${gateway}` : `gateway:${gateway}/${provider}`;
+}
+
+/** The upstream scopes an attempt on `gateway` × `provider` is checked against. */
+export function upstreamScopesOf(gateway: string, provider: string): string[] {
+  return [upstreamScopeOf(gateway, provider, true), upstreamScopeOf(gateway, provider)];
+}

@@ -3,6 +3,10 @@ import { type Clock, createSystemClock, type TimerHandle } from '../clock/clock.
 import { checkSettings, clockSchema, hasMethods } from '../errors/check-settings.ts';
 import { RouterError } from '../errors/router-error.ts';
 import { type Logger, resolveLogger } from '../logger/logger.ts';
+import { checkReportOptions } from '../usage/check-report-options.ts';
+import { checkUsageQuery } from '../usage/check-usage-query.ts';
+import { describeValue } from '../usage/describe-value.ts';
+import { checkUsageRecord } from '../usage/read-usage-record.ts';
 import type { UsageQuery, UsageRecord } from '../usage/usage-record.ts';
 import type { UsageReport, UsageReportOptions } from '../usage/usage-report.ts';
 import { UsageStoreError } from '../usage/usage-store-error.ts';
@@ -74,14 +78,23 @@ export interface PostgresUsageTracker extends UsageTracker {
    * because PostgreSQL does. A record whose `id` is already stored or buffered is ignored when
    * written, so retrying `record()` is safe.
    * @throws UsageStoreError `backlog` when `maxBufferedRecords` records are already waiting (this
-   * record was **not** kept); `closed` after `close()`; `unsupported-version` or `foreign` when the
-   * tables cannot be used at all.
-   * @throws InvalidRequestError for a record the table cannot hold (a field of the wrong type).
+   * record was **not** kept); `invalid-record` for a record no report could count (see
+   * `USAGE_RECORD_BOUNDS`) or the table cannot hold (text with a NUL character, an empty `id`, a
+   * field of the wrong type): it was not kept; `closed` after `close()`; `unsupported-version` or
+   * `foreign` when the tables cannot be used at all.
    */
   record(record: UsageRecord): void;
-  /** Writes buffered records (as `flush()`), then reads matching records, oldest first. */
+  /**
+   * Writes buffered records (as `flush()`), then reads matching records, oldest first.
+   * @throws InvalidRequestError naming the filter at fault, before anything is written or read.
+   */
   query(query?: UsageQuery): Promise<readonly UsageRecord[]>;
-  /** Writes buffered records (as `flush()`), then computes the report in SQL. */
+  /**
+   * Writes buffered records (as `flush()`), then computes the report in SQL: what
+   * `buildUsageReport(await query(), options)` gives. `savings` needs its `catalog` here
+   * (`router.usage.report()` passes the router's).
+   * @throws InvalidRequestError naming the option at fault, before anything is written or read.
+   */
   report(options?: UsageReportOptions): Promise<UsageReport>;
   /**
    * Writes every record buffered when it was called, `batchSize` per statement, retrying failed
@@ -352,21 +365,31 @@ export function createPostgresUsageTracker(settings: PostgresUsageTrackerSetting
         throw new UsageStoreError({
           reason: 'backlog',
           path: label,
-          message: `${buffer.length} usage records are already waiting to be written to ${label} (maxBufferedRecords), so the record of call ${String(record?.callId)} was not kept. PostgreSQL has been unwritable for a while, or records come faster than it takes them; raise maxBufferedRecords or batchSize.`,
+          message: `${buffer.length} usage records are already waiting to be written to ${label} (maxBufferedRecords), so the record of call ${describeValue(callIdOf(record))} was not kept. PostgreSQL has been unwritable for a while, or records come faster than it takes them; raise maxBufferedRecords or batchSize.`,
         });
       }
       // Checked and converted now, so a record the table cannot hold fails its own call, not a batch.
-      buffer.push(usageRecordToRow(record));
+      const checkedRecord = checkUsageRecord(record);
+      const row = 'invalid' in checkedRecord ? checkedRecord : usageRecordToRow(record);
+      if ('invalid' in row) {
+        throw new UsageStoreError({
+          reason: 'invalid-record',
+          path: label,
+          message: `The record of call ${describeValue(callIdOf(record))} was not kept: ${row.invalid}. A record must hold what a report can count (see USAGE_RECORD_BOUNDS).`,
+        });
+      }
+      buffer.push(row);
       buffered++;
       if (draining) return;
       if (timerFor === undefined) schedule('interval', flushIntervalMs);
       if (buffer.length >= batchSize && timerFor === 'interval') schedule('batch', 0);
     },
     async query(query: UsageQuery = {}) {
+      const checkedQuery = checkUsageQuery(query, 'query');
       assertUsable();
       await flush();
       await ensureSchema();
-      const { where, values } = usageQueryToSql(query);
+      const { where, values } = usageQueryToSql(checkedQuery);
       try {
         const result = await pool.query({
           text: `${selectUsageRecordsSql(table)}${where} ORDER BY seq`,
@@ -379,11 +402,12 @@ export function createPostgresUsageTracker(settings: PostgresUsageTrackerSetting
       }
     },
     async report(options: UsageReportOptions = {}) {
+      const checkedOptions = checkReportOptions(options);
       assertUsable();
       await flush();
       await ensureSchema();
       try {
-        return await postgresUsageReport(pool, table, options);
+        return await postgresUsageReport(pool, table, checkedOptions);
       } catch (error) {
         throw RouterError.isInstance(error) ? error : readFailed(error);
       }
@@ -399,6 +423,15 @@ export function createPostgresUsageTracker(settings: PostgresUsageTrackerSetting
       closed = true;
     },
   };
+}
+
+/** A record's `callId` for a message; `undefined` when it cannot be read. */
+function callIdOf(record: unknown): unknown {
+  try {
+    return (record as { callId?: unknown }).callId;
+  } catch {
+    return undefined;
+  }
 }
 
 function describe(error: unknown): string {

@@ -1,4 +1,4 @@
-import { checkGroupBy } from '../usage/build-usage-report.ts';
+import type { CheckedReportOptions } from '../usage/check-report-options.ts';
 import { createSavingsAccumulator } from '../usage/compute-savings.ts';
 import { formatMoneySum, moneySumToUsd } from '../usage/money-sum.ts';
 import type {
@@ -6,10 +6,8 @@ import type {
   UsageReport,
   UsageReportGroup,
   UsageReportMetrics,
-  UsageReportOptions,
   UsageReportRow,
 } from '../usage/usage-report.ts';
-import { usageReportQuery } from '../usage/usage-report-query.ts';
 import { nanoUsdToMoneySum } from './nano-usd-to-money-sum.ts';
 import type { PostgresClient, PostgresPool } from './postgres-pool.ts';
 import { readInSnapshot } from './read-in-snapshot.ts';
@@ -82,15 +80,15 @@ interface Group {
  * exact integers. Rows and totals come from one snapshot (repeatable-read transactions), so they
  * agree while other processes write, and run at once on two connections when the pool has them.
  *
- * @throws InvalidRequestError for a bad `groupBy`, time or savings baseline, before any query.
+ * `invalidRecords` is 0: the table's CHECK constraint (see `USAGE_SCHEMA`) holds every row within
+ * `USAGE_RECORD_BOUNDS`, whoever wrote it, so no row is one a report could not count.
  */
 export async function postgresUsageReport(
   pool: PostgresPool,
   table: string,
-  options: UsageReportOptions,
+  options: CheckedReportOptions,
 ): Promise<UsageReport> {
-  const groupBy = checkGroupBy(options.groupBy ?? []);
-  const query = usageReportQuery(options);
+  const { groupBy, query } = options;
   const savings = options.savings ? createSavingsAccumulator(options.savings) : undefined;
   const { where, values } = usageQueryToSql(query, 'r');
 
@@ -153,7 +151,8 @@ export async function postgresUsageReport(
     groupBy: [...groupBy],
     rows,
     totals: totalMetrics,
-    ...(savings ? { savings: savings.result() } : {}),
+    invalidRecords: 0,
+    ...(savings ? { savings: savings.result(0) } : {}),
   };
 }
 

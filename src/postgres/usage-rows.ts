@@ -1,8 +1,9 @@
 import type { GatewayId, ProviderId } from '../catalog/model-definition.ts';
-import { InvalidRequestError } from '../errors/invalid-request-error.ts';
 import type { CostSource } from '../router/chat-types.ts';
+import type { CheckedUsageQuery } from '../usage/check-usage-query.ts';
 import { usdToNanoUsd } from '../usage/money-sum.ts';
-import type { UsageQuery, UsageRecord, UsageStatus } from '../usage/usage-record.ts';
+import { USAGE_RECORD_BOUNDS } from '../usage/read-usage-record.ts';
+import type { UsageRecord, UsageStatus } from '../usage/usage-record.ts';
 
 /** A record as the values of `insertUsageRecords()`'s columns, checked and converted in `record()`. */
 export type UsageRow = readonly unknown[];
@@ -34,6 +35,9 @@ const COLUMNS: readonly (readonly [column: string, arrayType: string])[] = [
   ['stream', 'bool[]'],
   ['extra', 'text[]'],
 ];
+
+const STATUSES: readonly UsageStatus[] = ['ok', 'error', 'aborted'];
+const COST_SOURCES: readonly CostSource[] = ['gateway', 'catalog', 'estimated', 'none'];
 
 /** The record fields that have a column; any other field goes to `extra`. */
 const KNOWN_FIELDS: ReadonlySet<string> = new Set([
@@ -127,11 +131,11 @@ export function rowToUsageRecord(row: readonly unknown[]): UsageRecord {
   return { ...fields, ...record, ...(Array.isArray(tags) ? { tags: tags as string[] } : {}) };
 }
 
-function invalid(field: string, expected: string): InvalidRequestError {
-  return new InvalidRequestError({
-    option: field ? `record.${field}` : 'record',
-    message: `expected ${expected}; the PostgreSQL usage tracker did not keep this record.`,
-  });
+/** Why a record cannot be a row; caught in `usageRecordToRow`. */
+class Unstorable extends Error {}
+
+function invalid(field: string, expected: string): Unstorable {
+  return new Unstorable(field ? `${field} must be ${expected}` : `it must be ${expected}`);
 }
 
 // PostgreSQL text cannot hold U+0000.
@@ -139,26 +143,46 @@ const hasNul = (text: string): boolean => text.includes('\0');
 
 function text(record: UsageRecord, field: keyof UsageRecord, required: boolean): string | null {
   const value = record[field];
-  if (value === undefined && !required) return null;
+  if ((value === undefined || value === null) && !required) return null;
   if (typeof value !== 'string' || hasNul(value))
     throw invalid(
       field,
-      required ? 'a string without NUL characters' : 'a string without NUL characters, or undefined',
+      required ? 'text without NUL characters' : 'text without NUL characters, or nothing',
     );
   return value;
 }
 
-function number(record: UsageRecord, field: keyof UsageRecord): number {
+function oneOf(record: UsageRecord, field: keyof UsageRecord, values: readonly string[]): string {
   const value = record[field];
-  if (typeof value !== 'number') throw invalid(field, 'a number');
+  if (typeof value !== 'string' || !values.includes(value))
+    throw invalid(field, `one of ${values.join(', ')}`);
   return value;
 }
 
-function count(record: UsageRecord, field: keyof UsageRecord, max = Number.MAX_SAFE_INTEGER): number {
+/** A number from `min` to `max` (a whole one with `whole`); NaN is never in range. */
+function bounded(
+  record: UsageRecord,
+  field: keyof UsageRecord,
+  min: number,
+  max: number,
+  expected: string,
+  whole = false,
+): number {
   const value = record[field];
-  if (!Number.isSafeInteger(value) || Math.abs(value as number) > max) throw invalid(field, 'a whole number');
-  return value as number;
+  if (typeof value !== 'number' || !(value >= min && value <= max) || (whole && !Number.isInteger(value)))
+    throw invalid(field, expected);
+  return value;
 }
+
+const tokens = (record: UsageRecord, field: keyof UsageRecord): number =>
+  bounded(
+    record,
+    field,
+    0,
+    USAGE_RECORD_BOUNDS.maxTokens,
+    `an integer from 0 to ${USAGE_RECORD_BOUNDS.maxTokens}`,
+    true,
+  );
 
 function flag(record: UsageRecord, field: keyof UsageRecord): boolean {
   const value = record[field];
@@ -167,51 +191,60 @@ function flag(record: UsageRecord, field: keyof UsageRecord): boolean {
 }
 
 /**
- * Checks a record and converts it to its row, so a record the table cannot hold is refused by its
- * own `record()` call instead of failing a whole batch later.
- * @throws InvalidRequestError naming the field at fault.
+ * Converts a record to its row, or says why the table cannot hold it (the first field at fault), so
+ * such a record is refused by its own `record()` call instead of failing a whole batch later.
+ * Checks what a report does not (`checkUsageRecord` runs first): text without NUL characters (which
+ * PostgreSQL text cannot hold), a non-empty `id`, booleans, JSON-serialisable extra fields. Never
+ * throws.
  */
-export function usageRecordToRow(record: UsageRecord): UsageRow {
+export function usageRecordToRow(record: UsageRecord): UsageRow | { readonly invalid: string } {
+  try {
+    return toRow(record);
+  } catch (error) {
+    if (error instanceof Unstorable) return { invalid: error.message };
+    return { invalid: 'a field cannot be read' };
+  }
+}
+
+// Every value is checked here, as it is read into the row, even after `checkUsageRecord`: a getter
+// may answer differently the second time, and a row outside the table's CHECK constraint would fail
+// its whole batch on every retry.
+function toRow(record: UsageRecord): UsageRow {
   if (typeof record !== 'object' || record === null) throw invalid('', 'a UsageRecord object');
   const id = text(record, 'id', true) as string;
-  if (id.length === 0) throw invalid('id', 'a non-empty string');
+  if (id.length === 0) throw invalid('id', 'non-empty text');
   const tags = record.tags;
   if (!Array.isArray(tags) || !tags.every((tag) => typeof tag === 'string' && !hasNul(tag)))
-    throw invalid('tags', 'an array of strings without NUL characters');
+    throw invalid('tags', 'an array of text without NUL characters');
   // Each tag once in the column, so reports group without removing repeats record by record.
   const distinct = [...new Set(tags)];
-  const costUsd = number(record, 'costUsd');
-  let costNanoUsd: number;
-  try {
-    costNanoUsd = usdToNanoUsd(costUsd);
-  } catch {
-    throw invalid('costUsd', 'a finite USD amount under about 9 million');
-  }
+  const { maxAbsoluteTimeMs, maxCostUsd, maxLatencyMs } = USAGE_RECORD_BOUNDS;
+  const costUsd = bounded(record, 'costUsd', 0, maxCostUsd, `USD from 0 to ${maxCostUsd}`);
   const timeToFirstToken = record.timeToFirstTokenMs;
-  if (timeToFirstToken !== undefined && typeof timeToFirstToken !== 'number')
-    throw invalid('timeToFirstTokenMs', 'a number or undefined');
+  if (timeToFirstToken !== undefined && timeToFirstToken !== null && !Number.isFinite(timeToFirstToken))
+    throw invalid('timeToFirstTokenMs', 'a number of ms or nothing');
   return [
     id,
     text(record, 'callId', true),
-    number(record, 'startedAt'),
-    number(record, 'finishedAt'),
+    bounded(record, 'startedAt', -maxAbsoluteTimeMs, maxAbsoluteTimeMs, 'a time in ms since the epoch'),
+    bounded(record, 'finishedAt', -Number.MAX_VALUE, Number.MAX_VALUE, 'a time in ms since the epoch'),
     text(record, 'user', false),
     text(record, 'keyId', false),
     text(record, 'provider', false),
     text(record, 'model', false),
     text(record, 'gateway', false),
-    count(record, 'inputTokens'),
-    count(record, 'outputTokens'),
-    count(record, 'cachedInputTokens'),
+    tokens(record, 'inputTokens'),
+    tokens(record, 'outputTokens'),
+    tokens(record, 'cachedInputTokens'),
     costUsd,
-    costNanoUsd,
-    text(record, 'costSource', true),
-    number(record, 'latencyMs'),
+    usdToNanoUsd(costUsd),
+    oneOf(record, 'costSource', COST_SOURCES),
+    bounded(record, 'latencyMs', 0, maxLatencyMs, 'a non-negative number of ms'),
     timeToFirstToken ?? null,
-    count(record, 'attempts', 2 ** 31 - 1),
+    bounded(record, 'attempts', 0, 2 ** 31 - 1, 'a whole number', true),
     flag(record, 'fallback'),
     arrayLiteral(distinct),
-    text(record, 'status', true),
+    oneOf(record, 'status', STATUSES),
     text(record, 'errorKind', false),
     flag(record, 'stream'),
     extraFields(record, distinct.length === tags.length ? undefined : tags),
@@ -247,9 +280,12 @@ function extraFields(record: UsageRecord, repeatedTags: readonly string[] | unde
   return json;
 }
 
-/** A `WHERE` clause (or `''`) and its parameters for a `UsageQuery`: the semantics of `matchesUsageQuery`. */
+/**
+ * A `WHERE` clause (or `''`) and its parameters for a checked query (`checkUsageQuery`): the
+ * semantics of `matchesUsageQuery`.
+ */
 export function usageQueryToSql(
-  query: UsageQuery,
+  query: CheckedUsageQuery,
   alias = '',
   firstParameter = 1,
 ): { where: string; values: unknown[] } {
@@ -257,15 +293,16 @@ export function usageQueryToSql(
   const conditions: string[] = [];
   const values: unknown[] = [];
   const add = (condition: (placeholder: string) => string, value: unknown) => {
+    // No stored text holds NUL (PostgreSQL text cannot), so such a filter matches nothing.
+    if (typeof value === 'string' && hasNul(value)) {
+      conditions.push('false');
+      return;
+    }
     values.push(value);
     conditions.push(condition(`$${firstParameter + values.length - 1}`));
   };
-  const from = time(query.from);
-  const to = time(query.to);
-  // JavaScript comparisons with NaN are false, so a NaN bound excludes nothing; PostgreSQL would
-  // order NaN above every number.
-  if (from !== undefined && !Number.isNaN(from)) add((p) => `${column('started_at')} >= ${p}::float8`, from);
-  if (to !== undefined && !Number.isNaN(to)) add((p) => `${column('started_at')} < ${p}::float8`, to);
+  if (query.from !== undefined) add((p) => `${column('started_at')} >= ${p}::float8`, query.from);
+  if (query.to !== undefined) add((p) => `${column('started_at')} < ${p}::float8`, query.to);
   if (query.user !== undefined) add((p) => `${column('user_id')} = ${p}`, query.user);
   if (query.keyId !== undefined) add((p) => `${column('key_id')} = ${p}`, query.keyId);
   if (query.provider !== undefined) add((p) => `${column('provider')} = ${p}`, query.provider);
@@ -274,8 +311,4 @@ export function usageQueryToSql(
   if (query.status !== undefined) add((p) => `${column('status')} = ${p}`, query.status);
   if (query.tag !== undefined) add((p) => `${p} = ANY(${column('tags')})`, query.tag);
   return { where: conditions.length === 0 ? '' : ` WHERE ${conditions.join(' AND ')}`, values };
-}
-
-function time(value: number | Date | undefined): number | undefined {
-  return value instanceof Date ? value.getTime() : value;
 }

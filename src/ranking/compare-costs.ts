@@ -2,6 +2,7 @@ import { computeCostUsd } from '../catalog/compute-cost.ts';
 import type { GatewayId, ModelPricing, ProviderId } from '../catalog/model-definition.ts';
 import type { ModelRequirements } from '../router/chat-types.ts';
 import { buildCandidates, type RoutingTable, resolveModelId } from './build-candidates.ts';
+import { checkCostQuery } from './check-cost-query.ts';
 
 /** What to compare: a model (or several) across the offers that serve it, or every model meeting requirements. */
 export interface CostComparisonQuery {
@@ -38,8 +39,13 @@ export interface CostComparison {
   readonly pricesAsOf: string;
 }
 
-/** Prices a call of the given size on every offer that can serve it. Pure; sends nothing. */
-export function compareCosts(table: RoutingTable, query: CostComparisonQuery): CostComparison {
+/**
+ * Prices a call of the given size on every offer that can serve it. Pure; sends nothing. A query of
+ * the wrong shape (not an object, token counts that are not whole numbers 0 or more, model names
+ * that are not strings, requirements of the wrong type) throws `InvalidRequestError` naming the field.
+ */
+export function compareCosts(table: RoutingTable, input: CostComparisonQuery): CostComparison {
+  const query = checkCostQuery(input);
   const names =
     query.model === undefined ? undefined : typeof query.model === 'string' ? [query.model] : query.model;
   const { candidates } = buildCandidates(table, {

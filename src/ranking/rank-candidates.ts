@@ -1,3 +1,4 @@
+import { InvalidSettingsError } from '../errors/invalid-settings-error.ts';
 import type { RankingInput } from './candidate.ts';
 
 /** Weights of the `weighted` policy; they need not sum to 1. */
@@ -78,8 +79,55 @@ function weightedOrder(inputs: readonly RankingInput[], weights: RankingWeights)
  * outside the arguments is read.
  */
 export function rankCandidates(inputs: readonly RankingInput[], policy: RankingPolicy): RankingInput[] {
-  if (typeof policy === 'function') return [...policy(inputs)];
+  if (typeof policy === 'function') return rankWithFunction(inputs, policy);
   if (policy === 'cheapest') return [...inputs].sort(byCost);
   if (policy === 'available') return [...inputs].sort(byAvailability);
   return weightedOrder(inputs, policy.weights);
+}
+
+function rankingError(problem: string, cause?: unknown): InvalidSettingsError {
+  return new InvalidSettingsError({
+    factory: 'createRouter',
+    issues: [
+      {
+        setting: 'ranking',
+        problem: `${problem}; expected an array of the inputs it was given (or copies), each at most once, in the order to try them`,
+      },
+    ],
+    cause,
+  });
+}
+
+/**
+ * Your own ranking function's order, checked: anything but a subset of its inputs (each at most
+ * once) is a typed error naming the setting, not a TypeError further down the call.
+ */
+function rankWithFunction(inputs: readonly RankingInput[], policy: RankingFunction): RankingInput[] {
+  let ranked: unknown;
+  try {
+    ranked = policy(inputs);
+  } catch (error) {
+    throw rankingError('the ranking function threw', error);
+  }
+  if (!Array.isArray(ranked))
+    throw rankingError(`the ranking function returned ${ranked === null ? 'null' : typeof ranked}`);
+  // Checked before iterating: a sparse array of length 2^32 - 1 would take minutes to walk.
+  if (ranked.length > inputs.length)
+    throw rankingError(`the ranking function returned ${ranked.length} entries for ${inputs.length} inputs`);
+  // By candidate, not by identity: a function may return copies of its inputs.
+  const given = new Set<unknown>();
+  for (const input of inputs) given.add(input.candidate);
+  const order: RankingInput[] = [];
+  for (let index = 0; index < ranked.length; index++) {
+    const entry: unknown = ranked[index];
+    const candidate =
+      typeof entry === 'object' && entry !== null ? (entry as { candidate?: unknown }).candidate : undefined;
+    if (!given.has(candidate))
+      throw rankingError(
+        `the ranking function returned, at [${index}], a value that is not one of its inputs (or one already returned)`,
+      );
+    given.delete(candidate);
+    order.push(entry as RankingInput);
+  }
+  return order;
 }

@@ -6,6 +6,8 @@ import { GatewayError } from '../errors/gateway-error.ts';
 import { redactSecrets, summarizeError } from '../errors/redact.ts';
 import type { Candidate } from '../ranking/candidate.ts';
 import { AttemptTimeoutReason } from '../transports/abort-reasons.ts';
+import { NANO_USD_PER_USD } from '../usage/money-sum.ts';
+import { acceptReportedCost } from './reported-figures.ts';
 import type { Route } from './route.ts';
 import type { RouterContext } from './router-context.ts';
 
@@ -22,8 +24,11 @@ export interface AttemptOptions<T> {
   /** Whether a later candidate could take the call; a rate limit then moves on instead of waiting. */
   readonly hasAlternative: boolean;
   readonly tryOnce: TryOnce<T>;
-  /** Counts tries made, also when the attempt fails. */
-  readonly counter: { tries: number };
+  /**
+   * Counts tries made, also when the attempt fails, and what the gateway billed for failed tries
+   * (plausible reported costs only), in nano-dollars.
+   */
+  readonly counter: { tries: number; billedNanoUsd: number };
 }
 
 /** Any failure, as a `GatewayError` of this candidate. */
@@ -103,6 +108,16 @@ export async function attemptWithRetries<T>(options: AttemptOptions<T>): Promise
 
   const onFailure = (thrown: unknown): GatewayError => {
     const error = toGatewayError(thrown, candidate);
+    const billed = acceptReportedCost(
+      error.billedCostUsd,
+      (message) =>
+        context.logger.warn(`[llm-router] ${candidate.gateway}: ${message}`, {
+          callId: options.callId,
+          gateway: candidate.gateway,
+        }),
+      'a failed attempt',
+    );
+    if (billed !== undefined) counter.billedNanoUsd += Math.round(billed * NANO_USD_PER_USD);
     decision = decide(error, counter.tries);
     context.availability.recordFailure(candidate.gateway, provider, error);
     if (context.events.listenerCount('attempt-error') > 0) {

@@ -2,6 +2,8 @@ import type { BreakerRegistry } from '../breaker/breaker-registry.ts';
 import type { GatewayId, ProviderId } from '../catalog/model-definition.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { GatewayError } from '../errors/gateway-error.ts';
+import type { UpstreamLimitSignal } from '../limits/rate-limiter.ts';
+import { upstreamScopeOf } from '../limits/upstream-blocks.ts';
 import type { Availability, Candidate } from '../ranking/candidate.ts';
 import type { RateLimitSnapshot } from '../transports/transport.ts';
 
@@ -23,10 +25,17 @@ export class AvailabilityTracker {
   private readonly health = new Map<string, Health>();
   private readonly clock: Clock;
   private readonly breakers: BreakerRegistry;
+  private readonly share: ((scope: string, signal: UpstreamLimitSignal) => void) | undefined;
 
-  constructor(clock: Clock, breakers: BreakerRegistry) {
+  /** `share`: also records each upstream signal in the shared limit store (many processes). */
+  constructor(
+    clock: Clock,
+    breakers: BreakerRegistry,
+    share?: (scope: string, signal: UpstreamLimitSignal) => void,
+  ) {
     this.clock = clock;
     this.breakers = breakers;
+    this.share = share;
   }
 
   of(candidate: Candidate): Availability {
@@ -64,6 +73,9 @@ export class AvailabilityTracker {
     }
     if (error.kind === 'rate-limited' && error.retryAfterMs !== undefined) {
       this.coolDown(error.scope === 'gateway' ? gateway : `${gateway}/${provider}`, error.retryAfterMs);
+      this.share?.(upstreamScopeOf(gateway, provider, error.scope === 'gateway'), {
+        retryAfterMs: error.retryAfterMs,
+      });
     }
   }
 
@@ -76,7 +88,9 @@ export class AvailabilityTracker {
     const waits: number[] = [];
     if (snapshot.remainingRequests === 0) waits.push(snapshot.resetRequestsMs ?? 60_000);
     if (snapshot.remainingTokens === 0) waits.push(snapshot.resetTokensMs ?? 60_000);
-    if (waits.length > 0) this.coolDown(`${gateway}/${provider}`, Math.max(...waits));
+    if (waits.length === 0) return;
+    this.coolDown(`${gateway}/${provider}`, Math.max(...waits));
+    this.share?.(upstreamScopeOf(gateway, provider), snapshot);
   }
 
   /** Keeps a gateway (or `gateway/provider`) out of use for `durationMs`. */

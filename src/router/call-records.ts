@@ -3,10 +3,12 @@ import { estimateTextTokens } from '../catalog/estimate-tokens.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { RouterError } from '../errors/router-error.ts';
 import type { Candidate } from '../ranking/candidate.ts';
+import { NANO_USD_PER_USD } from '../usage/money-sum.ts';
 import type { UsageRecord, UsageStatus } from '../usage/usage-record.ts';
 import type { Cost, TokenUsage } from './chat-types.ts';
 import type { CallPlan } from './plan-call.ts';
 import { recordUsage } from './record-usage.ts';
+import { acceptReportedCost, acceptReportedUsage, type FigureWarning } from './reported-figures.ts';
 import type { Attempt, Route } from './route.ts';
 import type { RouterContext } from './router-context.ts';
 import { CallFailure, type CandidateRun } from './run-candidates.ts';
@@ -14,33 +16,74 @@ import { CallFailure, type CandidateRun } from './run-candidates.ts';
 // What a finished call (chat or stream) leaves behind: its settled usage and cost, and its one
 // usage record, for success and failure alike.
 
-/** Token counts as reported, or estimated from the prompt and the text when the gateway gave none. */
+/** Logs a reported figure the router ignored, with the call's id and the gateway that sent it. */
+export function figureWarning(context: RouterContext, plan: CallPlan, gateway: string): FigureWarning {
+  return (message) =>
+    context.logger.warn(`[llm-router] ${gateway}: ${message}`, { callId: plan.callId, gateway });
+}
+
+/**
+ * Output tokens estimated from the generated text, never above the call's `maxTokens`: the gateway
+ * cannot have billed more, and the budget reservation (`maxTokens` × output price) relies on it.
+ */
+export function estimateOutputTokens(plan: CallPlan, generated: string): number {
+  const estimate = estimateTextTokens(generated);
+  const maxTokens = plan.options.maxTokens;
+  return maxTokens === undefined ? estimate : Math.min(estimate, maxTokens);
+}
+
+/**
+ * Token counts as reported, when plausible (`acceptReportedUsage`); else estimated from the prompt
+ * and the text, as when the gateway gave none.
+ */
 export function settleUsage(
   plan: CallPlan,
   reported: TokenUsage | undefined,
   text: string,
+  warn: FigureWarning,
 ): { usage: TokenUsage; estimated: boolean } {
-  if (reported) return { usage: reported, estimated: false };
+  const accepted = acceptReportedUsage(reported, warn);
+  if (accepted) return { usage: accepted, estimated: false };
   const inputTokens = plan.promptTokens;
-  const outputTokens = estimateTextTokens(text);
+  const outputTokens = estimateOutputTokens(plan, text);
   return {
     usage: { inputTokens, outputTokens, cachedInputTokens: 0, totalTokens: inputTokens + outputTokens },
     estimated: true,
   };
 }
 
-/** The cost of a call: the gateway's figure, else catalog prices × tokens (estimated when tokens were). */
+/**
+ * The cost of the answering attempt: the gateway's figure when plausible (`acceptReportedCost`),
+ * else catalog prices × tokens (estimated when the tokens were).
+ */
 export function settleCost(
   candidate: Candidate,
   usage: TokenUsage,
   estimated: boolean,
   reportedUsd: number | undefined,
+  warn: FigureWarning,
 ): Cost {
-  if (reportedUsd !== undefined) return { usd: reportedUsd, source: 'gateway' };
+  const accepted = acceptReportedCost(reportedUsd, warn, 'the answer');
+  if (accepted !== undefined) return { usd: accepted, source: 'gateway' };
   return { usd: computeCostUsd(candidate.pricing, usage), source: estimated ? 'estimated' : 'catalog' };
 }
 
-/** The usage record of a call that failed: zero cost, the last route tried. */
+/**
+ * The cost of a call: its answer's cost plus what gateways billed for its failed attempts
+ * (`billedNanoUsd`, summed in nano-dollars so the ledger matches the gateways' own sums).
+ */
+export function withBilledFailures(cost: Cost, billedNanoUsd: number): Cost {
+  if (billedNanoUsd === 0) return cost;
+  return {
+    usd: (Math.round(cost.usd * NANO_USD_PER_USD) + billedNanoUsd) / NANO_USD_PER_USD,
+    source: cost.source,
+  };
+}
+
+/**
+ * The usage record of a call that failed: the last route tried, no tokens, and as cost what the
+ * gateways billed for its failed attempts (`gateway`), else zero (`none`).
+ */
 export function failureRecord(
   plan: CallPlan,
   error: RouterError,
@@ -48,6 +91,7 @@ export function failureRecord(
   lastRoute: Route | undefined,
   finishedAt: number,
   stream: boolean,
+  billedNanoUsd = 0,
 ): UsageRecord {
   const lastError = [...attempts].reverse().find((attempt) => attempt.error)?.error;
   const name = error.name;
@@ -73,8 +117,8 @@ export function failureRecord(
     inputTokens: 0,
     outputTokens: 0,
     cachedInputTokens: 0,
-    costUsd: 0,
-    costSource: 'none',
+    costUsd: billedNanoUsd / NANO_USD_PER_USD,
+    costSource: billedNanoUsd > 0 ? 'gateway' : 'none',
     latencyMs: finishedAt - plan.startedAt,
     timeToFirstTokenMs: undefined,
     attempts: attempts.length,
@@ -83,6 +127,7 @@ export function failureRecord(
     status,
     errorKind,
     stream,
+    ...(lastRoute?.byokFallback ? { byokFallback: lastRoute.byokFallback } : {}),
   };
 }
 
@@ -94,7 +139,7 @@ export function finishWithError(
   stream: boolean,
 ): unknown {
   if (!(thrown instanceof CallFailure)) return thrown;
-  const { error, attempts, lastRoute } = thrown;
+  const { error, attempts, lastRoute, billedNanoUsd } = thrown;
   const finishedAt = context.clock.now();
   context.events.emit('call-error', {
     callId: plan.callId,
@@ -102,7 +147,7 @@ export function finishWithError(
     attempts,
     latencyMs: finishedAt - plan.startedAt,
   });
-  recordUsage(context, failureRecord(plan, error, attempts, lastRoute, finishedAt, stream));
+  recordUsage(context, failureRecord(plan, error, attempts, lastRoute, finishedAt, stream, billedNanoUsd));
   return error;
 }
 
@@ -142,5 +187,6 @@ export function successRecord(
     status,
     errorKind,
     stream,
+    ...(route.byokFallback ? { byokFallback: route.byokFallback } : {}),
   };
 }

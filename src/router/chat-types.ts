@@ -100,7 +100,7 @@ export interface TokenUsage {
 /**
  * Where a cost figure comes from: `gateway` (LiteLLM's `x-litellm-response-cost`, OpenRouter's
  * `usage.cost`), `catalog` (token counts × catalog prices), `estimated` (token counts themselves
- * estimated), `none` (nothing was spent: a failed call).
+ * estimated), `none` (nothing was spent: a failed call nobody billed).
  */
 export type CostSource = 'gateway' | 'catalog' | 'estimated' | 'none';
 

@@ -6,6 +6,7 @@ import { createSystemClock } from '../clock/clock.ts';
 import { InvalidSettingsError } from '../errors/invalid-settings-error.ts';
 import { createRateLimiter } from '../limits/create-rate-limiter.ts';
 import type { LimitSettings } from '../limits/limit-settings.ts';
+import type { UpstreamLimitSignal } from '../limits/rate-limiter.ts';
 import { resolveLogger } from '../logger/logger.ts';
 import type { RoutingTable } from '../ranking/build-candidates.ts';
 import { compareCosts } from '../ranking/compare-costs.ts';
@@ -23,11 +24,11 @@ import {
   DEFAULT_OPENROUTER_BASE_URL,
 } from '../transports/openrouter/create-openrouter-transport.ts';
 import type { GatewayHealth, Transport } from '../transports/transport.ts';
-import { queryCostAttribution } from '../usage/attribute-costs.ts';
+import { createRouterUsage } from '../usage/create-router-usage.ts';
 import { createMemoryUsageTracker } from '../usage/memory-usage-tracker.ts';
-import { queryUsageReport } from '../usage/query-usage-report.ts';
 import { AvailabilityTracker } from './availability-tracker.ts';
 import type { ChatOptions } from './chat-types.ts';
+import { checkGatewayCredentials } from './check-gateway-credentials.ts';
 import { executeChat } from './execute-chat.ts';
 import { executeStream } from './execute-stream.ts';
 import { LimitAdmission } from './limit-admission.ts';
@@ -37,6 +38,7 @@ import type { RouterContext } from './router-context.ts';
 import { RouterEvents } from './router-events-emitter.ts';
 import type { RouterSettings } from './router-settings.ts';
 import { checkSettings, routerSettingsSchema } from './settings-schema.ts';
+import { watchLimitStore } from './watch-limit-store.ts';
 
 const ALL_PROVIDERS: readonly ProviderId[] = ['openai', 'anthropic', 'google', 'cohere', 'mistral'];
 const GATEWAY_ORDER: readonly GatewayId[] = ['litellm', 'openrouter', 'direct'];
@@ -86,6 +88,7 @@ function buildTransports(
           headers: gateways.litellm?.headers,
           clock: context.clock,
           fetch,
+          answerLimits: settings.answerLimits,
         }),
     );
   }
@@ -102,6 +105,7 @@ function buildTransports(
           headers: openrouter?.headers,
           clock: context.clock,
           fetch,
+          answerLimits: settings.answerLimits,
         }),
     );
   }
@@ -113,7 +117,13 @@ function buildTransports(
     }
     result.set(
       'direct',
-      transports.direct ?? createDirectTransport({ providers, clock: context.clock, fetch }),
+      transports.direct ??
+        createDirectTransport({
+          providers,
+          clock: context.clock,
+          fetch,
+          answerLimits: settings.answerLimits,
+        }),
     );
   }
   return result;
@@ -137,16 +147,18 @@ function buildTransports(
  */
 export function createRouter(settings: RouterSettings = {}): Router {
   checkSettings(routerSettingsSchema, settings, 'createRouter');
+  const credentials = checkGatewayCredentials(settings);
+  const issues = [...credentials.issues];
   if ((settings.byok === 'required' || settings.byok === 'preferred') && !settings.keys) {
-    throw new InvalidSettingsError({
-      factory: 'createRouter',
-      issues: [
-        { setting: 'byok', problem: `'${settings.byok}' needs \`keys\`: a KeyVault from createKeyVault()` },
-      ],
+    issues.unshift({
+      setting: 'byok',
+      problem: `'${settings.byok}' needs \`keys\`: a KeyVault from createKeyVault()`,
     });
   }
+  if (issues.length > 0) throw new InvalidSettingsError({ factory: 'createRouter', issues });
   const clock = settings.clock ?? createSystemClock();
   const logger = resolveLogger(settings.logger);
+  for (const warning of credentials.warnings) logger.warn(warning);
   const events = new RouterEvents(logger);
   const catalog = isCatalog(settings.catalog) ? settings.catalog : createModelCatalog(settings.catalog);
   const transports = buildTransports(settings, { clock });
@@ -187,6 +199,18 @@ export function createRouter(settings: RouterSettings = {}): Router {
     ...(settings.limits?.store ? { store: settings.limits.store } : {}),
     ...(settings.limits?.timeZone === undefined ? {} : { timeZone: settings.limits.timeZone }),
   });
+  const sharedStore = settings.limits?.store;
+  const unwatchLimitStore = watchLimitStore(sharedStore, events, logger);
+  // With a store of their own, upstream cool-downs go through it too: every process backs off.
+  const shareUpstreamSignal = sharedStore
+    ? (scope: string, signal: UpstreamLimitSignal) =>
+        void limiter.applyUpstreamSignal(scope, signal).catch((error: unknown) =>
+          logger.error('[llm-router] the limit store could not record an upstream rate limit', {
+            scope,
+            error: String(error),
+          }),
+        )
+    : undefined;
   const context: RouterContext = {
     clock,
     logger,
@@ -194,7 +218,7 @@ export function createRouter(settings: RouterSettings = {}): Router {
     table,
     transports,
     breakers,
-    availability: new AvailabilityTracker(clock, breakers),
+    availability: new AvailabilityTracker(clock, breakers, shareUpstreamSignal),
     tracker,
     ranking: settings.ranking ?? 'cheapest',
     retry: {
@@ -215,7 +239,13 @@ export function createRouter(settings: RouterSettings = {}): Router {
       logger,
       events,
     }),
-    limits: new LimitAdmission(limiter, events, logger, configuredLimits(settings)),
+    limits: new LimitAdmission(
+      limiter,
+      events,
+      logger,
+      configuredLimits(settings),
+      sharedStore !== undefined,
+    ),
   };
 
   async function health(options: HealthOptions = {}): Promise<HealthReport> {
@@ -257,21 +287,9 @@ export function createRouter(settings: RouterSettings = {}): Router {
       headroom: (scopes) => limiter.headroom(scopes),
     },
     catalog,
-    usage: {
-      tracker,
-      query: async (query) => tracker.query(query),
-      report: (options = {}) => {
-        const { savings, ...rest } = options;
-        return queryUsageReport(
-          tracker,
-          savings
-            ? { ...rest, savings: { baseline: savings.baseline, catalog: savings.catalog ?? catalog } }
-            : rest,
-        );
-      },
-      attribute: (options) => queryCostAttribution(tracker, options),
-    },
+    usage: createRouterUsage(tracker, catalog),
     async close() {
+      unwatchLimitStore();
       breakers.dispose();
       await context.credentials.settle();
       await tracker.close?.();

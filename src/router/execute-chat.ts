@@ -1,5 +1,12 @@
 import type { TransportResult } from '../transports/transport.ts';
-import { finishWithError, settleCost, settleUsage, successRecord } from './call-records.ts';
+import {
+  figureWarning,
+  finishWithError,
+  settleCost,
+  settleUsage,
+  successRecord,
+  withBilledFailures,
+} from './call-records.ts';
 import { createCallSignal } from './call-signal.ts';
 import type { ChatOptions, ChatResult } from './chat-types.ts';
 import { planCall } from './plan-call.ts';
@@ -31,9 +38,11 @@ export async function executeChat(context: RouterContext, options: ChatOptions):
       run.candidate.model.provider,
       answer.rateLimit,
     );
-    const { usage, estimated } = settleUsage(plan, answer.usage, answer.text);
-    const cost = settleCost(run.candidate, usage, estimated, answer.costUsd);
-    run.admission?.settle({ tokens: usage.totalTokens, costUsd: cost.usd });
+    const warn = figureWarning(context, plan, run.candidate.gateway);
+    const { usage, estimated } = settleUsage(plan, answer.usage, answer.text, warn);
+    const answerCost = settleCost(run.candidate, usage, estimated, answer.costUsd, warn);
+    run.admission?.settle({ tokens: usage.totalTokens, costUsd: answerCost.usd });
+    const cost = withBilledFailures(answerCost, run.billedNanoUsd);
     const latencyMs = finishedAt - plan.startedAt;
     const result: ChatResult = {
       callId: plan.callId,

@@ -1,4 +1,3 @@
-import { estimateTextTokens } from '../catalog/estimate-tokens.ts';
 import type { TimerHandle } from '../clock/clock.ts';
 import { forwardAbort } from '../clock/forward-abort.ts';
 import { CallAbortedError, type CallError, StreamInterruptedError } from '../errors/call-errors.ts';
@@ -8,9 +7,11 @@ import { AttemptTimeoutReason } from '../transports/abort-reasons.ts';
 import type { RateLimitSnapshot, TransportStreamPart } from '../transports/transport.ts';
 import type { UsageStatus } from '../usage/usage-record.ts';
 import { toGatewayError } from './attempt-with-retries.ts';
-import { finishWithError, settleCost, successRecord } from './call-records.ts';
+import { figureWarning, finishWithError, successRecord, withBilledFailures } from './call-records.ts';
 import { CallDeadlineReason, createCallSignal } from './call-signal.ts';
-import type { ChatOptions, Cost, FinishReason, TokenUsage, ToolCall } from './chat-types.ts';
+import { createChatStream, type StreamOutcome } from './chat-stream.ts';
+import type { ChatOptions, Cost, TokenUsage } from './chat-types.ts';
+import { checkStreamPart, Delivered } from './delivered-stream.ts';
 import { type CallPlan, planCall } from './plan-call.ts';
 import { recordUsage } from './record-usage.ts';
 import type { Credentials } from './resolve-credentials.ts';
@@ -77,7 +78,7 @@ function openUntilFirstContent(
             rateLimit: stream.rateLimit,
             release: unlinkCall,
           };
-        buffered.push(next.value);
+        buffered.push(checkStreamPart(next.value, candidate));
         if (isContent(next.value)) {
           return {
             iterator,
@@ -98,89 +99,14 @@ function openUntilFirstContent(
   };
 }
 
-/** What a stream has delivered so far. */
-class Delivered {
-  text = '';
-  readonly toolCalls: { id: string; name: string; arguments: string }[] = [];
-  finishReason: FinishReason = 'other';
-  usage: TokenUsage | undefined;
-  costUsd: number | undefined;
-
-  add(part: TransportStreamPart): void {
-    switch (part.type) {
-      case 'text-delta':
-        this.text += part.text;
-        break;
-      case 'tool-call-delta': {
-        let call = this.toolCalls[part.index];
-        if (!call) {
-          call = { id: part.id ?? `call_${part.index}`, name: part.name ?? '', arguments: '' };
-          this.toolCalls[part.index] = call;
-        }
-        if (part.id) call.id = part.id;
-        if (part.name) call.name = part.name;
-        call.arguments += part.argumentsDelta;
-        break;
-      }
-      case 'finish':
-        this.finishReason = part.finishReason;
-        break;
-      case 'usage':
-        this.usage = part.usage;
-        this.costUsd = part.costUsd;
-        break;
-    }
-  }
-
-  calls(): ToolCall[] {
-    return this.toolCalls.filter((call): call is ToolCall => call !== undefined);
-  }
-
-  /** Reported usage, or an estimate of what was delivered. */
-  settle(plan: CallPlan, candidate: Candidate): { usage: TokenUsage; cost: Cost } {
-    if (this.usage)
-      return { usage: this.usage, cost: settleCost(candidate, this.usage, false, this.costUsd) };
-    let generated = this.text;
-    for (const call of this.calls()) generated += call.name + call.arguments;
-    const inputTokens = plan.promptTokens;
-    const outputTokens = estimateTextTokens(generated);
-    const usage = {
-      inputTokens,
-      outputTokens,
-      cachedInputTokens: 0,
-      totalTokens: inputTokens + outputTokens,
-    };
-    return { usage, cost: settleCost(candidate, usage, true, undefined) };
-  }
-}
-
-interface Deferred<T> {
-  readonly promise: Promise<T>;
-  resolve(value: T): void;
-  reject(error: unknown): void;
-}
-
-function deferred<T>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((onResolve, onReject) => {
-    resolve = onResolve;
-    reject = onReject;
-  });
-  // Callers who only iterate never look at `result`; its rejection must not count as unhandled.
-  promise.catch(() => {});
-  return { promise, resolve, reject };
-}
-
 /** `router.stream()`: the same call as `chat()`, delivered as it is generated. */
 export function executeStream(context: RouterContext, options: ChatOptions): ChatStream {
   const plan = planCall(context, options);
   const { clock } = context;
   emitCallStart(context, plan, true);
-  const result = deferred<StreamResult>();
   const idleTimeoutMs = context.attemptTimeoutMs;
 
-  async function* generate(): AsyncGenerator<StreamPart, void, undefined> {
+  async function* generate(result: StreamOutcome): AsyncGenerator<StreamPart, void, undefined> {
     const call = createCallSignal(clock, options.timeoutMs ?? context.timeoutMs, options.signal);
     const delivered = new Delivered();
     let opened: OpenedStream | undefined;
@@ -189,11 +115,27 @@ export function executeStream(context: RouterContext, options: ChatOptions): Cha
     let attempts: readonly Attempt[] = [];
     let fallback = false;
     let admission: Admission | undefined;
+    let billedNanoUsd = 0;
+    let settledFigures: { usage: TokenUsage; cost: Cost } | undefined;
     let firstTokenAt: number | undefined;
     let settled = false;
     let idleTimer: TimerHandle | undefined;
     // Set while the router awaits the upstream's next part; unset while the caller holds one.
     let waitingSince: number | undefined;
+
+    // Usage and cost of what was delivered (the answer's own cost settles the limits; the call's
+    // cost adds what gateways billed for failed attempts before it). Computed once.
+    const figures = (): { usage: TokenUsage; cost: Cost } => {
+      if (settledFigures) return settledFigures;
+      const { usage, cost } = delivered.settle(
+        plan,
+        candidate as Candidate,
+        figureWarning(context, plan, (candidate as Candidate).gateway),
+      );
+      admission?.settle({ tokens: usage.totalTokens, costUsd: cost.usd });
+      settledFigures = { usage, cost: withBilledFailures(cost, billedNanoUsd) };
+      return settledFigures;
+    };
 
     const finish = (
       status: UsageStatus,
@@ -203,11 +145,10 @@ export function executeStream(context: RouterContext, options: ChatOptions): Cha
       settled = true;
       if (!candidate || !route) return undefined;
       const finishedAt = clock.now();
-      const { usage, cost } = delivered.settle(plan, candidate);
+      const { usage, cost } = figures();
       const toolCalls = delivered.calls();
       const latencyMs = finishedAt - plan.startedAt;
       const timeToFirstTokenMs = firstTokenAt === undefined ? undefined : firstTokenAt - plan.startedAt;
-      admission?.settle({ tokens: usage.totalTokens, costUsd: cost.usd });
       recordUsage(
         context,
         successRecord(
@@ -277,6 +218,7 @@ export function executeStream(context: RouterContext, options: ChatOptions): Cha
       attempts = run.attempts;
       fallback = run.fallback;
       admission = run.admission;
+      billedNanoUsd = run.billedNanoUsd;
       context.availability.recordRateLimit(
         run.candidate.gateway,
         run.candidate.model.provider,
@@ -295,7 +237,7 @@ export function executeStream(context: RouterContext, options: ChatOptions): Cha
           const next = await opened.iterator.next();
           waitingSince = undefined;
           if (next.done) break;
-          const part = next.value;
+          const part = checkStreamPart(next.value, run.candidate);
           delivered.add(part);
           if (part.type === 'text-delta' || part.type === 'tool-call-delta') yield part;
         }
@@ -323,7 +265,8 @@ export function executeStream(context: RouterContext, options: ChatOptions): Cha
         if (value) result.resolve(value);
         throw new CallAbortedError({ callId: plan.callId, attempts, cause: reason });
       }
-      const { usage, cost } = delivered.settle(plan, candidate as Candidate);
+      delivered.billedCostUsd = error.billedCostUsd;
+      const { usage, cost } = figures();
       const interrupted = new StreamInterruptedError({
         callId: plan.callId,
         attempts,
@@ -353,7 +296,7 @@ export function executeStream(context: RouterContext, options: ChatOptions): Cha
     }
   }
 
-  return createChatStream(plan.callId, generate, result.promise);
+  return createChatStream(plan.callId, generate);
 }
 
 type UsageStatusKind = Parameters<typeof recordUsage>[1]['errorKind'];
@@ -366,49 +309,4 @@ function timeoutError(error: GatewayError, reason: CallDeadlineReason): GatewayE
     model: error.model,
     message: reason.message,
   });
-}
-
-/** The single-use stream object: parts, text only, or the result (which drains the stream). */
-function createChatStream(
-  callId: string,
-  generate: () => AsyncGenerator<StreamPart, void, undefined>,
-  result: Promise<StreamResult>,
-): ChatStream {
-  let source: AsyncGenerator<StreamPart, void, undefined> | undefined;
-  const take = () => {
-    if (source)
-      throw new Error(
-        'A ChatStream can be read once: iterate it or its textStream, not both (and not twice).',
-      );
-    source = generate();
-    return source;
-  };
-  let draining = false;
-  return {
-    callId,
-    [Symbol.asyncIterator]: take,
-    textStream: {
-      async *[Symbol.asyncIterator]() {
-        for await (const part of take()) if (part.type === 'text-delta') yield part.text;
-      },
-    },
-    get result() {
-      // Asked for the result without reading the stream: read it to its end in the background,
-      // unless the caller starts iterating in the same tick.
-      if (!draining) {
-        draining = true;
-        setImmediate(() => {
-          if (source) return;
-          void (async () => {
-            try {
-              for await (const _ of take());
-            } catch {
-              // The error is delivered through `result`.
-            }
-          })();
-        });
-      }
-      return result;
-    },
-  };
 }

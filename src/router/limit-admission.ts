@@ -1,12 +1,14 @@
 import type { EventEmitter } from 'eventemitter3';
-import { computeCostUsd } from '../catalog/compute-cost.ts';
-import type { ProviderId } from '../catalog/model-definition.ts';
+import type { ModelPricing, ProviderId } from '../catalog/model-definition.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { summarizeError } from '../errors/redact.ts';
 import { limitEventName } from '../limits/limit-event.ts';
+import { LimitEventGate } from '../limits/limit-event-gate.ts';
 import { LimitExceededError } from '../limits/limit-exceeded-error.ts';
 import type { LimitSettings } from '../limits/limit-settings.ts';
+import { measurePrompt, type PromptMeasure, promptTokenBound } from '../limits/prompt-token-bound.ts';
 import type { RateLimiter, Reservation } from '../limits/rate-limiter.ts';
+import { upstreamScopesOf } from '../limits/upstream-blocks.ts';
 import type { Logger } from '../logger/logger.ts';
 import type { Candidate } from '../ranking/candidate.ts';
 import type { CallPlan } from './plan-call.ts';
@@ -28,33 +30,51 @@ export interface AdmissionWait {
 }
 
 /**
- * Limits in routing: before each attempt, reserve headroom for the call's estimate (prompt tokens
- * plus `maxTokens` or the expected output, at the candidate's prices) in the provider's, the key's
- * and the user's limits at once; settle with the actual tokens and cost afterwards, or release on
- * failure. A candidate without headroom is skipped with a `limit-exceeded` attempt error, and the
- * denial is emitted as `limit-reached` (rate limits) or `quota-exhausted` (USD budgets).
+ * The most a call can cost on a candidate: the prompt's token bound at the higher of the input and
+ * cached-input prices, plus `outputTokens` (the call's `maxTokens`) at the output price.
+ */
+export function costBoundUsd(promptTokens: number, outputTokens: number, pricing: ModelPricing): number {
+  const inputPrice = Math.max(pricing.inputPerToken, pricing.cachedInputPerToken ?? 0);
+  return promptTokens * inputPrice + outputTokens * pricing.outputPerToken;
+}
+
+/**
+ * Limits in routing: before each attempt, reserve headroom in the provider's, the key's and the
+ * user's limits at once: one request; the prompt estimate plus `maxTokens` (or the expected output)
+ * in tokens; and in USD the most the call can cost on the candidate (`costBoundUsd` of the prompt's
+ * `promptTokenBound`). Settle with the actual tokens and cost afterwards, or release on failure. A
+ * candidate without headroom is skipped with a `limit-exceeded` attempt error; each limit that
+ * refused is emitted as `limit-reached` (rate limits) or `quota-exhausted` (USD budgets) the first
+ * time it refuses in its window (`LimitEventGate`).
  */
 export class LimitAdmission {
   private readonly limiter: RateLimiter;
   private readonly events: EventEmitter<RouterEventMap>;
   private readonly logger: Logger;
   private readonly configured = new Set<string>();
+  private readonly gate = new LimitEventGate();
+  // Measured once per call, on its first admission; each candidate's bound is arithmetic on it.
+  private readonly measures = new WeakMap<CallPlan, PromptMeasure>();
+  /** A shared store: every attempt also checks its gateway's upstream blocks, set by any process. */
+  private readonly shared: boolean;
 
   constructor(
     limiter: RateLimiter,
     events: EventEmitter<RouterEventMap>,
     logger: Logger,
     limits: Readonly<Record<string, LimitSettings>>,
+    shared = false,
   ) {
     this.limiter = limiter;
     this.events = events;
     this.logger = logger;
+    this.shared = shared;
     for (const [scope, settings] of Object.entries(limits)) this.set(scope, settings);
   }
 
-  /** Whether any limit is configured; without one, calls skip admission entirely. */
+  /** Whether any limit is configured (or a shared store); without one, calls skip admission entirely. */
   get active(): boolean {
-    return this.configured.size > 0;
+    return this.shared || this.configured.size > 0;
   }
 
   /** Sets (or with `undefined`, removes) the limits of a scope, at run time. */
@@ -70,17 +90,16 @@ export class LimitAdmission {
     credentials: Credentials,
     wait?: AdmissionWait,
   ): Promise<Admission | GatewayError> {
-    const estimate = {
-      inputTokens: plan.promptTokens,
-      outputTokens: plan.outputTokens,
-      cachedInputTokens: 0,
-    };
+    const promptBound = promptTokenBound(this.measure(plan), candidate.model.provider);
     const request = {
-      scopes: limitScopesOf(candidate.model.provider, credentials.keyId, plan.options.user),
+      scopes: [
+        ...limitScopesOf(candidate.model.provider, credentials.keyId, plan.options.user),
+        ...(this.shared ? upstreamScopesOf(candidate.gateway, candidate.model.provider) : []),
+      ],
       estimate: {
         requests: 1,
         tokens: plan.promptTokens + plan.outputTokens,
-        costUsd: computeCostUsd(candidate.pricing, estimate),
+        costUsd: costBoundUsd(promptBound, plan.outputTokens, candidate.pricing),
       },
     };
     let result: Awaited<ReturnType<RateLimiter['reserve']>>;
@@ -102,12 +121,23 @@ export class LimitAdmission {
       );
     }
     if (!result.granted) {
-      const { denial } = result;
-      this.events.emit(limitEventName(denial), { ...denial, callId: plan.callId });
-      const cause = new LimitExceededError(denial);
-      return this.refusal(candidate, cause.message, denial.retryAfterMs, cause);
+      for (const denial of result.denials) {
+        if (this.gate.isNew(denial))
+          this.events.emit(limitEventName(denial), { ...denial, callId: plan.callId });
+      }
+      const cause = new LimitExceededError(result.denial);
+      return this.refusal(candidate, cause.message, cause.retryAfterMs, cause);
     }
     return this.admission(result.reservation, plan.callId);
+  }
+
+  private measure(plan: CallPlan): PromptMeasure {
+    let measure = this.measures.get(plan);
+    if (!measure) {
+      measure = measurePrompt(plan.options);
+      this.measures.set(plan, measure);
+    }
+    return measure;
   }
 
   private admission(reservation: Reservation, callId: string): Admission {

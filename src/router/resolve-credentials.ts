@@ -3,9 +3,11 @@ import type { ProviderId } from '../catalog/model-definition.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { redactSecrets } from '../errors/redact.ts';
 import type { KeyVault, ResolvedKey } from '../keys/key-vault.ts';
+import { KeyVaultError } from '../keys/key-vault-error.ts';
 import type { SecretKey } from '../keys/secret-key.ts';
 import type { Logger } from '../logger/logger.ts';
 import type { Candidate } from '../ranking/candidate.ts';
+import type { ByokFallback } from '../usage/usage-record.ts';
 import type { RouterEventMap } from './router-events.ts';
 
 /**
@@ -22,10 +24,17 @@ export interface Credentials {
   readonly keyId: string;
   /** The user's key, for this attempt only; `undefined` when the gateway's own credentials apply. */
   readonly apiKey: SecretKey | undefined;
+  /** Set when the organisation's key stands in for a user's key the vault could not use. */
+  readonly byokFallback?: ByokFallback;
 }
 
-/** Keys resolved during one call, per provider (`null`: the user has none). */
-export type CallKeys = Map<ProviderId, ResolvedKey | null>;
+/** A user's key the vault failed to hand out during this call. */
+interface UnusableKey {
+  readonly unusable: ByokFallback;
+}
+
+/** Keys resolved during one call, per provider (`null`: the user has none, or it was set aside). */
+export type CallKeys = Map<ProviderId, ResolvedKey | UnusableKey | null>;
 
 export interface CredentialResolverOptions {
   readonly vault: KeyVault | undefined;
@@ -71,11 +80,12 @@ export class CredentialResolver {
     return { keyId: organisationKeyId(candidate), apiKey: undefined };
   }
 
-  /** The credentials for one candidate of a call by `user`, or why it must be skipped. */
+  /** The credentials for one candidate of call `callId` by `user`, or why it must be skipped. */
   async forCandidate(
     user: string | undefined,
     candidate: Candidate,
     keys: CallKeys,
+    callId: string,
   ): Promise<Credentials | GatewayError> {
     const { vault, mode, allowOpenRouter } = this.options;
     if (!vault || mode === 'off' || user === undefined) return this.organisation(candidate);
@@ -91,22 +101,56 @@ export class CredentialResolver {
     const provider = candidate.model.provider;
     let resolved = keys.get(provider);
     if (resolved === undefined) {
-      resolved = null;
-      try {
-        resolved = (await vault.resolve({ user, provider })) ?? null;
-      } catch (error) {
-        // The vault cannot answer (KMS down, tampered record): no key for this call.
-        this.options.logger.warn(`[llm-router] key vault could not resolve a ${provider} key`, {
-          provider,
-          error: redactSecrets(error instanceof Error ? error.message : String(error)),
-        });
-      }
+      resolved = await this.resolve(vault, user, provider, callId);
       keys.set(provider, resolved);
     }
-    if (resolved) return { keyId: resolved.keyId, apiKey: resolved.apiKey };
-    if (mode === 'required')
-      return noKey(candidate, `the user has no active ${provider} key and byok is 'required'`);
+    if (resolved && 'apiKey' in resolved) return { keyId: resolved.keyId, apiKey: resolved.apiKey };
+    if (mode === 'required') {
+      return noKey(
+        candidate,
+        resolved
+          ? `the user's ${provider} key could not be used (${resolved.unusable.reason}) and byok is 'required'`
+          : `the user has no active ${provider} key and byok is 'required'`,
+      );
+    }
+    if (resolved) return { ...this.organisation(candidate), byokFallback: resolved.unusable };
     return this.organisation(candidate);
+  }
+
+  /**
+   * The user's key for `provider`, `null` when there is none, or why the vault could not hand it
+   * out: then `key-unavailable` is emitted, since the user's spend would otherwise move to the
+   * organisation unseen.
+   */
+  private async resolve(
+    vault: KeyVault,
+    user: string,
+    provider: ProviderId,
+    callId: string,
+  ): Promise<ResolvedKey | UnusableKey | null> {
+    try {
+      return (await vault.resolve({ user, provider })) ?? null;
+    } catch (error) {
+      const vaultError = KeyVaultError.isInstance(error) ? error : undefined;
+      const keyId = vaultError?.keyId;
+      const reason = vaultError?.kind ?? 'unexpected';
+      const message = redactSecrets(error instanceof Error ? error.message : String(error));
+      const organisationKeyUsed = this.options.mode === 'preferred';
+      this.options.logger.warn(
+        `[llm-router] key vault could not resolve ${keyId ?? `a ${provider} key`} (${reason}); ${organisationKeyUsed ? "the organisation's key is used instead" : "byok is 'required': its candidates are skipped"}`,
+        { callId, provider, keyId, reason, error: message },
+      );
+      this.options.events.emit('key-unavailable', {
+        callId,
+        user,
+        provider,
+        keyId,
+        reason,
+        message,
+        organisationKeyUsed,
+      });
+      return { unusable: keyId === undefined ? { reason } : { keyId, reason } };
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { GatewayId, ProviderId } from '../catalog/model-definition.ts';
 import type { GatewayError } from '../errors/gateway-error.ts';
+import type { ByokFallback } from '../usage/usage-record.ts';
 
 /** Where one attempt went. */
 export interface Route {
@@ -14,6 +15,8 @@ export interface Route {
    * `provider:<id>` for a provider key from the settings. Never the key itself.
    */
   readonly keyId: string;
+  /** The user's key that was meant to pay but could not be used (`key-unavailable`); absent otherwise. */
+  readonly byokFallback?: ByokFallback;
 }
 
 /** One candidate the router tried or skipped during a call. */

@@ -2,7 +2,9 @@ import type { BreakerSnapshot } from '../breaker/breaker-registry.ts';
 import type { ProviderId } from '../catalog/model-definition.ts';
 import type { GatewayError, GatewayErrorKind } from '../errors/gateway-error.ts';
 import type { RouterError } from '../errors/router-error.ts';
+import type { KeyVaultErrorKind } from '../keys/key-vault-error.ts';
 import type { LimitEvent } from '../limits/limit-event.ts';
+import type { LimitStoreRecoveredEvent, LimitStoreUnavailableEvent } from '../limits/limit-store.ts';
 import type { UsageRecord } from '../usage/usage-record.ts';
 import type { Cost, TokenUsage } from './chat-types.ts';
 import type { Attempt, Route } from './route.ts';
@@ -74,11 +76,40 @@ export interface KeyDisabledEvent {
 }
 
 /**
+ * `key-unavailable`: the user has a key for `provider`, but the vault could not hand it out for this
+ * call (its record was tampered with, it cannot be decrypted, the KMS is unavailable). Once per call
+ * and provider. Under `byok: 'preferred'` the call goes on with the organisation's key and its usage
+ * record carries `byokFallback`; under `'required'` that provider's candidates are skipped.
+ */
+export interface KeyUnavailableEvent {
+  readonly callId: string;
+  readonly user: string;
+  readonly provider: ProviderId;
+  /** The key that could not be used; absent when the vault failed before finding one. */
+  readonly keyId: string | undefined;
+  /** The vault's error kind (`integrity`, `unavailable`, `rate-limited`, `unauthorized`, …). */
+  readonly reason: KeyVaultErrorKind;
+  /** The vault's error message, secrets removed. */
+  readonly message: string;
+  /** True when the organisation's key is used instead (`preferred`); false when skipped (`required`). */
+  readonly organisationKeyUsed: boolean;
+}
+
+/**
  * `limit-reached` (a rate limit) and `quota-exhausted` (a USD budget): a configured limit refused
  * a candidate. Which limit of which scope (`provider:openai`, `key:<id>`, `user:<id>`), how much was
  * used and is in flight, its size, what the call asked for, and when it frees up.
  */
 export type LimitReachedEvent = LimitEvent;
+
+/**
+ * `limit-store-unavailable`: the shared limit store (Redis) did not answer within its `timeoutMs`;
+ * until it recovers, calls follow its `onUnavailable` policy (`refuse` or `allow-local`).
+ */
+export type LimitStoreUnavailableRouterEvent = LimitStoreUnavailableEvent;
+
+/** `limit-store-recovered`: the shared limit store answers again; what it held meanwhile is applied. */
+export type LimitStoreRecoveredRouterEvent = LimitStoreRecoveredEvent;
 
 /** `tracker-error`: the usage tracker threw; the call itself was not affected. */
 export interface TrackerErrorEvent {
@@ -100,8 +131,11 @@ export interface RouterEventMap {
   usage: [event: UsageRecord];
   'tracker-error': [event: TrackerErrorEvent];
   'key-disabled': [event: KeyDisabledEvent];
+  'key-unavailable': [event: KeyUnavailableEvent];
   'limit-reached': [event: LimitReachedEvent];
   'quota-exhausted': [event: LimitReachedEvent];
+  'limit-store-unavailable': [event: LimitStoreUnavailableRouterEvent];
+  'limit-store-recovered': [event: LimitStoreRecoveredRouterEvent];
 }
 
 /** Names of the router's events. */

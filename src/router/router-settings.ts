@@ -7,6 +7,7 @@ import type { LimitSettings, LimitTimeZone } from '../limits/limit-settings.ts';
 import type { LimitStore } from '../limits/limit-store.ts';
 import type { Logger } from '../logger/logger.ts';
 import type { RankingPolicy } from '../ranking/rank-candidates.ts';
+import type { AnswerLimits } from '../transports/answer-limits.ts';
 import type { Transport } from '../transports/transport.ts';
 import type { UsageTracker } from '../usage/usage-tracker.ts';
 import type { ByokMode } from './resolve-credentials.ts';
@@ -29,7 +30,8 @@ export interface ProviderSettings {
    */
   readonly apiKey?: SecretSetting | undefined;
   /**
-   * Base URL of the provider's OpenAI-compatible endpoint, for the `direct` gateway.
+   * Base URL of the provider's OpenAI-compatible endpoint, for the `direct` gateway: `http(s)`, no
+   * user info (`user:password@`), no query or fragment.
    * @default the provider's public endpoint (e.g. `https://api.mistral.ai/v1`)
    */
   readonly baseURL?: string | undefined;
@@ -54,13 +56,20 @@ export interface RouterLimitSettings {
 
 /** The self-hosted LiteLLM proxy: the primary gateway. */
 export interface LiteLLMGatewaySettings {
-  /** @default true */
+  /**
+   * `false` leaves LiteLLM out. No key is required: a proxy started without a `master_key` accepts
+   * calls without one; a proxy that wants one answers 401 and the call falls back.
+   * @default true
+   */
   readonly enabled?: boolean;
-  /** Proxy root, without `/v1`. @default 'https://litellm.bestviable.com' */
+  /**
+   * Proxy root, without `/v1`: `http(s)`, no user info (`user:password@`), no query or fragment.
+   * @default 'https://litellm.bestviable.com'
+   */
   readonly baseURL?: string | undefined;
-  /** A LiteLLM virtual key. */
+  /** A LiteLLM virtual key: visible ASCII, no spaces or line breaks (it is sent in a header). */
   readonly apiKey?: string | undefined;
-  /** Extra headers on every request. */
+  /** Extra headers on every request: token names, Latin-1 values without control characters. */
   readonly headers?: Readonly<Record<string, string>>;
   /** Proxy model names by catalog id, where your proxy uses aliases (`{ 'openai/gpt-5.5': 'gpt5' }`). */
   readonly models?: Readonly<Record<string, string>>;
@@ -68,16 +77,22 @@ export interface LiteLLMGatewaySettings {
 
 /** OpenRouter: the fallback gateway. */
 export interface OpenRouterGatewaySettings {
-  /** @default true when `apiKey` is set */
+  /**
+   * OpenRouter always needs a key: `true` without `apiKey` throws `InvalidSettingsError` naming
+   * `gateways.openrouter.apiKey`. Left unset while `apiKey` is missing (an unset environment
+   * variable), OpenRouter is left out with one warning.
+   * @default true when `apiKey` is set (or `transports.openrouter` is given)
+   */
   readonly enabled?: boolean;
-  /** @default 'https://openrouter.ai/api/v1' */
+  /** `http(s)`, no user info, no query or fragment. @default 'https://openrouter.ai/api/v1' */
   readonly baseURL?: string | undefined;
-  /** An OpenRouter key (`sk-or-v1-…`). */
+  /** An OpenRouter key (`sk-or-v1-…`): visible ASCII, no spaces or line breaks. */
   readonly apiKey?: string | undefined;
-  /** Sent as `HTTP-Referer` for OpenRouter's app attribution. */
+  /** Sent as `HTTP-Referer` for OpenRouter's app attribution: an `http(s)` URL without user info. */
   readonly appUrl?: string | undefined;
-  /** Sent as `X-OpenRouter-Title`. */
+  /** Sent as `X-OpenRouter-Title`: Latin-1 characters, no line breaks or control characters. */
   readonly appName?: string | undefined;
+  /** Extra headers on every request: token names, Latin-1 values without control characters. */
   readonly headers?: Readonly<Record<string, string>>;
   /** OpenRouter slugs by catalog id, overriding the catalog's. */
   readonly models?: Readonly<Record<string, string>>;
@@ -85,7 +100,11 @@ export interface OpenRouterGatewaySettings {
 
 /** Calling providers' own OpenAI-compatible endpoints: an optional last resort. */
 export interface DirectGatewaySettings {
-  /** @default false */
+  /**
+   * `true` needs `providers.<id>.apiKey` for at least one enabled provider, or `keys` (BYOK); else
+   * `createRouter()` throws `InvalidSettingsError` naming `gateways.direct.enabled`.
+   * @default false
+   */
   readonly enabled?: boolean;
   /** Model names by catalog id, overriding the catalog's. */
   readonly models?: Readonly<Record<string, string>>;
@@ -111,7 +130,11 @@ export interface RetrySettings {
   readonly maxCandidates?: number;
 }
 
-/** Circuit-breaker tuning, shared by every breaker. */
+/**
+ * Circuit-breaker tuning, shared by every breaker. Bounds: every `…Ms` at most 2,147,483,647;
+ * `rollingWindowBuckets` 1 to 1,000 with buckets of 10 ms or more; `volumeThreshold` and
+ * `consecutiveFailures` at most 1,000,000.
+ */
 export interface RouterBreakerSettings extends Partial<BreakerSettings> {
   /** While a gateway's breaker is open, probe its free health endpoint this often; 0 turns it off. @default 5_000 */
   readonly probeIntervalMs?: number;
@@ -133,15 +156,18 @@ export interface RouterSettings {
   readonly providers?: Readonly<Partial<Record<ProviderId, ProviderSettings>>>;
   /** Model catalog: settings for the bundled one, or your own `ModelCatalog`. */
   readonly catalog?: ModelCatalogSettings | ModelCatalog;
-  /** How candidates are ordered. @default 'cheapest' */
+  /**
+   * How candidates are ordered. A function must return its inputs (or copies), each at most once;
+   * otherwise the call fails with `InvalidSettingsError` naming `ranking`. @default 'cheapest'
+   */
   readonly ranking?: RankingPolicy;
   readonly retry?: RetrySettings;
   readonly breaker?: RouterBreakerSettings;
-  /** Deadline of a whole call, all attempts included. @default 300_000 */
+  /** Deadline of a whole call, all attempts included; at most 2,147,483,647. @default 300_000 */
   readonly timeoutMs?: number;
-  /** Deadline of one attempt (one HTTP request). @default 120_000 */
+  /** Deadline of one attempt (one HTTP request); at most 2,147,483,647. @default 120_000 */
   readonly attemptTimeoutMs?: number;
-  /** Output tokens assumed for cost estimates when a call sets no `maxTokens`. @default 1_024 */
+  /** Output tokens assumed for cost estimates when a call sets no `maxTokens` (up to 100,000,000). @default 1_024 */
   readonly expectedOutputTokens?: number;
   /**
    * Users' own provider keys (BYOK): a `KeyVault` from `createKeyVault()`. With a `user` on a call,
@@ -171,6 +197,12 @@ export interface RouterSettings {
   readonly clock?: Clock;
   /** `fetch` used for every HTTP request (proxies, instrumentation). @default globalThis.fetch */
   readonly fetch?: typeof globalThis.fetch;
+  /**
+   * How much of a gateway's answer is read (`maxBodyBytes`, `maxEventBytes`, `maxStreamBytes`).
+   * Past a bound the attempt fails as a `bad-response`.
+   * @default { maxBodyBytes: 8 MiB, maxEventBytes: 1 MiB, maxStreamBytes: 64 MiB }
+   */
+  readonly answerLimits?: AnswerLimits;
   /**
    * Your own transports, replacing the built-in ones per gateway: the test kit's fake transport, or
    * an adapter of your own. A gateway given here is enabled unless its settings say otherwise.

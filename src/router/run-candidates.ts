@@ -9,6 +9,7 @@ import { GatewayError, type GatewayErrorKind } from '../errors/gateway-error.ts'
 import type { RouterError } from '../errors/router-error.ts';
 import { LimitExceededError } from '../limits/limit-exceeded-error.ts';
 import type { Candidate } from '../ranking/candidate.ts';
+import { NANO_USD_PER_USD } from '../usage/money-sum.ts';
 import { attemptWithRetries, type TryOnce, toGatewayError } from './attempt-with-retries.ts';
 import { CallDeadlineReason, type CallSignal } from './call-signal.ts';
 import type { CallPlan } from './plan-call.ts';
@@ -24,8 +25,13 @@ export interface CandidateRun<T> {
   readonly attempts: readonly Attempt[];
   /** Whether the call left its first-ranked candidate. */
   readonly fallback: boolean;
-  /** Limit headroom held for the call: settle it with the actual tokens and cost. */
+  /**
+   * Limit headroom held for the call: settle it with the actual tokens and cost (what the gateway
+   * billed for this candidate's own failed tries is added).
+   */
   readonly admission: Admission | undefined;
+  /** What gateways billed for the call's failed attempts before this answer, in nano-dollars. */
+  readonly billedNanoUsd: number;
 }
 
 /**
@@ -50,22 +56,41 @@ export class CallFailure extends Error {
   readonly error: RouterError;
   readonly attempts: readonly Attempt[];
   readonly lastRoute: Route | undefined;
+  /** What gateways billed for the failed attempts, in nano-dollars. */
+  readonly billedNanoUsd: number;
 
-  constructor(error: RouterError, attempts: readonly Attempt[], lastRoute: Route | undefined) {
+  constructor(
+    error: RouterError,
+    attempts: readonly Attempt[],
+    lastRoute: Route | undefined,
+    billedNanoUsd = 0,
+  ) {
     super(error.message);
     this.error = error;
     this.attempts = attempts;
     this.lastRoute = lastRoute;
+    this.billedNanoUsd = billedNanoUsd;
   }
 }
 
-export function routeOf(candidate: Candidate, keyId: string): Route {
+/** An admission whose settlement adds what the gateway billed for the candidate's failed tries. */
+function withBilledTries(admission: Admission | undefined, billedNanoUsd: number): Admission | undefined {
+  if (!admission || billedNanoUsd === 0) return admission;
+  return {
+    settle: (actual) =>
+      admission.settle({ tokens: actual.tokens, costUsd: actual.costUsd + billedNanoUsd / NANO_USD_PER_USD }),
+    release: () => admission.settle({ tokens: 0, costUsd: billedNanoUsd / NANO_USD_PER_USD }),
+  };
+}
+
+export function routeOf(candidate: Candidate, keyId: string, byokFallback?: Route['byokFallback']): Route {
   return {
     provider: candidate.model.provider,
     model: candidate.model.id,
     gateway: candidate.gateway,
     gatewayModel: candidate.gatewayModel,
     keyId,
+    ...(byokFallback ? { byokFallback } : {}),
   };
 }
 
@@ -94,6 +119,8 @@ interface CallState {
   readonly failedGateways: Map<string, GatewayError>;
   /** Candidates actually tried (skips not counted), against `retry.maxCandidates`. */
   tried: number;
+  /** What gateways billed for failed attempts so far, in nano-dollars. */
+  billedNanoUsd: number;
 }
 
 /**
@@ -191,13 +218,13 @@ export async function runCandidates<T>(
   const keys: CallKeys = new Map();
   const user = plan.options.user;
   let lastRoute: Route | undefined;
-  const state: CallState = { contextLimit: 0, failedGateways: new Map(), tried: 0 };
+  const state: CallState = { contextLimit: 0, failedGateways: new Map(), tried: 0, billedNanoUsd: 0 };
   let pending: { from: Route; error: GatewayError; skipped: number } | undefined;
   // Candidates refused only for want of rate-limit headroom, for a final wait.
   const limited: { candidate: Candidate; credentials: Credentials; retryAfterMs: number }[] = [];
 
   const fail = (error: RouterError): never => {
-    throw new CallFailure(error, attempts, lastRoute);
+    throw new CallFailure(error, attempts, lastRoute, state.billedNanoUsd);
   };
   const leave = (route: Route, error: GatewayError) => {
     if (pending) pending.skipped++;
@@ -216,7 +243,7 @@ export async function runCandidates<T>(
     hasAlternative: boolean,
   ) => {
     state.tried++;
-    const route = routeOf(candidate, credentials.keyId);
+    const route = routeOf(candidate, credentials.keyId, credentials.byokFallback);
     if (pending) {
       const event = {
         callId: plan.callId,
@@ -235,7 +262,7 @@ export async function runCandidates<T>(
     }
     lastRoute = route;
     const started = clock.now();
-    const counter = { tries: 0 };
+    const counter = { tries: 0, billedNanoUsd: 0 };
     try {
       const value = await attemptWithRetries({
         context,
@@ -257,10 +284,15 @@ export async function runCandidates<T>(
         route,
         attempts,
         fallback: attempts.length > 1,
-        admission,
+        admission: withBilledTries(admission, counter.billedNanoUsd),
+        billedNanoUsd: state.billedNanoUsd + counter.billedNanoUsd,
       } satisfies CandidateRun<T>;
     } catch (thrown) {
-      admission?.release();
+      // Nothing used, unless the gateway billed the failure: then that is what the attempt cost.
+      if (counter.billedNanoUsd > 0)
+        admission?.settle({ tokens: 0, costUsd: counter.billedNanoUsd / NANO_USD_PER_USD });
+      else admission?.release();
+      state.billedNanoUsd += counter.billedNanoUsd;
       const error = toGatewayError(thrown, candidate);
       attempts.push({
         route,
@@ -306,7 +338,7 @@ export async function runCandidates<T>(
       skip(routeOf(candidate, context.credentials.organisation(candidate).keyId), refused);
       continue;
     }
-    const credentials = await context.credentials.forCandidate(user, candidate, keys);
+    const credentials = await context.credentials.forCandidate(user, candidate, keys, plan.callId);
     if (GatewayError.isInstance(credentials)) {
       skip(routeOf(candidate, context.credentials.organisation(candidate).keyId), credentials);
       continue;

@@ -1,34 +1,43 @@
 import { z } from 'zod';
+import { DEFAULT_BREAKER_SETTINGS } from '../breaker/circuit-breaker.ts';
 import { clockSchema, hasMethods } from '../errors/check-settings.ts';
 import { limitSettingsSchema, limitTimeZoneSchema } from '../limits/limit-settings-schema.ts';
+import { answerLimitsSchema } from '../transports/answer-limits.ts';
+import {
+  apiKey,
+  count,
+  milliseconds as fieldMilliseconds,
+  headers,
+  headerValue,
+  httpUrl,
+  tokens,
+  usdPerToken,
+} from './settings-fields.ts';
 
 const PROVIDERS = ['openai', 'anthropic', 'google', 'cohere', 'mistral'] as const;
+/** Most buckets of a breaker's rolling window (each is an object opossum keeps per breaker). */
+const MAX_BUCKETS = 1_000;
+/** Shortest bucket of a breaker's rolling window. */
+const MIN_BUCKET_MS = 10;
 
 const isFunction = (value: unknown) => typeof value === 'function';
 const fn = (what: string) =>
   z.custom<(...args: never[]) => unknown>(isFunction, { message: `expected ${what}` });
 
-const httpUrl = z
-  .string({ message: 'expected a URL string such as "https://litellm.example.com"' })
-  .refine((value) => /^https?:\/\/[^\s/]+/.test(value), {
-    message: 'expected an http(s) URL, e.g. "https://litellm.example.com"',
-  });
-const milliseconds = z
-  .number({ message: 'expected a number of milliseconds' })
-  .int('expected a whole number of milliseconds')
-  .positive('expected a positive number of milliseconds');
-const nonNegativeMilliseconds = z
-  .number({ message: 'expected a number of milliseconds' })
-  .int('expected a whole number of milliseconds')
-  .min(0, 'expected 0 or more milliseconds');
-const secret = z.union(
-  [z.string().min(1, 'expected a non-empty key'), fn('a key string or a function returning one')],
-  {
-    message: 'expected a key string or a function returning one',
-  },
-);
-const headers = z.record(z.string(), z.string(), {
-  message: 'expected an object of header names to string values',
+const milliseconds = fieldMilliseconds(1);
+const nonNegativeMilliseconds = fieldMilliseconds(0);
+const keyString = apiKey('key');
+// A key, or a function returning one (a key reference). Not a z.union: a union reports only "no
+// branch matched", while a key with a line break needs to hear that.
+const secret = z.unknown().superRefine((value, context) => {
+  if (typeof value === 'function') return;
+  if (typeof value !== 'string') {
+    context.addIssue({ code: 'custom', message: 'expected a key string or a function returning one' });
+    return;
+  }
+  const result = keyString.safeParse(value);
+  if (!result.success)
+    for (const issue of result.error.issues) context.addIssue({ code: 'custom', message: issue.message });
 });
 const modelNames = z.record(z.string(), z.string().min(1), {
   message: 'expected an object of catalog ids to model names',
@@ -38,14 +47,14 @@ const providerSettings = z.strictObject({
   enabled: z.boolean().optional(),
   models: z.array(z.string().min(1)).optional(),
   apiKey: secret.optional(),
-  baseURL: httpUrl.optional(),
+  baseURL: httpUrl({ appendsPaths: true }).optional(),
   limits: limitSettingsSchema.optional(),
 });
 
 const pricing = z.strictObject({
-  inputPerToken: z.number().min(0, 'expected a USD price per token, 0 or more'),
-  outputPerToken: z.number().min(0, 'expected a USD price per token, 0 or more'),
-  cachedInputPerToken: z.number().min(0).optional(),
+  inputPerToken: usdPerToken,
+  outputPerToken: usdPerToken,
+  cachedInputPerToken: usdPerToken.optional(),
 });
 
 const modelDefinition = z.strictObject({
@@ -53,8 +62,8 @@ const modelDefinition = z.strictObject({
   provider: z.enum(PROVIDERS),
   name: z.string(),
   tier: z.enum(['flagship', 'cheap']),
-  contextWindow: z.number().int().positive(),
-  maxOutputTokens: z.number().int().positive(),
+  contextWindow: tokens,
+  maxOutputTokens: tokens,
   pricing,
   capabilities: z.strictObject({
     tools: z.boolean(),
@@ -97,14 +106,19 @@ const catalogSettings = z.unknown().superRefine((value, context) => {
   }
 });
 
+const weight = z
+  .number({ message: 'expected a weight from 0 to 1000' })
+  .min(0, 'expected a weight from 0 to 1000')
+  .max(1000, 'expected a weight from 0 to 1000');
+
 const rankingPolicy = z.union(
   [
     z.enum(['cheapest', 'available']),
     z.strictObject({
       weights: z.strictObject({
-        cost: z.number().min(0).optional(),
-        availability: z.number().min(0).optional(),
-        latency: z.number().min(0).optional(),
+        cost: weight.optional(),
+        availability: weight.optional(),
+        latency: weight.optional(),
       }),
     }),
     fn('a ranking function'),
@@ -116,110 +130,137 @@ const transport = z.custom(hasMethods('chat'), {
   message: 'expected a Transport (an object with a chat() method)',
 });
 
-export const routerSettingsSchema = z.strictObject({
-  gateways: z
-    .strictObject({
-      litellm: z
-        .strictObject({
-          enabled: z.boolean().optional(),
-          baseURL: httpUrl.optional(),
-          apiKey: z.string().min(1, 'expected a non-empty LiteLLM virtual key').optional(),
-          headers: headers.optional(),
-          models: modelNames.optional(),
-        })
-        .optional(),
-      openrouter: z
-        .strictObject({
-          enabled: z.boolean().optional(),
-          baseURL: httpUrl.optional(),
-          apiKey: z.string().min(1, 'expected a non-empty OpenRouter key (sk-or-v1-…)').optional(),
-          appUrl: httpUrl.optional(),
-          appName: z.string().optional(),
-          headers: headers.optional(),
-          models: modelNames.optional(),
-        })
-        .optional(),
-      direct: z.strictObject({ enabled: z.boolean().optional(), models: modelNames.optional() }).optional(),
-    })
-    .optional(),
-  providers: z
-    .strictObject({
-      openai: providerSettings.optional(),
-      anthropic: providerSettings.optional(),
-      google: providerSettings.optional(),
-      cohere: providerSettings.optional(),
-      mistral: providerSettings.optional(),
-    })
-    .optional(),
-  catalog: catalogSettings.optional(),
-  ranking: rankingPolicy.optional(),
-  retry: z
-    .strictObject({
-      maxRetries: z
-        .number()
-        .int('expected a whole number of retries')
-        .min(0)
-        .max(10, 'expected at most 10 retries')
-        .optional(),
-      baseDelayMs: nonNegativeMilliseconds.optional(),
-      maxDelayMs: nonNegativeMilliseconds.optional(),
-      maxRetryAfterMs: nonNegativeMilliseconds.optional(),
-      maxCandidates: z.number().int('expected a whole number of candidates').min(1).max(100).optional(),
-    })
-    .optional(),
-  breaker: z
-    .strictObject({
-      errorThresholdPercent: z.number().gt(0).max(100, 'expected a percentage between 0 and 100').optional(),
-      volumeThreshold: z.number().int().min(0).optional(),
-      rollingWindowMs: milliseconds.optional(),
-      rollingWindowBuckets: z.number().int().positive().optional(),
-      resetTimeoutMs: milliseconds.optional(),
-      consecutiveFailures: z.number().int('expected a whole number of failures').min(0).optional(),
-      probeIntervalMs: nonNegativeMilliseconds.optional(),
-      probeTimeoutMs: milliseconds.optional(),
-    })
-    .optional(),
-  timeoutMs: milliseconds.optional(),
-  attemptTimeoutMs: milliseconds.optional(),
-  expectedOutputTokens: z.number().int().positive().optional(),
-  keys: z
-    .custom(hasMethods('resolve', 'reportRejected'), {
-      message: 'expected a KeyVault (from createKeyVault())',
-    })
-    .optional(),
-  byok: z
-    .enum(['required', 'preferred', 'off'], { message: "expected 'required', 'preferred' or 'off'" })
-    .optional(),
-  byokAllowOpenRouter: z.boolean().optional(),
-  limits: z
-    .strictObject({
-      users: z.record(z.string().min(1), limitSettingsSchema).optional(),
-      keys: z.record(z.string().min(1), limitSettingsSchema).optional(),
-      timeZone: limitTimeZoneSchema.optional(),
-      store: z
-        .custom(hasMethods('reserve', 'settle', 'release', 'block', 'read'), {
-          message: 'expected a LimitStore',
-        })
-        .optional(),
-    })
-    .optional(),
-  usage: z
-    .custom(hasMethods('record', 'query'), { message: 'expected a UsageTracker (record() and query())' })
-    .optional(),
-  logger: z
-    .union([z.literal(false), z.custom(hasMethods('warn', 'error'), { message: '' })], {
-      message: 'expected false or a console-compatible logger (warn() and error())',
-    })
-    .optional(),
-  clock: clockSchema.optional(),
-  fetch: fn('a fetch function').optional(),
-  transports: z
-    .strictObject({
-      litellm: transport.optional(),
-      openrouter: transport.optional(),
-      direct: transport.optional(),
-    })
-    .optional(),
-});
+export const routerSettingsSchema = z.strictObject(
+  {
+    gateways: z
+      .strictObject({
+        litellm: z
+          .strictObject({
+            enabled: z.boolean().optional(),
+            baseURL: httpUrl({ appendsPaths: true }).optional(),
+            apiKey: apiKey('LiteLLM virtual key').optional(),
+            headers: headers.optional(),
+            models: modelNames.optional(),
+          })
+          .optional(),
+        openrouter: z
+          .strictObject({
+            enabled: z.boolean().optional(),
+            baseURL: httpUrl({ appendsPaths: true }).optional(),
+            apiKey: apiKey('OpenRouter key (sk-or-v1-…)').optional(),
+            appUrl: httpUrl({ appendsPaths: false }).optional(),
+            appName: headerValue.optional(),
+            headers: headers.optional(),
+            models: modelNames.optional(),
+          })
+          .optional(),
+        direct: z.strictObject({ enabled: z.boolean().optional(), models: modelNames.optional() }).optional(),
+      })
+      .optional(),
+    providers: z
+      .strictObject({
+        openai: providerSettings.optional(),
+        anthropic: providerSettings.optional(),
+        google: providerSettings.optional(),
+        cohere: providerSettings.optional(),
+        mistral: providerSettings.optional(),
+      })
+      .optional(),
+    catalog: catalogSettings.optional(),
+    ranking: rankingPolicy.optional(),
+    retry: z
+      .strictObject({
+        maxRetries: z
+          .number()
+          .int('expected a whole number of retries')
+          .min(0)
+          .max(10, 'expected at most 10 retries')
+          .optional(),
+        baseDelayMs: nonNegativeMilliseconds.optional(),
+        maxDelayMs: nonNegativeMilliseconds.optional(),
+        maxRetryAfterMs: nonNegativeMilliseconds.optional(),
+        maxCandidates: z.number().int('expected a whole number of candidates').min(1).max(100).optional(),
+      })
+      .optional(),
+    breaker: z
+      .strictObject({
+        errorThresholdPercent: z
+          .number({ message: 'expected a percentage between 0 and 100' })
+          .gt(0, 'expected a percentage between 0 and 100')
+          .max(100, 'expected a percentage between 0 and 100')
+          .optional(),
+        volumeThreshold: count('calls', 1_000_000).optional(),
+        rollingWindowMs: milliseconds.optional(),
+        rollingWindowBuckets: z
+          .number({ message: 'expected a number of buckets' })
+          .int('expected a whole number of buckets')
+          .min(1, 'expected 1 or more buckets')
+          .max(MAX_BUCKETS, `expected at most ${MAX_BUCKETS} buckets`)
+          .optional(),
+        resetTimeoutMs: milliseconds.optional(),
+        consecutiveFailures: count('failures', 1_000_000).optional(),
+        probeIntervalMs: nonNegativeMilliseconds.optional(),
+        probeTimeoutMs: milliseconds.optional(),
+      })
+      .superRefine((breaker, context) => {
+        // Statistics rotate once per bucket on a timer: a bucket shorter than this would keep a
+        // timer firing every millisecond for the router's whole life.
+        const windowMs = breaker.rollingWindowMs ?? DEFAULT_BREAKER_SETTINGS.rollingWindowMs;
+        const buckets = breaker.rollingWindowBuckets ?? DEFAULT_BREAKER_SETTINGS.rollingWindowBuckets;
+        // Only between values that passed their own checks (zod runs this even when one failed).
+        if (typeof windowMs !== 'number' || typeof buckets !== 'number' || buckets > MAX_BUCKETS) return;
+        if (windowMs / buckets < MIN_BUCKET_MS)
+          context.addIssue({
+            code: 'custom',
+            path: ['rollingWindowBuckets'],
+            message: `expected buckets of ${MIN_BUCKET_MS} ms or more (rollingWindowMs / rollingWindowBuckets = ${windowMs} / ${buckets})`,
+          });
+      })
+      .optional(),
+    timeoutMs: milliseconds.optional(),
+    attemptTimeoutMs: milliseconds.optional(),
+    expectedOutputTokens: tokens.optional(),
+    keys: z
+      .custom(hasMethods('resolve', 'reportRejected'), {
+        message: 'expected a KeyVault (from createKeyVault())',
+      })
+      .optional(),
+    byok: z
+      .enum(['required', 'preferred', 'off'], { message: "expected 'required', 'preferred' or 'off'" })
+      .optional(),
+    byokAllowOpenRouter: z.boolean().optional(),
+    limits: z
+      .strictObject({
+        users: z.record(z.string().min(1), limitSettingsSchema).optional(),
+        keys: z.record(z.string().min(1), limitSettingsSchema).optional(),
+        timeZone: limitTimeZoneSchema.optional(),
+        store: z
+          .custom(hasMethods('reserve', 'settle', 'release', 'block', 'read'), {
+            message: 'expected a LimitStore',
+          })
+          .optional(),
+      })
+      .optional(),
+    usage: z
+      .custom(hasMethods('record', 'query'), { message: 'expected a UsageTracker (record() and query())' })
+      .optional(),
+    logger: z
+      .union([z.literal(false), z.custom(hasMethods('warn', 'error'), { message: '' })], {
+        message: 'expected false or a console-compatible logger (warn() and error())',
+      })
+      .optional(),
+    clock: clockSchema.optional(),
+    fetch: fn('a fetch function').optional(),
+    answerLimits: answerLimitsSchema.optional(),
+    transports: z
+      .strictObject({
+        litellm: transport.optional(),
+        openrouter: transport.optional(),
+        direct: transport.optional(),
+      })
+      .optional(),
+  },
+  { message: 'expected an object of settings (or no argument at all)' },
+);
 
 export { checkSettings } from '../errors/check-settings.ts';

@@ -37,7 +37,8 @@ export interface StreamResult extends ChatResult {
 
 /**
  * A streaming call. Iterate it (once) for parts, or `textStream` for text only; `result` settles
- * when the stream ends. Reading is pull-based: a slow reader slows the upstream.
+ * when the stream ends. Reading is pull-based: a slow reader slows the upstream. A second reader
+ * gets `StreamAlreadyReadError`.
  */
 export interface ChatStream extends AsyncIterable<StreamPart> {
   readonly callId: string;
@@ -46,7 +47,13 @@ export interface ChatStream extends AsyncIterable<StreamPart> {
   /**
    * The final result. Resolves when the stream completes or is aborted (`status`), rejects when
    * every candidate failed before content (`AllCandidatesFailedError`, …) or the stream broke after
-   * content (`StreamInterruptedError`). Awaiting it without iterating reads the stream to its end.
+   * content (`StreamInterruptedError`).
+   *
+   * Nothing is read (nothing is even sent) until the stream is iterated, or until a value is asked
+   * of `result` (`await`, `.then(f)`, `.finally(f)`, `Promise.all`, also on what `.catch(f)`
+   * returns) with no iteration begun by the next turn of the event loop: then the router reads the
+   * stream to its end on its own, and iterating afterwards throws `StreamAlreadyReadError`.
+   * Attaching only a failure handler (`result.catch(log)`) reads nothing.
    */
   readonly result: Promise<StreamResult>;
 }

@@ -1,5 +1,7 @@
 import type { Clock } from '../clock/clock.ts';
 import { redactSecrets } from '../errors/redact.ts';
+import { type AnswerLimits, resolveAnswerLimits } from './answer-limits.ts';
+import { boundedFetch } from './bounded-fetch.ts';
 import type { ProbeResult } from './transport.ts';
 
 export interface ProbeRequest {
@@ -13,12 +15,17 @@ export interface ProbeRequest {
   readonly pick?: ((body: unknown) => Readonly<Record<string, unknown>> | undefined) | undefined;
   /** Values to remove from any error text. */
   readonly secrets?: readonly (string | undefined)[];
+  /** Bounds the answer body (`maxBodyBytes`). @default DEFAULT_ANSWER_LIMITS */
+  readonly answerLimits?: AnswerLimits | undefined;
 }
 
 /** One health request; never throws, always reports status and latency. */
 export async function probeHttp(request: ProbeRequest): Promise<ProbeResult> {
   const started = request.clock.now();
-  const fetchImplementation = request.fetch ?? globalThis.fetch;
+  const fetchImplementation = boundedFetch(
+    request.fetch ?? globalThis.fetch,
+    resolveAnswerLimits(request.answerLimits),
+  );
   try {
     const response = await fetchImplementation(request.url, {
       method: request.method ?? 'GET',

@@ -45,9 +45,16 @@ export interface TransportResult {
   readonly text: string;
   readonly toolCalls: readonly ToolCall[];
   readonly finishReason: FinishReason;
-  /** Token counts as the gateway reported them; `undefined` when it reported none. */
+  /**
+   * Token counts as the gateway reported them (NaN where one was not a number); `undefined` when it
+   * reported none. The router uses them only when each is a whole number from 0 to
+   * `MAX_REPORTED_TOKENS`, else it estimates them.
+   */
   readonly usage: TokenUsage | undefined;
-  /** USD cost the gateway reported for this call, when it did. */
+  /**
+   * USD cost the gateway reported for this call, when it did. The router uses it only when it is
+   * finite and from 0 to `MAX_REPORTED_COST_USD`, else it prices the tokens from the catalog.
+   */
   readonly costUsd: number | undefined;
   /** The model that answered, as the gateway named it. */
   readonly servedModel: string | undefined;
@@ -67,12 +74,16 @@ export type TransportStreamPart =
       readonly argumentsDelta: string;
     }
   | { readonly type: 'finish'; readonly finishReason: FinishReason }
+  /** Usage and cost as reported, checked by the router like `TransportResult`'s. */
   | { readonly type: 'usage'; readonly usage: TokenUsage; readonly costUsd: number | undefined };
 
 /**
  * An open stream: the HTTP answer was a success and parts can be read. Reading is pull-based (a
  * slow reader slows the upstream); leaving the loop early closes the connection. Iteration throws
- * classified `GatewayError`s, including for errors the gateway sends inside the stream.
+ * classified `GatewayError`s, including for errors the gateway sends inside the stream (with the
+ * cost it reported billing for them in `billedCostUsd`). The router checks every part: a
+ * `tool-call-delta` index must be a whole number below `MAX_TOOL_CALLS`, strings must be strings;
+ * anything else is a `bad-response`.
  */
 export interface TransportStream extends AsyncIterable<TransportStreamPart> {
   readonly requestId: string | undefined;

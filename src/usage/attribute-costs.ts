@@ -1,8 +1,12 @@
-import { buildUsageReport } from './build-usage-report.ts';
-import { queryUsageReport } from './query-usage-report.ts';
+import { summarizeUsage } from './build-usage-report.ts';
+import {
+  type CheckedAttributionOptions,
+  checkAttributionOptions,
+  checkRecords,
+} from './check-report-options.ts';
+import { queryCheckedUsageReport, type ReportingTracker } from './query-usage-report.ts';
 import type { UsageRecord } from './usage-record.ts';
 import type { UsageReport, UsageReportMetrics, UsageReportOptions } from './usage-report.ts';
-import type { UsageTracker } from './usage-tracker.ts';
 
 /** Options of `attributeCosts()`. */
 export interface CostAttributionOptions extends Pick<UsageReportOptions, 'from' | 'to' | 'filter'> {
@@ -25,11 +29,17 @@ export interface CostAttribution {
   readonly to: number | null;
   readonly rows: readonly CostAttributionRow[];
   readonly totals: UsageReportMetrics;
+  /** Records left out because no report can trust them (see `UsageReport.invalidRecords`). */
+  readonly invalidRecords: number;
 }
 
 /**
  * The cost-attribution view: spend per key or per user, most expensive first, with each one's share
- * of the total. Built on `buildUsageReport`, so costs are summed exactly.
+ * of the total. Built on `buildUsageReport`, so costs are summed exactly and records no report can
+ * trust are left out and counted in `invalidRecords`.
+ *
+ * @throws InvalidRequestError naming the option at fault (`by` missing or not `'key'`/`'user'`,
+ * an invalid time or filter, an unknown option) or `records` when they are not iterable.
  *
  * @example
  * attributeCosts(await router.usage.query(), { by: 'key', from: startOfMonth });
@@ -39,30 +49,33 @@ export function attributeCosts(
   records: Iterable<UsageRecord>,
   options: CostAttributionOptions,
 ): CostAttribution {
-  return toAttribution(buildUsageReport(records, attributionReportOptions(options)), options.by);
+  const values = checkRecords(records, 'records');
+  return attributeCheckedCosts(values, checkAttributionOptions(options));
+}
+
+/** `attributeCosts` over records as a tracker returned them and options already checked. */
+export function attributeCheckedCosts(
+  records: Iterable<unknown>,
+  options: CheckedAttributionOptions,
+): CostAttribution {
+  const { by, query } = options;
+  return toAttribution(summarizeUsage(records, { groupBy: [by], query, savings: undefined }), by);
 }
 
 /**
- * The same view from a tracker, through `queryUsageReport` (in SQL for a tracker with `report()`):
- * what `router.usage.attribute()` does.
- *
- * @example
- * await queryCostAttribution(tracker, { by: 'user', from: startOfMonth });
+ * The same view from a tracker, options already checked: through the tracker's own `report()` when
+ * it has one (in SQL for PostgreSQL), else over what its `query()` returns. What
+ * `router.usage.attribute()` does.
  */
-export async function queryCostAttribution(
-  tracker: Pick<UsageTracker, 'query' | 'report'>,
-  options: CostAttributionOptions,
+export async function queryCheckedCostAttribution(
+  tracker: ReportingTracker,
+  options: CheckedAttributionOptions,
 ): Promise<CostAttribution> {
-  return toAttribution(await queryUsageReport(tracker, attributionReportOptions(options)), options.by);
-}
-
-function attributionReportOptions(options: CostAttributionOptions): UsageReportOptions {
-  return {
-    ...(options.from !== undefined ? { from: options.from } : {}),
-    ...(options.to !== undefined ? { to: options.to } : {}),
-    ...(options.filter !== undefined ? { filter: options.filter } : {}),
-    groupBy: [options.by],
-  };
+  const { by, query } = options;
+  return toAttribution(
+    await queryCheckedUsageReport(tracker, { groupBy: [by], query, savings: undefined }),
+    by,
+  );
 }
 
 function toAttribution(report: UsageReport, by: 'key' | 'user'): CostAttribution {
@@ -74,5 +87,12 @@ function toAttribution(report: UsageReport, by: 'key' | 'user'): CostAttribution
       share: total === 0 ? 0 : metrics.costUsd / total,
     }))
     .sort((a, b) => b.costUsd - a.costUsd || b.requests - a.requests);
-  return { by, from: report.from, to: report.to, rows, totals: report.totals };
+  return {
+    by,
+    from: report.from,
+    to: report.to,
+    rows,
+    totals: report.totals,
+    invalidRecords: report.invalidRecords,
+  };
 }

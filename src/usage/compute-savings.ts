@@ -2,6 +2,9 @@ import { computeCostUsd } from '../catalog/compute-cost.ts';
 import type { ModelCatalog } from '../catalog/model-catalog.ts';
 import type { GatewayId, ModelDefinition, ModelPricing } from '../catalog/model-definition.ts';
 import { InvalidRequestError } from '../errors/invalid-request-error.ts';
+import { checkRecords } from './check-report-options.ts';
+import { type CheckedSavingsOptions, checkSavingsOptions } from './check-savings-options.ts';
+import { describeValue } from './describe-value.ts';
 import {
   addMoneySum,
   addNanoUsd,
@@ -11,8 +14,8 @@ import {
   moneySumToUsd,
   subtractMoneySum,
   usdToMoneySum,
-  usdToNanoUsd,
 } from './money-sum.ts';
+import { type ReportRecord, readUsageRecord } from './read-usage-record.ts';
 import type { UsageRecord } from './usage-record.ts';
 
 /**
@@ -64,15 +67,18 @@ export interface UsageSavings {
   readonly actualUsdExact: string;
   readonly baselineUsdExact: string;
   readonly savedUsdExact: string;
+  /** Records left out because no report can trust them (see `UsageReport.invalidRecords`). */
+  readonly invalidRecords: number;
 }
 
 /** Collects what a savings line needs, one record at a time (used inside `buildUsageReport`). */
 export interface SavingsAccumulator {
-  /** Adds a record that passed the report's filter; `costNanoUsd` is its cost in nano-dollars. */
-  add(record: UsageRecord, costNanoUsd: number): void;
+  /** Adds a record that passed the report's filter. */
+  add(record: ReportRecord): void;
   /** Adds figures a store summed itself (in SQL) over records that passed the report's filter. */
   addTotals(totals: SavingsTotals): void;
-  result(): UsageSavings;
+  /** The line, with the count of records left out as invalid. */
+  result(invalidRecords: number): UsageSavings;
 }
 
 /**
@@ -96,31 +102,9 @@ export interface SavingsTotals {
 
 const GATEWAY_ORDER: readonly GatewayId[] = ['litellm', 'openrouter', 'direct'];
 
-/**
- * Starts a savings line. Checks the baseline at once.
- * @throws InvalidRequestError when a baseline model is not in the catalog or not on the gateway.
- */
-export function createSavingsAccumulator(options: SavingsOptions): SavingsAccumulator {
-  const { catalog, baseline } = options;
-  const named =
-    'model' in baseline ? findModel(catalog, baseline.model, 'savings.baseline.model') : undefined;
-  if (
-    named &&
-    'model' in baseline &&
-    baseline.gateway !== undefined &&
-    !named.gatewayModels[baseline.gateway]
-  ) {
-    throw new InvalidRequestError({
-      option: 'savings.baseline.gateway',
-      message: `model "${named.id}" is not offered on gateway "${baseline.gateway}"; pass one of ${Object.keys(named.gatewayModels).join(', ')} or leave it out for the list price.`,
-    });
-  }
-  const extraModels =
-    'mostExpensive' in baseline
-      ? (baseline.models ?? []).map((id, index) =>
-          findModel(catalog, id, `savings.baseline.models[${index}]`),
-        )
-      : [];
+/** Starts a savings line from options already checked by `checkSavingsOptions`. */
+export function createSavingsAccumulator(options: CheckedSavingsOptions): SavingsAccumulator {
+  const { catalog, named, extraModels } = options;
   const actual = createMoneySum();
   const servedModels = new Set<string>();
   let calls = 0;
@@ -133,8 +117,8 @@ export function createSavingsAccumulator(options: SavingsOptions): SavingsAccumu
     | { model: ModelDefinition; gateway: GatewayId | null; pricing: ModelPricing }
     | undefined {
     if (named) {
-      const gateway = 'model' in baseline ? (baseline.gateway ?? null) : null;
-      return { model: named, gateway, pricing: gateway ? catalog.pricing(named, gateway) : named.pricing };
+      const { model, gateway } = named;
+      return { model, gateway, pricing: gateway ? catalog.pricing(model, gateway) : model.pricing };
     }
     const candidates = new Map<string, ModelDefinition>();
     for (const id of servedModels) {
@@ -148,7 +132,8 @@ export function createSavingsAccumulator(options: SavingsOptions): SavingsAccumu
         if (!model.gatewayModels[gateway]) continue;
         const pricing = catalog.pricing(model, gateway);
         const usd = priceTokens(pricing);
-        if (!best || usd > best.usd) best = { model, gateway, pricing, usd };
+        // A price that is not a number (a broken custom catalog) cannot be the most expensive.
+        if (!best || usd > best.usd || Number.isNaN(best.usd)) best = { model, gateway, pricing, usd };
       }
     }
     return best;
@@ -163,14 +148,14 @@ export function createSavingsAccumulator(options: SavingsOptions): SavingsAccumu
   }
 
   return {
-    add(record, costNanoUsd) {
+    add(record) {
       if (record.status !== 'ok') return;
       if (record.costSource === 'none') {
         unpricedCalls++;
         return;
       }
       calls++;
-      addNanoUsd(actual, costNanoUsd);
+      addNanoUsd(actual, record.costNanoUsd);
       const cached = Math.min(record.cachedInputTokens, record.inputTokens);
       cachedInputTokens += cached;
       uncachedInputTokens += record.inputTokens - cached;
@@ -186,9 +171,16 @@ export function createSavingsAccumulator(options: SavingsOptions): SavingsAccumu
       outputTokens += totals.outputTokens;
       for (const model of totals.servedModels) servedModels.add(model);
     },
-    result() {
+    result(invalidRecords) {
       const chosen = choose();
-      const baselineSum = chosen ? usdToMoneySum(priceTokens(chosen.pricing)) : createMoneySum();
+      const baselineUsd = chosen ? priceTokens(chosen.pricing) : 0;
+      if (!(baselineUsd >= 0 && baselineUsd < Number.POSITIVE_INFINITY)) {
+        throw new InvalidRequestError({
+          option: options.catalogOption,
+          message: `the price of ${describeValue(chosen?.model.id)} in the catalog gives ${describeValue(baselineUsd)} USD; check its pricing (USD per token, finite and not negative).`,
+        });
+      }
+      const baselineSum = usdToMoneySum(baselineUsd);
       const saved: MoneySum = { ...baselineSum };
       subtractMoneySum(saved, actual);
       return {
@@ -202,6 +194,7 @@ export function createSavingsAccumulator(options: SavingsOptions): SavingsAccumu
         actualUsdExact: formatMoneySum(actual),
         baselineUsdExact: formatMoneySum(baselineSum),
         savedUsdExact: formatMoneySum(saved),
+        invalidRecords,
       };
     },
   };
@@ -209,7 +202,11 @@ export function createSavingsAccumulator(options: SavingsOptions): SavingsAccumu
 
 /**
  * The savings line on its own: what the successful calls among `records` cost, beside what the
- * same token counts cost on the baseline.
+ * same token counts cost on the baseline. Records no report can trust are left out and counted in
+ * `invalidRecords`.
+ *
+ * @throws InvalidRequestError naming the option at fault (`catalog`, `baseline.model`, …) or
+ * `records` when they are not iterable.
  *
  * @example
  * computeSavings(await router.usage.query({ from }), {
@@ -218,18 +215,13 @@ export function createSavingsAccumulator(options: SavingsOptions): SavingsAccumu
  * }); // { actualUsd: 1.23, baselineUsd: 9.87, savedUsd: 8.64, baselineModel: 'openai/gpt-5.5', ... }
  */
 export function computeSavings(records: Iterable<UsageRecord>, options: SavingsOptions): UsageSavings {
-  const accumulator = createSavingsAccumulator(options);
-  for (const record of records) accumulator.add(record, usdToNanoUsd(record.costUsd));
-  return accumulator.result();
-}
-
-function findModel(catalog: ModelCatalog, id: string, option: string): ModelDefinition {
-  const model = catalog.get(id);
-  if (!model) {
-    throw new InvalidRequestError({
-      option,
-      message: `no model "${id}" in the catalog; pass a catalog id such as "${catalog.list()[0]?.id ?? 'openai/gpt-5.5'}".`,
-    });
+  const values = checkRecords(records, 'records');
+  const accumulator = createSavingsAccumulator(checkSavingsOptions(options, ''));
+  let invalidRecords = 0;
+  for (const value of values) {
+    const record = readUsageRecord(value);
+    if (record === undefined) invalidRecords++;
+    else accumulator.add(record);
   }
-  return model;
+  return accumulator.result(invalidRecords);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { checkSettings } from '../errors/check-settings.ts';
+import { checkUsageQuery } from './check-usage-query.ts';
 import { matchesUsageQuery } from './matches-usage-query.ts';
 import type { UsageQuery, UsageRecord } from './usage-record.ts';
 import type { UsageTracker } from './usage-tracker.ts';
@@ -18,7 +19,11 @@ export interface MemoryUsageTracker extends UsageTracker {
   readonly size: number;
   /** Keeps the record unless its call id is already held. */
   record(record: UsageRecord): void;
-  /** Held records matching the query, oldest first. */
+  /**
+   * Held records matching the query, oldest first, whatever they hold (a report counts those it
+   * cannot trust in `invalidRecords`).
+   * @throws InvalidRequestError naming the filter at fault.
+   */
   query(query?: UsageQuery): readonly UsageRecord[];
 }
 
@@ -63,11 +68,12 @@ export function createMemoryUsageTracker(settings: MemoryUsageTrackerSettings = 
       oldest = oldest + 1 === maxRecords ? 0 : oldest + 1;
     },
     query(query: UsageQuery = {}) {
+      const checked = checkUsageQuery(query, 'query');
       const result: UsageRecord[] = [];
       const count = ring.length;
       for (let offset = 0; offset < count; offset++) {
         const record = ring[(oldest + offset) % count] as UsageRecord;
-        if (matchesUsageQuery(record, query)) result.push(record);
+        if (matchesUsageQuery(record, checked)) result.push(record);
       }
       return result;
     },

@@ -1,3 +1,6 @@
+import { InvalidRequestError } from '../errors/invalid-request-error.ts';
+import { describeValue } from './describe-value.ts';
+
 /**
  * Money is summed in integer nano-dollars (1 nano-USD = 1e-9 USD), never as floating-point USD.
  *
@@ -17,20 +20,32 @@ export const NANO_USD_PER_USD = 1_000_000_000;
 /**
  * USD (as the router reports it, a float) to the nearest whole nano-dollar.
  *
- * @throws RangeError when `usd` is not finite or too large to convert exactly (over ~$9 million for
- * one amount; sum larger totals with `MoneySum`).
+ * @throws InvalidRequestError naming `usd` when it is not a number, not finite, or too large to
+ * convert exactly (over ~$9 million for one amount; sum larger totals with `MoneySum`).
  */
 export function usdToNanoUsd(usd: number): number {
-  const nanoUsd = Math.round(usd * NANO_USD_PER_USD);
+  const nanoUsd = typeof usd === 'number' ? Math.round(usd * NANO_USD_PER_USD) : Number.NaN;
   if (!Number.isSafeInteger(nanoUsd)) {
-    throw new RangeError(`Expected a finite USD amount below $9,007,199; got ${usd}.`);
+    throw new InvalidRequestError({
+      option: 'usd',
+      message: `expected a finite USD amount between -$9,007,199 and $9,007,199; got ${describeValue(usd)}.`,
+    });
   }
   // Math.round(-0.4) is -0; keep zero positive so it prints and compares as 0.
   return nanoUsd === 0 ? 0 : nanoUsd;
 }
 
-/** Nano-dollars to USD (a float, for display and JSON; sum in nano-dollars, convert last). */
+/**
+ * Nano-dollars to USD (a float, for display and JSON; sum in nano-dollars, convert last).
+ * @throws InvalidRequestError naming `nanoUsd` when it is not a safe integer.
+ */
 export function nanoUsdToUsd(nanoUsd: number): number {
+  if (!Number.isSafeInteger(nanoUsd)) {
+    throw new InvalidRequestError({
+      option: 'nanoUsd',
+      message: `expected a whole number of nano-dollars (a safe integer); got ${describeValue(nanoUsd)}.`,
+    });
+  }
   return nanoUsd / NANO_USD_PER_USD;
 }
 

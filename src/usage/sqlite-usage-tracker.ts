@@ -2,10 +2,14 @@ import type { DatabaseSync, SQLInputValue, SQLOutputValue, StatementSync } from 
 import { z } from 'zod';
 import { type Clock, createSystemClock, type TimerHandle } from '../clock/clock.ts';
 import { checkSettings, clockSchema } from '../errors/check-settings.ts';
+import { checkUsageQuery } from './check-usage-query.ts';
+import { describeValue } from './describe-value.ts';
 import { openUsageDatabase } from './open-usage-database.ts';
+import { checkUsageRecord } from './read-usage-record.ts';
 import type { UsageQuery, UsageRecord } from './usage-record.ts';
 import { UsageStoreError } from './usage-store-error.ts';
 import {
+  describeUnstorableRecord,
   INSERT_USAGE_RECORD,
   rowToUsageRecord,
   SELECT_USAGE_RECORDS,
@@ -61,9 +65,14 @@ export interface SqliteUsageTracker extends UsageTracker {
    * `write-failed` when `maxBufferedRecords` records are already waiting (the store has been
    * unwritable for a while, or a loop records faster than the background writes can run): this
    * record was **not** kept; call `flush()` or retry later. `closed` after `close()`.
+   * `invalid-record` when the record holds what no report could count (see `USAGE_RECORD_BOUNDS`)
+   * or what SQLite cannot store: it was **not** kept, and the records after it are unaffected.
    */
   record(record: UsageRecord): void;
-  /** Writes buffered records (waiting up to `busyTimeoutMs`), then reads matching records in insertion order. */
+  /**
+   * Writes buffered records (waiting up to `busyTimeoutMs`), then reads matching records in insertion order.
+   * @throws InvalidRequestError naming the filter at fault.
+   */
   query(query?: UsageQuery): readonly UsageRecord[];
   /**
    * Writes every buffered record now, `batchSize` per transaction, waiting up to `busyTimeoutMs`
@@ -250,6 +259,20 @@ export function createSqliteUsageTracker(settings: SqliteUsageTrackerSettings): 
     });
   }
 
+  function invalidRecord(record: unknown, why: string): UsageStoreError {
+    let callId: unknown;
+    try {
+      callId = (record as { callId?: unknown }).callId;
+    } catch {
+      callId = undefined;
+    }
+    return new UsageStoreError({
+      reason: 'invalid-record',
+      path,
+      message: `The record of call ${describeValue(callId)} was not kept: ${why}. A record must hold what a report can count (see USAGE_RECORD_BOUNDS).`,
+    });
+  }
+
   function backlog(record: UsageRecord): UsageStoreError {
     const cause = backgroundError;
     backgroundError = undefined;
@@ -270,7 +293,11 @@ export function createSqliteUsageTracker(settings: SqliteUsageTrackerSettings): 
     record(record) {
       assertOpen();
       if (buffer.length >= maxBufferedRecords) throw backlog(record);
-      // Converted now, so a malformed record fails its own record() call, not a later batch.
+      // Checked and converted now, so a malformed record fails its own record() call, not every
+      // later batch (a NaN in a NOT NULL column would fail each write of the batch holding it).
+      const checked = checkUsageRecord(record);
+      const unstorable = 'invalid' in checked ? checked.invalid : describeUnstorableRecord(record);
+      if (unstorable !== undefined) throw invalidRecord(record, unstorable);
       buffer.push(usageRecordToRow(record));
       if (timerFor === undefined) schedule('interval', flushIntervalMs);
       if (buffer.length >= batchSize && timerFor === 'interval') schedule('batch', 0);
@@ -281,9 +308,10 @@ export function createSqliteUsageTracker(settings: SqliteUsageTrackerSettings): 
       }
     },
     query(query: UsageQuery = {}) {
+      const checked = checkUsageQuery(query, 'query');
       assertOpen();
       flush();
-      const { where, parameters } = usageQueryToSql(query);
+      const { where, parameters } = usageQueryToSql(checked);
       const statement = database.prepare(`${SELECT_USAGE_RECORDS}${where} ORDER BY rowid`);
       // Rows as arrays read about 2-3 times faster; setReturnArrays() is missing before Node 22.16.
       if (typeof statement.setReturnArrays === 'function') {

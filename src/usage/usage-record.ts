@@ -1,6 +1,19 @@
 import type { GatewayId, ProviderId } from '../catalog/model-definition.ts';
 import type { GatewayErrorKind } from '../errors/gateway-error.ts';
+import type { KeyVaultErrorKind } from '../keys/key-vault-error.ts';
 import type { CostSource } from '../router/chat-types.ts';
+
+/**
+ * A user's own (BYOK) key that was meant to pay for a call but could not be used, so the
+ * organisation's key paid instead: the vault could not decrypt it, its record was tampered with, or
+ * the KMS was unavailable.
+ */
+export interface ByokFallback {
+  /** The user's key that was meant to pay; absent when the vault failed before finding one. */
+  readonly keyId?: string;
+  /** The vault's error kind: `integrity`, `unavailable`, `rate-limited`, `unauthorized`, … */
+  readonly reason: KeyVaultErrorKind;
+}
 
 /** How a call ended. */
 export type UsageStatus = 'ok' | 'error' | 'aborted';
@@ -32,7 +45,10 @@ export interface UsageRecord {
   readonly inputTokens: number;
   readonly outputTokens: number;
   readonly cachedInputTokens: number;
-  /** USD; 0 for failed calls. */
+  /**
+   * USD: the answer's cost plus what gateways billed for the call's failed attempts (OpenRouter bills
+   * some errors). A failed call costs what it was billed, else 0.
+   */
   readonly costUsd: number;
   readonly costSource: CostSource;
   /** Wall time of the call, ms. */
@@ -48,6 +64,12 @@ export interface UsageRecord {
   /** For failed calls, the kind of the last error. */
   readonly errorKind: GatewayErrorKind | 'no-candidates' | 'timeout' | undefined;
   readonly stream: boolean;
+  /**
+   * Set when the user had a key for `provider` that the vault could not use (see the
+   * `key-unavailable` event), so the organisation's key (`keyId`) paid instead of the user's.
+   * Absent otherwise.
+   */
+  readonly byokFallback?: ByokFallback;
 }
 
 /** Filters of `UsageTracker.query()`; every field narrows, all are optional. */

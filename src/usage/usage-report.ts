@@ -82,6 +82,12 @@ export interface UsageReport {
    * several rows, so the rows can add up to more than the totals; the totals are the true figures.
    */
   readonly totals: UsageReportMetrics;
+  /**
+   * Records left out of every figure because no report can trust them (tokens or cost NaN,
+   * infinite, negative, fractional or beyond `USAGE_RECORD_BOUNDS`, a field of the wrong type, not
+   * an object), among those the filter does not rule out. 0 for a ledger written by this router.
+   */
+  readonly invalidRecords: number;
   /** Present when `savings` was asked for. */
   readonly savings?: UsageSavings;
 }

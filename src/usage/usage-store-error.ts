@@ -13,6 +13,9 @@ import { RouterError } from '../errors/router-error.ts';
  * - `backlog`: the buffer of records waiting to be written is full (`maxBufferedRecords`): this
  *   record was refused and not kept; the store has been unwritable for a while.
  * - `closed`: the tracker was used after `close()`.
+ * - `invalid-record`: `record()` was given a record no report could count (tokens or cost NaN,
+ *   infinite, negative, fractional or beyond `USAGE_RECORD_BOUNDS`, a field of the wrong type): it
+ *   was refused and not kept, so it cannot block the records written after it.
  */
 export type UsageStoreErrorReason =
   | 'corrupt'
@@ -21,7 +24,8 @@ export type UsageStoreErrorReason =
   | 'unavailable'
   | 'write-failed'
   | 'backlog'
-  | 'closed';
+  | 'closed'
+  | 'invalid-record';
 
 /**
  * Thrown by the SQLite and PostgreSQL usage trackers. For `corrupt` and `foreign` the file (or

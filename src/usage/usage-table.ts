@@ -91,6 +91,36 @@ export const INSERT_USAGE_RECORD = `INSERT OR IGNORE INTO usage_records (${COLUM
 /** Selects every column, in insertion order, filtered by a `WHERE` from `usageQueryToSql()`. */
 export const SELECT_USAGE_RECORDS = `SELECT ${COLUMNS.join(', ')} FROM usage_records`;
 
+const isText = (value: unknown) => typeof value === 'string';
+const isOptional = (check: (value: unknown) => boolean) => (value: unknown) =>
+  value === undefined || value === null || check(value);
+
+// What a row needs beyond what a report checks (`checkUsageRecord`): a value SQLite cannot bind, or
+// NaN in a NOT NULL column, would fail the whole batch holding it, again on every retry.
+const STORABLE: readonly [keyof UsageRecord, (value: unknown) => boolean, string][] = [
+  ['id', isText, 'text'],
+  ['callId', isText, 'text'],
+  ['finishedAt', Number.isFinite, 'a time in ms since the epoch'],
+  ['attempts', (value) => Number.isSafeInteger(value) && (value as number) >= 0, 'a whole number'],
+  ['timeToFirstTokenMs', isOptional(Number.isFinite), 'a number of ms or nothing'],
+  ['errorKind', isOptional(isText), 'text or nothing'],
+];
+
+/**
+ * Why a record cannot be stored as a row (the first field at fault), or `undefined` when it can.
+ * Checks only the fields a report does not: run `checkUsageRecord` first. Never throws.
+ */
+export function describeUnstorableRecord(record: UsageRecord): string | undefined {
+  try {
+    for (const [field, valid, expected] of STORABLE) {
+      if (!valid(record[field])) return `${field} must be ${expected}`;
+    }
+  } catch {
+    return 'a field cannot be read';
+  }
+  return undefined;
+}
+
 /** The positional parameters of `INSERT_USAGE_RECORD` for one record. */
 export function usageRecordToRow(record: UsageRecord): SQLInputValue[] {
   return [
@@ -124,6 +154,16 @@ const text = (value: SQLOutputValue | undefined): string | undefined =>
   typeof value === 'string' ? value : undefined;
 const number = (value: SQLOutputValue | undefined): number => Number(value ?? 0);
 
+// Tags as written (a JSON array). A store edited by hand may hold anything: what does not parse is
+// handed back as it is, for a report to count the record as invalid rather than fail the query.
+function readTags(value: SQLOutputValue | undefined): string[] {
+  try {
+    return JSON.parse(String(value)) as string[];
+  } catch {
+    return value as unknown as string[];
+  }
+}
+
 /**
  * A stored row, as the values of `SELECT_USAGE_RECORDS` in column order, back to the record that
  * was written (`null` columns become `undefined` fields).
@@ -151,7 +191,7 @@ export function rowToUsageRecord(row: readonly SQLOutputValue[]): UsageRecord {
       timeToFirstToken === null || timeToFirstToken === undefined ? undefined : Number(timeToFirstToken),
     attempts: number(row[16]),
     fallback: row[17] === 1,
-    tags: JSON.parse(String(row[18])) as string[],
+    tags: readTags(row[18]),
     status: String(row[19]) as UsageStatus,
     errorKind: text(row[20]) as UsageRecord['errorKind'],
     stream: row[21] === 1,

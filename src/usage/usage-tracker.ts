@@ -13,8 +13,10 @@ export interface UsageTracker {
   /**
    * Optional: builds a report in the store itself (in SQL, say) instead of handing every record to
    * `buildUsageReport()`. When present, `router.usage.report()`, `router.usage.attribute()` and
-   * `queryUsageReport()` call it. It must give what `buildUsageReport(await query(), options)`
-   * gives: the same rows, totals, p95 and savings, and the same errors for bad options.
+   * `queryUsageReport()` call it, after checking the options themselves: it is given them as plain
+   * data (`from`/`to` in ms, `groupBy` an array, `savings.catalog` set, the baseline by catalog id).
+   * It must give what `buildUsageReport(await query(), options)` gives: the same rows, totals, p95,
+   * `invalidRecords` and savings.
    */
   report?(options: UsageReportOptions): Promise<UsageReport>;
   /** Flushes anything buffered; called by `router.close()`. */

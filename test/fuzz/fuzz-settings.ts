@@ -18,3 +18,6 @@ export function fuzzRuns(base: number): number {
 export function fuzzParameters(base: number): { seed: number; numRuns: number; endOnFailure: true } {
   return { seed: FUZZ_SEED, numRuns: fuzzRuns(base), endOnFailure: true };
 }
+
+if (process.env.FUZZ_LONG === '1')
+  console.info(`fuzz seed ${FUZZ_SEED} (replay with FUZZ_SEED=${FUZZ_SEED} npm run fuzz)`);

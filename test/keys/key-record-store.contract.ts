@@ -13,6 +13,8 @@ export function record(overrides: Partial<KeyRecord> & { id: string }): KeyRecor
     updatedAt: 1_000,
     cipher: 'test',
     ciphertext: `ct-${overrides.id}`,
+    // Every field must survive a round trip, the seal included (the vault refuses a record without it).
+    seal: `s1.seal-of-${overrides.id}`,
     ...overrides,
   };
 }

@@ -174,11 +174,50 @@ describe('add()', () => {
       expect((error as Error).message).toMatch(message);
       expect((error as Error).message).not.toContain('byok key with spaces');
     }
+    expect(await rejectionOf(vault.add(cases[0]?.[0] as never, null as never))).toMatchObject({
+      kind: 'invalid-input',
+    });
     // A SecretKey is accepted as is, and surrounding spaces are trimmed.
     const key = openaiKey();
     expect(
       (await vault.add({ provider: 'openai', user: 'alice', apiKey: new SecretKey(` ${key}\n`) })).status,
     ).toBe('active');
+  });
+});
+
+describe('ids, scopes and filters of the wrong type', () => {
+  it('are refused with invalid-input naming the argument, never a bare TypeError', async () => {
+    const { vault } = setup();
+    const key = await vault.add({ provider: 'openai', user: 'alice', apiKey: openaiKey() });
+    const bare = Object.create(null);
+    const calls: [string, () => Promise<unknown>, RegExp][] = [
+      ['get', () => vault.get(bare), /`id` must be a key id/],
+      ['enable', () => vault.enable(bare), /`id` must be a key id/],
+      ['disable', () => vault.disable(bare, 'reason'), /`id` must be a key id/],
+      ['remove', () => vault.remove(bare), /`id` must be a key id/],
+      ['revalidate', () => vault.revalidate(bare), /`id` must be a key id/],
+      ['get scope', () => vault.get(key.id, null as never), /`scope` must be/],
+      ['get scope.user', () => vault.get(key.id, { user: 5 as never }), /`scope.user`/],
+      ['list', () => vault.list(null as never), /filter must be/],
+      ['list status', () => vault.list({ status: 'gone' as never }), /`filter.status`/],
+      ['resolve', () => vault.resolve(bare), /`user` must be/],
+      ['resolve null', () => vault.resolve(null as never), /pass \{ user, provider/],
+      ['resolve keyId', () => vault.resolve({ user: 'alice', provider: 'openai', keyId: bare }), /`keyId`/],
+      ['reportRejected', () => vault.reportRejected(bare, { user: 'alice', provider: 'openai' }), /`keyId`/],
+    ];
+    for (const [name, call, message] of calls) {
+      const error = await rejectionOf(call());
+      expect(error, name).toMatchObject({ kind: 'invalid-input' });
+      expect((error as Error).message, name).toMatch(message);
+    }
+  });
+
+  it('does not quote back an id that is not one of the vault ids (it may be a pasted key)', async () => {
+    const { vault } = setup();
+    const error = await rejectionOf(vault.revalidate(GOOD.openai));
+    expect(error).toMatchObject({ kind: 'not-found', keyId: undefined });
+    expect((error as Error).message).not.toContain(GOOD.openai);
+    expect(await rejectionOf(vault.revalidate('key_0123abcd'))).toMatchObject({ keyId: 'key_0123abcd' });
   });
 });
 
@@ -297,7 +336,7 @@ describe('resolve()', () => {
     await store.put({ ...aliceRecord, ciphertext: bobRecord.ciphertext });
     const moved = await rejectionOf(vault.resolve({ user: 'alice', provider: 'openai' }));
     expect(moved).toMatchObject({ kind: 'integrity', keyId: alice.id });
-    expect((moved as Error).message).toContain('moved between records');
+    expect((moved as Error).message).toContain('moved or swapped');
     expect(logger.lines).toContainEqual(expect.objectContaining({ level: 'warn' }));
     // Same user, other provider: refused too.
     const mistralRecord = (await store.get(bobsMistral.id)) as KeyRecord;

@@ -104,4 +104,35 @@ describe('createLocalCipher (development default)', () => {
       expect((error as InvalidSettingsError).issues[0]?.setting).toBe('LLM_ROUTER_MASTER_KEY');
     }
   });
+
+  it('names a master key of the wrong type, and previousMasterKeys that is not an array, with typed errors', () => {
+    const cases: [unknown, string][] = [
+      [{ masterKey: -1 }, 'masterKey'],
+      [{ masterKey: {} }, 'masterKey'],
+      [{ masterKey: 1n }, 'masterKey'],
+      [{ masterKey: generateMasterKey(), previousMasterKeys: 1.5 }, 'previousMasterKeys'],
+      [{ masterKey: generateMasterKey(), previousMasterKeys: [null] }, 'previousMasterKeys.0'],
+      [{ env: 5 }, 'env'],
+      [null, '(settings)'],
+    ];
+    for (const [settings, setting] of cases) {
+      let thrown: unknown;
+      try {
+        createLocalCipher(settings as never);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(InvalidSettingsError.isInstance(thrown), `${setting}: ${String(thrown)}`).toBe(true);
+      expect((thrown as InvalidSettingsError).issues.map((issue) => issue.setting)).toContain(setting);
+    }
+  });
+
+  it('refuses to encrypt something that is not a KeyPayload, with a typed error', async () => {
+    const cipher = createLocalCipher({ masterKey: generateMasterKey() });
+    for (const bad of [null, 5, {}, { ...payload, apiKey: GOOD.openai }, { ...payload, provider: 'x' }]) {
+      const error = await rejectionOf(cipher.encrypt(bad as never));
+      expect(error).toMatchObject({ kind: 'invalid-input' });
+      expect((error as Error).message).not.toContain(GOOD.openai);
+    }
+  });
 });

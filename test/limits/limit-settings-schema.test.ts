@@ -61,6 +61,15 @@ describe('limitSettingsSchema', () => {
     ]);
   });
 
+  it('bounds budgets to what whole micro-dollars hold exactly (1e300 USD became an infinite limit)', () => {
+    expect(issuesOf(limitSettingsSchema, { budgetUsdPerDay: 1e300, budgetUsdPerMonth: 1e9 })).toEqual([
+      {
+        path: 'budgetUsdPerDay',
+        message: 'expected at most 1,000,000,000 USD (leave the budget out for no limit)',
+      },
+    ]);
+  });
+
   it('rejects common spellings and says what to write instead', () => {
     expect(
       issuesOf(limitSettingsSchema, {

@@ -248,6 +248,24 @@ export function describeLimitStoreContract(name: string, createStore: () => Limi
       expect((await store.read({ nowMs: T0 + 5000 })).blocks).toEqual([]);
     });
 
+    it('keeps limits set at run time: the latest write of a scope wins, removals included', async () => {
+      const store = createStore();
+      expect(store.writeLimits).toBeTypeOf('function');
+      expect(store.readLimits).toBeTypeOf('function');
+      const first = await store.writeLimits?.({ scope: 'user:u1', limits: { requestsPerMinute: 5 } });
+      const second = await store.writeLimits?.({ scope: 'user:u2', limits: { budgetUsdPerDay: 1.5 } });
+      const third = await store.writeLimits?.({ scope: 'user:u1', limits: { tokensPerDay: 900 } });
+      const removed = await store.writeLimits?.({ scope: 'user:u2', limits: undefined });
+      const versions = [first, second, third, removed].map(Number);
+      expect([...versions].sort((a, b) => a - b)).toEqual(versions);
+      expect(new Set(versions).size).toBe(4);
+      const shared = [...((await store.readLimits?.()) ?? [])].sort((a, b) => a.scope.localeCompare(b.scope));
+      expect(shared).toEqual([
+        { scope: 'user:u1', limits: { tokensPerDay: 900 }, version: third },
+        { scope: 'user:u2', limits: undefined, version: removed },
+      ]);
+    });
+
     it('read() of given scopes returns only theirs', async () => {
       const store = createStore();
       await store.reserve(

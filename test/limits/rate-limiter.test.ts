@@ -148,7 +148,7 @@ describe('RateLimiter: reserve, settle, release', () => {
     expect((await limiter.status([OPENAI]))[1]).toMatchObject({ used: 0.37, reserved: 0, remaining: 0.63 });
   });
 
-  it('stores money as whole micro-dollars', async () => {
+  it('stores money as whole micro-dollars, costs rounded up so a counter never holds less than the ledger', async () => {
     const { limiter, store } = setup({ [OPENAI]: { budgetUsdPerMonth: 100 } });
     for (const costUsd of [0.07, 0.1, 0.2, 1 / 3, 0.000_000_4]) {
       const reservation = granted(
@@ -157,8 +157,8 @@ describe('RateLimiter: reserve, settle, release', () => {
       await limiter.settle(reservation, { tokens: 1, costUsd });
     }
     const [counter] = store.read({ nowMs: START }).counters;
-    // 70,000 + 100,000 + 200,000 + 333,333 + 0 (0.4 micro-dollars rounds to 0).
-    expect(counter).toMatchObject({ used: 703_333, reserved: 0 });
+    // 70,000 + 100,000 + 200,000 + 333,334 (333,333.333 rounds up) + 1 (0.4 micro-dollars, up).
+    expect(counter).toMatchObject({ used: 703_335, reserved: 0 });
   });
 
   it('release after a failed call gives the whole reservation back', async () => {

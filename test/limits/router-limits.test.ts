@@ -1,11 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import {
   AllCandidatesFailedError,
-  computeCostUsd,
   createRouter,
   LimitExceededError,
   type RouterSettings,
 } from '../../src/index.ts';
+import { measurePrompt, promptTokenBound } from '../../src/limits/prompt-token-bound.ts';
+import { costBoundUsd } from '../../src/router/limit-admission.ts';
 import {
   createFakeClock,
   createFakeTransport,
@@ -151,13 +152,11 @@ describe('limits in routing', () => {
       if ((await next) instanceof Error) break;
     }
     const spent = await spentOf();
-    const maxCost = computeCostUsd(
+    // What each call reserves: the most it can cost (its prompt's token bound, and maxTokens).
+    const maxCost = costBoundUsd(
+      promptTokenBound(measurePrompt(request), 'openai'),
+      1_000,
       router.catalog.get('openai/gpt-5.4-mini')?.pricing ?? { inputPerToken: 0, outputPerToken: 0 },
-      {
-        inputTokens: 1_000,
-        outputTokens: 1_000,
-        cachedInputTokens: 0,
-      },
     );
     expect(spent).toBeLessThanOrEqual(budget + 1e-12);
     expect(spent).toBeGreaterThan(budget - maxCost);

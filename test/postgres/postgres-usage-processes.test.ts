@@ -12,7 +12,10 @@ afterAll(async () => {
   await pool.end();
 });
 
-/** Starts a writer process; resolves with its start and end times once it exits with 0. */
+/**
+ * Starts a writer process: `go()` starts it, `half` resolves once it wrote half its records and
+ * waits, `resume()` lets it finish; `done` resolves with its start and end times once it exits with 0.
+ */
 function writer(name: string, own: number, shared: number) {
   const child = spawn(
     process.execPath,
@@ -27,17 +30,22 @@ function writer(name: string, own: number, shared: number) {
     { stdio: ['pipe', 'pipe', 'inherit'] },
   );
   let output = '';
+  let halfway: () => void = () => {};
+  const half = new Promise<void>((resolve) => {
+    halfway = resolve;
+  });
   child.stdout.on('data', (chunk) => {
     output += chunk;
+    if (output.startsWith('half\n')) halfway();
   });
   const done = new Promise<{ startedAt: number; finishedAt: number }>((resolve, reject) => {
     child.on('exit', (code) =>
       code === 0
-        ? resolve(JSON.parse(output.trim()))
+        ? resolve(JSON.parse(output.slice('half\n'.length).trim()))
         : reject(new Error(`writer ${name} exited with ${code}`)),
     );
   });
-  return { go: () => child.stdin.end('go\n'), done };
+  return { go: () => child.stdin.write('go\n'), half, resume: () => child.stdin.end('go\n'), done };
 }
 
 describePostgres('PostgreSQL usage ledger shared by several processes', () => {
@@ -46,8 +54,10 @@ describePostgres('PostgreSQL usage ledger shared by several processes', () => {
     const shared = 3_000;
     const writers = ['ada', 'bob', 'cyra'].map((name) => writer(name, own, shared));
     for (const started of writers) started.go();
+    // Each waits halfway until all are there, so they really run at the same time.
+    await Promise.all(writers.map((started) => started.half));
+    for (const started of writers) started.resume();
     const times = await Promise.all(writers.map((started) => started.done));
-    // They really ran at the same time.
     const lastStart = Math.max(...times.map((time) => time.startedAt));
     const firstEnd = Math.min(...times.map((time) => time.finishedAt));
     expect(lastStart).toBeLessThan(firstEnd);

@@ -51,6 +51,44 @@ describePostgres('PostgreSQL usage tables', () => {
     await usage.close();
   });
 
+  it('holds every row within USAGE_RECORD_BOUNDS, whoever writes it, so a report has no invalid record to skip', async () => {
+    const usage = createPostgresUsageTracker({ pool, schema, tablePrefix: 'bounds_', logger: false });
+    usage.record(usageRecord({ callId: 'good', costUsd: 0.5 }));
+    await usage.flush();
+    const table = `"${schema}".bounds_usage_records`;
+    // Other code writing to the table by hand cannot store what a report could not count.
+    for (const [column, value] of [
+      ['input_tokens', '-1'],
+      ['output_tokens', '2000000000'],
+      ['cost_usd', "'NaN'"],
+      ['cost_usd', '1e30'],
+      ['latency_ms', "'Infinity'"],
+      ['started_at', '1e300'],
+      ['status', "'fine'"],
+      ['cost_source', "'free'"],
+    ] as const) {
+      const error = await pool
+        .query(
+          `INSERT INTO ${table} (id, call_id, started_at, finished_at, input_tokens, output_tokens, cached_input_tokens, cost_usd, cost_nano_usd, cost_source, latency_ms, attempts, fallback, tags, status, stream)
+           VALUES ('hand', 'hand', 0, 0, 1, 1, 0, 0, 0, 'none', 1, 1, false, '{}', 'ok', false)`,
+        )
+        .then(() => pool.query(`UPDATE ${table} SET ${column} = ${value} WHERE id = 'hand'`))
+        .then(
+          () => undefined,
+          (caught: unknown) => caught as { code?: string; constraint?: string },
+        );
+      expect(error, `${column} = ${value}`).toMatchObject({
+        code: '23514',
+        constraint: 'bounds_usage_records_countable',
+      });
+      await pool.query(`DELETE FROM ${table} WHERE id = 'hand'`);
+    }
+    const report = await usage.report({ groupBy: ['user'], filter: { from: 0 } });
+    expect(report.totals.requests).toBe(1);
+    expect(report.invalidRecords).toBe(0);
+    await usage.close();
+  });
+
   it('a second tracker on the same tables finds them current with one read, and another prefix gets its own', async () => {
     await createPostgresUsageTracker({ pool, schema, tablePrefix: 'again_', logger: false }).ready();
     let connects = 0;

@@ -1,6 +1,5 @@
 import { afterAll, expect, it } from 'vitest';
 import { createModelCatalog } from '../../src/catalog/model-catalog.ts';
-import { InvalidRequestError } from '../../src/errors/invalid-request-error.ts';
 import { InvalidSettingsError } from '../../src/errors/invalid-settings-error.ts';
 import {
   createPostgresUsageTracker,
@@ -149,17 +148,43 @@ describePostgres('createPostgresUsageTracker', () => {
     const { tracker: usage } = tracker();
     const future = {
       ...usageRecord({ callId: 'future' }),
-      byokFallback: true,
+      cachedWriteTokens: 12,
       requestedModel: 'openai/gpt-5.5',
       routing: { candidates: 3, reasons: ['cheapest'] },
       dropped: undefined,
-    } as UsageRecord;
+    } as unknown as UsageRecord;
     usage.record(future);
     usage.record(usageRecord({ callId: 'plain' }));
     const [back, plain] = await usage.query();
     expect(back).toEqual(future);
     expect(Object.keys(plain ?? {}).sort()).toEqual(Object.keys(usageRecord({ callId: 'plain' })).sort());
     await usage.close();
+  });
+
+  it("keeps a call's byokFallback (the user's key that could not pay) as recorded", async () => {
+    const { tracker: usage, tablePrefix } = tracker();
+    const records: UsageRecord[] = [
+      usageRecord({ callId: 'plain', user: 'cy' }),
+      {
+        ...usageRecord({ callId: 'fell-back', user: 'ada', keyId: 'gateway:litellm' }),
+        byokFallback: { keyId: 'key_0123456789abcdef', reason: 'integrity' },
+      },
+      { ...usageRecord({ callId: 'no-key', user: 'bob' }), byokFallback: { reason: 'unavailable' } },
+    ];
+    for (const record of records) usage.record(record);
+    const back = await usage.query();
+    expect(back).toEqual(records);
+    expect(back.map((record) => record.byokFallback)).toEqual([
+      undefined,
+      { keyId: 'key_0123456789abcdef', reason: 'integrity' },
+      { reason: 'unavailable' },
+    ]);
+    expect('byokFallback' in (back[0] as UsageRecord)).toBe(false);
+    // And a reopened tracker (another process) reads it the same.
+    await usage.close();
+    const reopened = createPostgresUsageTracker({ pool, schema, tablePrefix, logger: false });
+    expect(await reopened.query({ user: 'ada' })).toEqual([records[1]]);
+    await reopened.close();
   });
 
   it('keeps tags exactly as recorded, filters and groups by them', async () => {
@@ -181,7 +206,8 @@ describePostgres('createPostgresUsageTracker', () => {
 
   it('stores money exactly: nano-dollars beside the float, summed exactly', async () => {
     const { tablePrefix, tracker: usage } = tracker();
-    const amounts = [0.1, 0.2, 0.000000123, 1.214930988, 0.3 - 0.1, 8_999_999.5];
+    // Up to USAGE_RECORD_BOUNDS.maxCostUsd a record; their sum beyond what a float holds to the nano-dollar.
+    const amounts = [0.1, 0.2, 0.000000123, 1.214930988, 0.3 - 0.1, 999_999.5, 999_999.75];
     for (const [index, costUsd] of amounts.entries())
       usage.record(usageRecord({ callId: `m${index}`, costUsd }));
     await usage.flush();
@@ -195,7 +221,7 @@ describePostgres('createPostgresUsageTracker', () => {
     const report = await usage.report();
     const records = await usage.query();
     expect(report).toEqual(buildUsageReport(records));
-    expect(report.totals.costUsdExact).toBe('9000001.214931111');
+    expect(report.totals.costUsdExact).toBe('2000000.964931111');
     await usage.close();
   });
 
@@ -263,21 +289,29 @@ describePostgres('createPostgresUsageTracker', () => {
 
   it('refuses a record the table cannot hold in its own record() call; the others are written', async () => {
     const { tracker: usage } = tracker();
+    // As the SQLite tracker: UsageStoreError reason invalid-record, naming the field at fault.
     const refused = (overrides: Record<string, unknown>) => {
       const error = thrown(() =>
         usage.record({ ...usageRecord({ callId: 'bad' }), ...overrides } as UsageRecord),
       );
-      expect(InvalidRequestError.isInstance(error)).toBe(true);
-      return (error as InvalidRequestError).option;
+      expect(UsageStoreError.isInstance(error) && error.reason).toBe('invalid-record');
+      return /was not kept: (\w+)/.exec((error as UsageStoreError).message)?.[1];
     };
     usage.record(usageRecord({ callId: 'good-1' }));
-    expect(refused({ id: '' })).toBe('record.id');
-    expect(refused({ startedAt: '2026-05-01' })).toBe('record.startedAt');
-    expect(refused({ inputTokens: 1.5 })).toBe('record.inputTokens');
-    expect(refused({ user: 'nul\u0000byte' })).toBe('record.user');
-    expect(refused({ tags: ['ok', 3] })).toBe('record.tags');
-    expect(refused({ costUsd: Number.NaN })).toBe('record.costUsd');
-    expect(refused({ fallback: 'yes' })).toBe('record.fallback');
+    expect(refused({ id: '' })).toBe('id');
+    expect(refused({ id: 5 })).toBe('id');
+    expect(refused({ startedAt: '2026-05-01' })).toBe('startedAt');
+    expect(refused({ inputTokens: 1.5 })).toBe('inputTokens');
+    expect(refused({ outputTokens: -1 })).toBe('outputTokens');
+    expect(refused({ user: 'nul\u0000byte' })).toBe('user');
+    expect(refused({ tags: ['ok', 3] })).toBe('tags');
+    expect(refused({ costUsd: Number.NaN })).toBe('costUsd');
+    expect(refused({ costUsd: 1e30 })).toBe('costUsd');
+    expect(refused({ latencyMs: Number.POSITIVE_INFINITY })).toBe('latencyMs');
+    expect(refused({ status: 'fine' })).toBe('status');
+    expect(refused({ finishedAt: undefined })).toBe('finishedAt');
+    expect(refused({ attempts: -1 })).toBe('attempts');
+    expect(refused({ fallback: 'yes' })).toBe('fallback');
     usage.record(usageRecord({ callId: 'good-2' }));
     expect((await usage.query()).map((record) => record.id)).toEqual(['good-1', 'good-2']);
     await usage.close();

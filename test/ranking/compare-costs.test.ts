@@ -4,6 +4,7 @@ import { DEFAULT_CATALOG_DATE } from '../../src/catalog/default-catalog-models.t
 import { estimatePromptTokens } from '../../src/catalog/estimate-tokens.ts';
 import { createModelCatalog } from '../../src/catalog/model-catalog.ts';
 import type { ModelDefinition } from '../../src/catalog/model-definition.ts';
+import { InvalidRequestError } from '../../src/errors/invalid-request-error.ts';
 import type { CostComparisonRow } from '../../src/ranking/compare-costs.ts';
 import type { ChatMessage } from '../../src/router/chat-types.ts';
 import { createRouter } from '../../src/router/create-router.ts';
@@ -306,5 +307,59 @@ describe('router.chat() with the default cheapest ranking', () => {
     expect(litellm.calls).toHaveLength(0);
     expect(reply.cost.source).toBe('catalog');
     expect(reply.cost.usd).toBeCloseTo(computeCostUsd(flashLite.pricing, reply.usage), 15);
+  });
+});
+
+describe('router.compareCosts() with a query of the wrong shape', () => {
+  const valid = { inputTokens: 1_000, outputTokens: 100 };
+  const cases: [string, unknown, string][] = [
+    ['0', 0, 'query'],
+    ['null', null, 'query'],
+    ['a string', 'openai/gpt-5.4-mini', 'query'],
+    ['an array', [valid], 'query'],
+    ['NaN input tokens', { ...valid, inputTokens: Number.NaN }, 'inputTokens'],
+    ['infinite output tokens', { ...valid, outputTokens: Number.POSITIVE_INFINITY }, 'outputTokens'],
+    ['negative tokens', { ...valid, inputTokens: -1 }, 'inputTokens'],
+    ['fractional tokens', { ...valid, outputTokens: 1.5 }, 'outputTokens'],
+    ['BigInt tokens', { ...valid, inputTokens: 10n }, 'inputTokens'],
+    ['missing output tokens', { inputTokens: 1 }, 'outputTokens'],
+    ['a Symbol for cached tokens', { ...valid, cachedInputTokens: Symbol('x') }, 'cachedInputTokens'],
+    ['an object model name', { ...valid, model: {} }, 'model'],
+    ['a number in the model list', { ...valid, model: ['openai/gpt-5.4-mini', 5] }, 'model[1]'],
+    ['an empty model list', { ...valid, model: [] }, 'model'],
+    ['a Symbol model name', { ...valid, model: Symbol('m') }, 'model'],
+    ['requirements that are not an object', { ...valid, require: 5 }, 'require'],
+    ['providers that are not an array', { ...valid, require: { providers: -1 } }, 'require.providers'],
+    [
+      'a NaN price cap',
+      { ...valid, require: { maxInputPricePerMillion: Number.NaN } },
+      'require.maxInputPricePerMillion',
+    ],
+    ['a string flag', { ...valid, require: { tools: 'yes' } }, 'require.tools'],
+    ['a misspelt field', { ...valid, outputToken: 5 }, 'query'],
+  ];
+
+  it.each(cases)('%s: InvalidRequestError naming the field, never a NaN cost', (_, query, option) => {
+    const { router } = setup();
+    let error: unknown;
+    try {
+      router.compareCosts(query as never);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(InvalidRequestError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ option });
+    expect((error as Error).message).toMatch(/expected|expects|unknown field/);
+  });
+
+  it('a valid query still prices every offer with finite, non-negative costs', () => {
+    const { router } = setup();
+    const { rows } = router.compareCosts({ ...valid, cachedInputTokens: 5_000 });
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      for (const cost of [row.inputCostUsd, row.outputCostUsd, row.totalCostUsd]) {
+        expect(Number.isFinite(cost) && cost >= 0).toBe(true);
+      }
+    }
   });
 });

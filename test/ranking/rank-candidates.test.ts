@@ -230,8 +230,9 @@ describe('rankCandidates: custom function', () => {
   });
 
   it('returns a copy, not the array the function returned', () => {
-    const chosen = [input('a', 0.01)];
-    const ranked = rankCandidates([input('a', 0.01), input('b', 0.02)], () => chosen);
+    const inputs = [input('a', 0.01), input('b', 0.02)];
+    const chosen = [inputs[0] as RankingInput];
+    const ranked = rankCandidates(inputs, () => chosen);
     expect(ranked).not.toBe(chosen);
     expect(ranked).toEqual(chosen);
   });

@@ -99,6 +99,145 @@ describe('router.chat() option checks', () => {
     ],
   ];
 
+  const cyclic: Record<string, unknown> = { type: 'object' };
+  cyclic.properties = { self: cyclic };
+  let deep: Record<string, unknown> = { type: 'string' };
+  for (let level = 0; level < 5_000; level++) deep = { type: 'array', items: deep };
+  const call = { id: 'call_1', name: 'get_weather', arguments: '{}' };
+  const withToolCalls = (toolCalls: unknown) => ({
+    messages: [...hello, { role: 'assistant', content: null, toolCalls }, { role: 'user', content: 'Go on' }],
+  });
+  const withParts = (content: unknown) => ({ messages: [{ role: 'user', content }] });
+
+  // Issue 16, items 6 to 9: options that used to throw a bare TypeError, hang, or reach the gateway.
+  cases.push(
+    // 6. signal
+    ['a signal that is an empty object', { messages: hello, signal: {} }, 'signal'],
+    ['a signal that is a string', { messages: hello, signal: 'abc' }, 'signal'],
+    ['a signal that is an AbortController', { messages: hello, signal: new AbortController() }, 'signal'],
+    // 7. content parts
+    ['a null content part', withParts([null]), 'messages[0].content[0]'],
+    [
+      'a text part with a numeric text',
+      withParts([{ type: 'text', text: 0 }]),
+      'messages[0].content[0].text',
+    ],
+    ['a text part without text', withParts([{ type: 'text' }]), 'messages[0].content[0].text'],
+    ['an image part without url', withParts([{ type: 'image' }]), 'messages[0].content[0].url'],
+    [
+      'an image part with an object url',
+      withParts([{ type: 'image', url: {} }]),
+      'messages[0].content[0].url',
+    ],
+    [
+      'an unknown part type',
+      withParts([
+        { type: 'text', text: 'a' },
+        { type: 'audio', data: 'x' },
+      ]),
+      'messages[0].content[1].type',
+    ],
+    ['a part that is a string', withParts(['Hello']), 'messages[0].content[0]'],
+    ['no parts at all', withParts([]), 'messages[0].content'],
+    // 8. toolCalls and tool parameters
+    ['toolCalls that is an object', withToolCalls({}), 'messages[1].toolCalls'],
+    ['a tool call that is empty', withToolCalls([{}]), 'messages[1].toolCalls[0].id'],
+    ['a tool call that is null', withToolCalls([null]), 'messages[1].toolCalls[0]'],
+    ['a tool call with numeric name', withToolCalls([{ ...call, name: 5 }]), 'messages[1].toolCalls[0].name'],
+    [
+      'a tool call with object arguments',
+      withToolCalls([call, { ...call, arguments: { city: 'Paris' } }]),
+      'messages[1].toolCalls[1].arguments',
+    ],
+    [
+      'cyclic tool parameters',
+      { messages: hello, tools: [{ name: 'f', parameters: cyclic }] },
+      'tools[0].parameters',
+    ],
+    [
+      'BigInt in tool parameters',
+      { messages: hello, tools: [{ name: 'f', parameters: { type: 'integer', maximum: 10n } }] },
+      'tools[0].parameters',
+    ],
+    [
+      'tool parameters 5,000 levels deep',
+      { messages: hello, tools: [{ name: 'f', parameters: deep }] },
+      'tools[0].parameters',
+    ],
+    [
+      'a function in tool parameters',
+      { messages: hello, tools: [{ name: 'f', parameters: { type: 'object', check: () => true } }] },
+      'tools[0].parameters',
+    ],
+    [
+      'NaN in tool parameters',
+      { messages: hello, tools: [{ name: 'f', parameters: { type: 'number', minimum: Number.NaN } }] },
+      'tools[0].parameters',
+    ],
+    [
+      'a Date in tool parameters',
+      { messages: hello, tools: [{ name: 'f', parameters: { type: 'string', default: new Date(0) } }] },
+      'tools[0].parameters',
+    ],
+    [
+      'tool parameters that are an array',
+      { messages: hello, tools: [{ name: 'f', parameters: [] }] },
+      'tools[0].parameters',
+    ],
+    // 9. toolChoice, responseFormat, descriptions, requirements
+    ['a toolChoice of the wrong word', { messages: hello, tools: [tool], toolChoice: 'any' }, 'toolChoice'],
+    ['a numeric toolChoice', { messages: hello, tools: [tool], toolChoice: 1 }, 'toolChoice'],
+    [
+      'a toolChoice naming no tool',
+      { messages: hello, tools: [tool], toolChoice: { name: 'nope' } },
+      'toolChoice.name',
+    ],
+    [
+      'a toolChoice with a numeric name',
+      { messages: hello, tools: [tool], toolChoice: { name: 1 } },
+      'toolChoice',
+    ],
+    ["toolChoice 'required' without tools", { messages: hello, toolChoice: 'required' }, 'toolChoice'],
+    ['a responseFormat string', { messages: hello, responseFormat: 'json' }, 'responseFormat'],
+    [
+      'a responseFormat of unknown type',
+      { messages: hello, responseFormat: { type: 'xml' } },
+      'responseFormat',
+    ],
+    [
+      'a responseFormat schema string',
+      { messages: hello, responseFormat: { type: 'json', schema: '{}' } },
+      'responseFormat.schema',
+    ],
+    [
+      'a cyclic responseFormat schema',
+      { messages: hello, responseFormat: { type: 'json', schema: cyclic } },
+      'responseFormat.schema',
+    ],
+    [
+      'a responseFormat name with spaces',
+      { messages: hello, responseFormat: { type: 'json', name: 'my answer' } },
+      'responseFormat.name',
+    ],
+    [
+      'a numeric tool description',
+      { messages: hello, tools: [{ ...tool, description: 5 }] },
+      'tools[0].description',
+    ],
+    ['two tools of one name', { messages: hello, tools: [tool, tool] }, 'tools[1].name'],
+    ['require.tools as a string', { messages: hello, require: { tools: 'yes' } }, 'require.tools'],
+    ['require.json as a number', { messages: hello, require: { json: 1 } }, 'require.json'],
+    ['require.vision as null', { messages: hello, require: { vision: null } }, 'require.vision'],
+    ['require.providers of -1', { messages: hello, require: { providers: -1 } }, 'require.providers'],
+    [
+      'require.providers with an unknown id',
+      { messages: hello, require: { providers: ['openai', 'acme'] } },
+      'require.providers',
+    ],
+    ['require as an array', { messages: hello, require: [] }, 'require'],
+    ['maxTokens beyond what any model takes', { messages: hello, maxTokens: 1e300 }, 'maxTokens'],
+  );
+
   const named = cases.map(([what, options, option]) => [what, option, options] as const);
 
   it.each(named)('rejects %s, naming %s, before sending anything', async (_what, option, options) => {
@@ -111,6 +250,131 @@ describe('router.chat() option checks', () => {
     expect(invalid.message.startsWith(`${option}: `)).toBe(true);
     expect(invalid.isRetryable).toBe(false);
     expect(sent()).toBe(0);
+  });
+
+  it.each(named)('stream() throws at once for %s, naming %s', (_what, option, options) => {
+    const { router, sent } = setup();
+    let thrown: unknown;
+    try {
+      router.stream(options as unknown as ChatOptions);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(InvalidRequestError.isInstance(thrown)).toBe(true);
+    expect((thrown as InvalidRequestError).option).toBe(option);
+    expect(sent()).toBe(0);
+  });
+
+  it('accepts every valid shape: signals, parts, tool calls, tool choices, formats, requirements', async () => {
+    const { router, sent } = setup();
+    const controller = new AbortController();
+    const options: ChatOptions = {
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: '' },
+            { type: 'image', url: 'data:image/png;base64,AAAA' },
+          ],
+        },
+        {
+          role: 'assistant',
+          content: null,
+          toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: '{}' }],
+        },
+        { role: 'tool', toolCallId: 'call_1', content: '{"sunny":true}' },
+        { role: 'assistant', content: 'Sunny.', toolCalls: [] },
+        { role: 'user', content: 'Thanks' },
+      ],
+      signal: controller.signal,
+      tools: [
+        {
+          ...tool,
+          description: 'Weather now',
+          parameters: {
+            type: 'object',
+            properties: { city: { type: 'string', enum: ['a', undefined] } },
+            extra: undefined,
+          },
+        },
+      ],
+      toolChoice: { name: 'get_weather' },
+      require: { tools: true, vision: true, json: false, providers: ['openai', 'anthropic'] },
+      responseFormat: {
+        type: 'json',
+        schema: { type: 'object', additionalProperties: false },
+        name: 'answer_1',
+      },
+    };
+    await router.chat(options);
+    await router.chat({ messages: hello, signal: AbortSignal.timeout(60_000) });
+    await router.chat({ messages: hello, signal: null as unknown as AbortSignal });
+    for (const toolChoice of ['auto', 'none', 'required'] as const)
+      await router.chat({ messages: hello, tools: [tool], toolChoice });
+    await router.chat({ messages: hello, responseFormat: { type: 'text' } });
+    const parameters = { type: 'object', properties: Object.create(null) as Record<string, unknown> };
+    await router.chat({ messages: hello, tools: [{ name: 'g', parameters }] });
+    expect(sent()).toBe(8);
+  });
+
+  it('a JSON Schema 64 levels deep is accepted, 65 is not', async () => {
+    const { router } = setup();
+    const nest = (levels: number) => {
+      let schema: Record<string, unknown> = { type: 'string' };
+      for (let level = 1; level < levels; level++) schema = { type: 'array', items: schema };
+      return schema;
+    };
+    await router.chat({ messages: hello, tools: [{ name: 'f', parameters: nest(64) }] });
+    const error = await rejection(
+      router.chat({ messages: hello, tools: [{ name: 'f', parameters: nest(65) }] }),
+    );
+    expect((error as InvalidRequestError).option).toBe('tools[0].parameters');
+    expect((error as InvalidRequestError).message).toMatch(/64 levels/);
+  });
+
+  it('options whose getters throw are a typed error, without the thrown message', async () => {
+    const { router, sent } = setup();
+    const options = {
+      messages: hello,
+      get user(): string {
+        throw new TypeError('sk-secret-in-a-getter');
+      },
+    };
+    const error = await rejection(router.chat(options as unknown as ChatOptions));
+    expect((error as InvalidRequestError).option).toBe('options');
+    expect((error as InvalidRequestError).message).not.toContain('sk-secret-in-a-getter');
+    expect(() => router.stream(options as unknown as ChatOptions)).toThrow(InvalidRequestError);
+    expect(sent()).toBe(0);
+  });
+
+  it('a tool parameters getter that throws is a typed error', async () => {
+    const { router } = setup();
+    const parameters = {
+      type: 'object',
+      get properties(): never {
+        throw new TypeError('boom');
+      },
+    };
+    const error = await rejection(router.chat({ messages: hello, tools: [{ name: 'f', parameters }] }));
+    expect((error as InvalidRequestError).option).toBe('tools[0].parameters');
+  });
+
+  it('stream({ signal: "abc" }) read through `await stream.result` settles with the typed error', async () => {
+    const { router } = setup();
+    const settled = await Promise.race([
+      (async () => {
+        try {
+          const stream = router.stream({ messages: hello, signal: 'abc' as unknown as AbortSignal });
+          return await stream.result;
+        } catch (error) {
+          return error;
+        }
+      })(),
+      new Promise((resolve) => setTimeout(() => resolve('hung'), 2_000)),
+    ]);
+    expect(InvalidRequestError.isInstance(settled)).toBe(true);
+    expect((settled as InvalidRequestError).option).toBe('signal');
   });
 
   it('accepts the edges: temperature 0 and 2, a 64-character tool name, null assistant content', async () => {

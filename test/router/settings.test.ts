@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createModelCatalog } from '../../src/catalog/model-catalog.ts';
 import type { ModelDefinition } from '../../src/catalog/model-definition.ts';
@@ -241,6 +242,242 @@ describe('createRouter() settings checks', () => {
 
   it('rejects settings that are not an object', () => {
     expectOnly('https://litellm.example.com', '(settings)');
+  });
+
+  it('rejects null settings with a typed error, not a TypeError', () => {
+    const error = expectOnly(null, '(settings)');
+    expect(error.issues[0]?.problem).toMatch(/expected an object of settings/);
+    expectOnly([], '(settings)');
+    expectOnly(42, '(settings)');
+  });
+
+  it("settings that throw when read are a typed error, not the getter's", () => {
+    const settings = {
+      get timeoutMs(): number {
+        throw new TypeError('sk-secret-from-a-getter');
+      },
+    };
+    const error = expectOnly(settings, '(settings)');
+    expect(error.message).not.toContain('sk-secret-from-a-getter');
+    expectOnly(
+      new Proxy(
+        {},
+        {
+          ownKeys() {
+            throw new Error('trap');
+          },
+        },
+      ),
+      '(settings)',
+    );
+  });
+
+  it('quotes a setting name that holds line breaks, so it cannot forge lines of the message', () => {
+    const error = expectOnly({ 'timeout\n  - forged: yes': 1 }, '"timeout\\n  - forged: yes"');
+    expect(error.message.split('\n')).toHaveLength(2);
+  });
+
+  describe('URLs are parsed, not matched', () => {
+    it.each([
+      ['http://%zz'],
+      ['http://[::1'],
+      ['http://litellm.example.com:99999'],
+      ['http://litellm.example.com:0'],
+      ['http://lite llm.example.com'],
+      ['http://litellm.example.com\u0000'],
+      ['http://exa\nmple.com'],
+      ['http://litellm.example.com\t'],
+      [' https://litellm.example.com'],
+      ['http:/litellm.example.com'],
+      ['http://'],
+      ['javascript:alert(1)'],
+      ['file:///etc/passwd'],
+      ['https://litellm.example.com/?team=a'],
+      ['https://litellm.example.com/#v1'],
+      ['https://bücher.example'],
+    ])('refuses %j as gateways.litellm.baseURL', (baseURL) => {
+      const error = expectOnly({ gateways: { litellm: { baseURL } } }, 'gateways.litellm.baseURL');
+      expect(error.issues[0]?.problem).toMatch(/URL/);
+    });
+
+    it('refuses the same in every URL setting', () => {
+      expectOnly({ gateways: { openrouter: { baseURL: 'http://[::1' } } }, 'gateways.openrouter.baseURL');
+      expectOnly({ gateways: { openrouter: { appUrl: 'https://app:99999' } } }, 'gateways.openrouter.appUrl');
+      expectOnly({ providers: { openai: { baseURL: 'http://%zz/v1' } } }, 'providers.openai.baseURL');
+    });
+
+    it('accepts ports, paths, IPv6 and punycode hosts, and a query in appUrl', () => {
+      routers.push(
+        createRouter({
+          logger: false,
+          gateways: {
+            litellm: { baseURL: 'http://[::1]:4000/proxy/' },
+            openrouter: {
+              apiKey: 'sk-or-v1-test',
+              baseURL: 'HTTPS://xn--bcher-kva.example:8443/api/v1',
+              appUrl: 'https://app.example.com/?ref=router',
+            },
+          },
+          providers: { mistral: { baseURL: 'http://127.0.0.1:8080/v1' } },
+        }),
+      );
+    });
+  });
+
+  describe('credentials in URLs', () => {
+    const password = 'PASSWORD-3f9c1a';
+    it.each([
+      [
+        'gateways.litellm.baseURL',
+        { gateways: { litellm: { baseURL: `http://admin:${password}@litellm.internal` } } },
+      ],
+      [
+        'gateways.openrouter.baseURL',
+        { gateways: { openrouter: { baseURL: `https://user:${password}@or.example/api/v1` } } },
+      ],
+      [
+        'gateways.openrouter.appUrl',
+        { gateways: { openrouter: { appUrl: `https://me:${password}@app.example` } } },
+      ],
+      [
+        'providers.openai.baseURL',
+        { providers: { openai: { baseURL: `http://${password}@api.example/v1` } } },
+      ],
+    ])('are refused in %s, without echoing the URL', (setting, settings) => {
+      const error = expectOnly(settings, setting);
+      expect(error.issues[0]?.problem).toMatch(/credentials/);
+      for (const output of [error.message, JSON.stringify(error), inspect(error), String(error.stack)]) {
+        expect(output).not.toContain(password);
+        expect(output).not.toMatch(/:\/\/[^\s]*@/);
+      }
+    });
+
+    it('an empty user info (http://@host) is refused too', () => {
+      expectOnly(
+        { gateways: { litellm: { baseURL: 'http://@litellm.internal' } } },
+        'gateways.litellm.baseURL',
+      );
+    });
+  });
+
+  describe('values sent in headers', () => {
+    const key = 'sk-or-v1-SECRET-7d1e0b';
+    it.each([
+      [
+        'gateways.openrouter.appName',
+        { gateways: { openrouter: { apiKey: 'sk-or-v1-x', appName: 'Coffee ☕' } } },
+      ],
+      [
+        'gateways.openrouter.appName',
+        { gateways: { openrouter: { apiKey: 'sk-or-v1-x', appName: 'App\r\nX-Evil: 1' } } },
+      ],
+      [
+        'gateways.openrouter.appName',
+        { gateways: { openrouter: { apiKey: 'sk-or-v1-x', appName: 'App\u0000' } } },
+      ],
+      ['gateways.litellm.headers.x-team', { gateways: { litellm: { headers: { 'x-team': 'a\r\nb' } } } }],
+      ['gateways.openrouter.headers.x-team', { gateways: { openrouter: { headers: { 'x-team': '☕' } } } }],
+      ['gateways.litellm.headers', { gateways: { litellm: { headers: { 'x team': 'a' } } } }],
+      ['gateways.litellm.headers', { gateways: { litellm: { headers: { 'x-a\r\nx-b': 'a' } } } }],
+      ['gateways.litellm.headers', { gateways: { litellm: { headers: { 'x:a': 'a' } } } }],
+    ])('%s: %j is refused', (setting, settings) => {
+      expectOnly(settings, setting);
+    });
+
+    it.each([
+      ['gateways.openrouter.apiKey', { gateways: { openrouter: { apiKey: `${key}☕` } } }],
+      ['gateways.openrouter.apiKey', { gateways: { openrouter: { apiKey: `${key}\u0000` } } }],
+      ['gateways.litellm.apiKey', { gateways: { litellm: { apiKey: `${key}\n` } } }],
+      ['gateways.litellm.apiKey', { gateways: { litellm: { apiKey: `Bearer ${key}` } } }],
+      ['providers.openai.apiKey', { providers: { openai: { apiKey: `${key} ` } } }],
+    ])('a key that cannot go into a header is refused in %s, never echoed', (setting, settings) => {
+      const error = expectOnly(settings, setting);
+      expect(error.issues[0]?.problem).toMatch(/header/);
+      for (const output of [error.message, JSON.stringify(error), inspect(error)]) {
+        expect(output).not.toContain(key);
+      }
+    });
+
+    it('accepts Latin-1 values and token header names', () => {
+      routers.push(
+        createRouter({
+          logger: false,
+          gateways: {
+            litellm: { headers: { 'x-team': 'Équipe café', "x-a!#$%&'*+.^_`|~": 'tab\there' } },
+            openrouter: { apiKey: 'sk-or-v1-test', appName: 'Café Ñandú' },
+          },
+        }),
+      );
+    });
+  });
+
+  describe('numeric settings are bounded to what the router can hold', () => {
+    it.each([
+      [{ breaker: { rollingWindowBuckets: 2_147_483_648 } }, 'breaker.rollingWindowBuckets'],
+      [{ breaker: { rollingWindowBuckets: 4_294_967_296 } }, 'breaker.rollingWindowBuckets'],
+      [
+        { breaker: { rollingWindowBuckets: 1_001, rollingWindowMs: 100_000 } },
+        'breaker.rollingWindowBuckets',
+      ],
+      [{ breaker: { rollingWindowBuckets: 1_000, rollingWindowMs: 9_999 } }, 'breaker.rollingWindowBuckets'],
+      [{ breaker: { rollingWindowMs: 5 } }, 'breaker.rollingWindowBuckets'],
+      [{ breaker: { rollingWindowMs: 2 ** 31 } }, 'breaker.rollingWindowMs'],
+      [{ breaker: { resetTimeoutMs: 1e12 } }, 'breaker.resetTimeoutMs'],
+      [{ breaker: { probeIntervalMs: 2 ** 31 } }, 'breaker.probeIntervalMs'],
+      [{ breaker: { probeTimeoutMs: Number.MAX_SAFE_INTEGER } }, 'breaker.probeTimeoutMs'],
+      [{ breaker: { volumeThreshold: 1e7 } }, 'breaker.volumeThreshold'],
+      [{ breaker: { consecutiveFailures: 2 ** 40 } }, 'breaker.consecutiveFailures'],
+      [{ breaker: { errorThresholdPercent: Number.NaN } }, 'breaker.errorThresholdPercent'],
+      [{ timeoutMs: 2 ** 31 }, 'timeoutMs'],
+      [{ attemptTimeoutMs: Number.POSITIVE_INFINITY }, 'attemptTimeoutMs'],
+      [{ retry: { baseDelayMs: 2 ** 31 } }, 'retry.baseDelayMs'],
+      [{ retry: { maxDelayMs: 1e300 } }, 'retry.maxDelayMs'],
+      [{ retry: { maxRetryAfterMs: 2 ** 53 } }, 'retry.maxRetryAfterMs'],
+      [{ retry: { maxCandidates: 101 } }, 'retry.maxCandidates'],
+      [{ expectedOutputTokens: 100_000_001 }, 'expectedOutputTokens'],
+      [{ ranking: { weights: { cost: 1e308 } } }, 'ranking.weights.cost'],
+      [{ ranking: { weights: { latency: 1_001 } } }, 'ranking.weights.latency'],
+      [
+        { catalog: { prices: { 'openai/gpt-5.5': { inputPerToken: 1e300 } } } },
+        'catalog.prices.openai/gpt-5.5.inputPerToken',
+      ],
+    ])('%j names %s', (settings, setting) => {
+      expectOnly(settings, setting);
+    });
+
+    it('accepts the largest values it can hold', () => {
+      routers.push(
+        createRouter({
+          logger: false,
+          timeoutMs: 2 ** 31 - 1,
+          attemptTimeoutMs: 2 ** 31 - 1,
+          expectedOutputTokens: 100_000_000,
+          retry: { maxRetries: 10, baseDelayMs: 2 ** 31 - 1, maxDelayMs: 2 ** 31 - 1, maxCandidates: 100 },
+          breaker: {
+            rollingWindowMs: 10_000,
+            rollingWindowBuckets: 1_000,
+            resetTimeoutMs: 2 ** 31 - 1,
+            volumeThreshold: 1_000_000,
+            consecutiveFailures: 1_000_000,
+          },
+          ranking: { weights: { cost: 1_000, availability: 0, latency: 1_000 } },
+        }),
+      );
+    });
+
+    it('a breaker with the largest bucket count still serves calls', async () => {
+      const clock = createFakeClock();
+      const litellm = createFakeTransport({ gateway: 'litellm', clock });
+      const router = createRouter({
+        clock,
+        logger: false,
+        transports: { litellm },
+        breaker: { rollingWindowMs: 10_000, rollingWindowBuckets: 1_000 },
+      });
+      routers.push(router);
+      const reply = await router.chat({ messages: [{ role: 'user', content: 'Hi' }] });
+      expect(reply.text.length).toBeGreaterThan(0);
+    });
   });
 
   it('never echoes a key passed in a bad setting', () => {

@@ -3,6 +3,8 @@ import {
   AllCandidatesFailedError,
   CallAbortedError,
   createRouter,
+  RouterError,
+  StreamAlreadyReadError,
   StreamInterruptedError,
   type StreamPart,
 } from '../../src/index.ts';
@@ -300,11 +302,59 @@ describe('router.stream() through LiteLLM and OpenRouter (real openai client, lo
     ]);
   });
 
-  test('a stream can be read once', async () => {
+  test('a stream can be read once: a second reader gets a typed StreamAlreadyReadError', async () => {
     const { router } = await startGateways();
     const stream = router.stream(hello);
     await readAll(stream);
-    expect(() => stream[Symbol.asyncIterator]()).toThrow(/read once/);
+    for (const again of [() => readAll(stream), () => readAll(stream.textStream)]) {
+      const error = await again().catch((caught: unknown) => caught);
+      expect(StreamAlreadyReadError.isInstance(error)).toBe(true);
+      expect(RouterError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({ callId: stream.callId, message: expect.stringMatching(/read once/) });
+    }
+  });
+});
+
+describe('when reading starts', () => {
+  const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+  test('attaching a failure handler to result reads nothing; iterating a moment later works', async () => {
+    const { router, litellm } = await startGateways();
+    const stream = router.stream(hello);
+    const failures: unknown[] = [];
+    stream.result.catch((error: unknown) => failures.push(error));
+    await tick();
+    await tick();
+    expect(litellm.chatCount).toBe(0); // nothing was sent yet
+    expect(textOf(await readAll(stream))).toBe('echo: hello router');
+    expect((await stream.result).text).toBe('echo: hello router');
+    expect(failures).toEqual([]);
+  });
+
+  test('a value handler attached just before iterating does not read on its own', async () => {
+    const { router } = await startGateways();
+    const stream = router.stream(hello);
+    const texts: string[] = [];
+    const done = stream.result.then((result) => texts.push(result.text));
+    expect(textOf(await readAll(stream))).toBe('echo: hello router');
+    await done;
+    expect(texts).toEqual(['echo: hello router']);
+  });
+
+  test('awaiting result alone, or what result.catch() returns, reads to the end', async () => {
+    const { router, litellm } = await startGateways();
+    expect((await router.stream(hello).result).text).toBe('echo: hello router');
+    const caught = await router.stream(hello).result.catch(() => undefined);
+    expect(caught?.text).toBe('echo: hello router');
+    expect(litellm.chatCount).toBe(2);
+  });
+
+  test('after awaiting result alone, iterating is a second read', async () => {
+    const { router } = await startGateways();
+    const stream = router.stream(hello);
+    await stream.result;
+    const error = await readAll(stream).catch((caught: unknown) => caught);
+    expect(StreamAlreadyReadError.isInstance(error)).toBe(true);
   });
 });
 

@@ -6,9 +6,9 @@ import {
   attributeCosts,
   type CostAttribution,
   type CostAttributionOptions,
-  queryCostAttribution,
 } from '../../src/usage/attribute-costs.ts';
 import { computeSavings, type SavingsOptions, type UsageSavings } from '../../src/usage/compute-savings.ts';
+import { createRouterUsage } from '../../src/usage/create-router-usage.ts';
 import { reportToJson } from '../../src/usage/report-to-json.ts';
 import type { UsageRecord } from '../../src/usage/usage-record.ts';
 import { usageRecord } from './generate-records.ts';
@@ -95,7 +95,7 @@ for (const subject of await reportSubjects('savings')) {
   ): Promise<CostAttribution> =>
     subject.name === 'buildUsageReport'
       ? attributeCosts(records, options)
-      : queryCostAttribution(await subject.tracker(records), options);
+      : createRouterUsage(await subject.tracker(records), catalog).attribute(options);
 
   subject.describe(`${subject.name}: savings line`, () => {
     it('prices the same token counts on a baseline model you name, at its list price', async () => {
@@ -111,6 +111,7 @@ for (const subject of await reportSubjects('savings')) {
         actualUsdExact: '0.000522000',
         baselineUsdExact: '0.026100000',
         savedUsdExact: '0.025578000',
+        invalidRecords: 0,
       });
     });
 
@@ -188,12 +189,14 @@ for (const subject of await reportSubjects('savings')) {
           },
           (error: unknown) => error as InvalidRequestError,
         );
+      // computeSavings names its own options; a report names them under `savings`.
+      const prefix = subject.name === 'buildUsageReport' ? '' : 'savings.';
       const unknown = await reject(() => savingsOf([], { catalog, baseline: { model: 'test/nope' } }));
-      expect(InvalidRequestError.isInstance(unknown) && unknown.option).toBe('savings.baseline.model');
+      expect(InvalidRequestError.isInstance(unknown) && unknown.option).toBe(`${prefix}baseline.model`);
       const wrongGateway = await reject(() =>
         savingsOf([], { catalog, baseline: { model: 'test/mid', gateway: 'openrouter' } }),
       );
-      expect(wrongGateway.option).toBe('savings.baseline.gateway');
+      expect(wrongGateway.option).toBe(`${prefix}baseline.gateway`);
       const unknownCandidate = await reject(() =>
         subject.report([], {
           savings: { catalog, baseline: { mostExpensive: true, models: ['test/cheap', 'x/y'] } },

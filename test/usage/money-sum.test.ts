@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InvalidRequestError } from '../../src/errors/invalid-request-error.ts';
 import {
   addMoneySum,
   addNanoUsd,
@@ -20,8 +21,8 @@ describe('money in nano-dollars', () => {
     expect(usdToNanoUsd(0)).toBe(0);
     expect(Object.is(usdToNanoUsd(-1e-10), 0)).toBe(true); // no -0
     expect(nanoUsdToUsd(300_000_000)).toBe(0.3);
-    expect(() => usdToNanoUsd(Number.NaN)).toThrow(RangeError);
-    expect(() => usdToNanoUsd(1e7)).toThrow(/below \$9,007,199/);
+    expect(() => usdToNanoUsd(Number.NaN)).toThrow(InvalidRequestError);
+    expect(() => usdToNanoUsd(1e7)).toThrow(/usd: .*between -\$9,007,199 and \$9,007,199; got 10000000/);
   });
 
   it('sums exactly where floats drift', () => {

@@ -2,39 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildUsageReport } from '../../src/usage/build-usage-report.ts';
 import { escapeCsvField, reportToCsv } from '../../src/usage/report-to-csv.ts';
 import { usageRecord } from './generate-records.ts';
-
-/** A strict RFC 4180 reader, to check that what we write reads back as the cells we meant. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let index = 0; index < text.length; index++) {
-    const char = text[index];
-    if (quoted) {
-      if (char === '"' && text[index + 1] === '"') {
-        cell += '"';
-        index++;
-      } else if (char === '"') quoted = false;
-      else cell += char;
-    } else if (char === '"') {
-      if (cell !== '') throw new Error(`quote inside an unquoted field at ${index}`);
-      quoted = true;
-    } else if (char === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (char === '\r' && text[index + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      index++;
-    } else if (char === '\n' || char === '\r') throw new Error(`bare line break at ${index}`);
-    else cell += char;
-  }
-  if (quoted || cell !== '' || row.length > 0) throw new Error('unterminated last line');
-  return rows;
-}
+import { parseCsv } from './parse-csv.ts';
 
 describe('CSV export', () => {
   it('escapes quotes, commas and line breaks per RFC 4180', () => {
@@ -53,6 +21,44 @@ describe('CSV export', () => {
     expect(escapeCsvField('\t=cmd')).toBe("'\t=cmd");
     expect(escapeCsvField('=HYPERLINK("http://x","y")')).toBe('"\'=HYPERLINK(""http://x"",""y"")"');
     expect(escapeCsvField('a=b')).toBe('a=b'); // only the first character matters
+  });
+
+  // OWASP "CSV injection": a spreadsheet may skip leading blanks and control characters, and some
+  // (Excel with East Asian input) read full-width = + - @ as their ASCII forms (issue 16 item 21).
+  it.each([
+    ['a leading line feed', '\n=1+1', `"'\n=1+1"`],
+    ['a leading space', ' =1+1', "' =1+1"],
+    ['leading spaces and tabs', '  \t @SUM(A1)', "'  \t @SUM(A1)"],
+    ['a no-break space', '\u00a0=1+1', "'\u00a0=1+1"],
+    ['an ideographic space', '\u3000=1+1', "'\u3000=1+1"],
+    ['a zero-width space', '\u200b=1+1', "'\u200b=1+1"],
+    ['a byte order mark', '\ufeff+1', "'\ufeff+1"],
+    ['a right-to-left override', '\u202e=1', "'\u202e=1"],
+    ['a NUL', '\u0000=1', "'\u0000=1"],
+    ['a vertical tab', '\u000b-1', "'\u000b-1"],
+    ['a full-width equals sign', '\uff1d1+1', "'\uff1d1+1"],
+    ['a full-width plus sign', '\uff0b1', "'\uff0b1"],
+    ['a full-width hyphen-minus', '\uff0d1', "'\uff0d1"],
+    ['a full-width commercial at', '\uff20SUM(A1)', "'\uff20SUM(A1)"],
+    ['a small equals sign', '\ufe661', "'\ufe661"],
+    ['a superscript equals sign', '\u207c1', "'\u207c1"],
+    ['a small plus sign', '\ufe621', "'\ufe621"],
+    ['a minus sign', '\u22121', "'\u22121"],
+    ['a small hyphen-minus', '\ufe631', "'\ufe631"],
+    ['a full-width space then a full-width equals', '\u3000\uff1d1', "'\u3000\uff1d1"],
+  ])('defuses a formula behind %s', (_name, text, expected) => {
+    expect(escapeCsvField(text)).toBe(expected);
+  });
+
+  it.each([
+    ['text with an equals sign inside', 'a=b'],
+    ['a full-width equals sign inside', 'a\uff1db'],
+    ['a leading space before text', ' hello'],
+    ['a zero-width space before text', '\u200bhello'],
+    ['empty text', ''],
+    ['an e-mail address', 'ada@example.com'],
+  ])('leaves %s alone', (_name, text) => {
+    expect(escapeCsvField(text)).toBe(text);
   });
 
   it('writes a header, one line per group, a total line, and reads back to the same cells', () => {

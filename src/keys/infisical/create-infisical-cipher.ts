@@ -1,4 +1,5 @@
 import { type Clock, createSystemClock } from '../../clock/clock.ts';
+import { hasMethods } from '../../errors/check-settings.ts';
 import { InvalidSettingsError, type SettingIssue } from '../../errors/invalid-settings-error.ts';
 import type { KeyCipher, KeyPayload } from '../key-cipher.ts';
 import { decodeKeyPayload, encodeKeyPayload } from '../key-payload.ts';
@@ -49,7 +50,8 @@ export interface InfisicalCipherSettings {
   /**
    * Bound on each encrypt or decrypt, login and one re-login included, ms. The SDK itself would
    * retry a refused connection for ~15 s and wait 10 s per attempt; past this bound the cipher
-   * throws `KeyVaultError` `unavailable` at once.
+   * throws `KeyVaultError` `unavailable` at once, and the abandoned request is ended (its worker
+   * thread terminated) as soon as no other call waits for it.
    * @default 5000
    */
   readonly requestTimeoutMs?: number;
@@ -78,12 +80,39 @@ interface ResolvedSettings {
 }
 
 function resolveSettings(settings: InfisicalCipherSettings): ResolvedSettings {
-  const env = settings.env ?? process.env;
+  if (typeof settings !== 'object' || settings === null) {
+    throw new InvalidSettingsError({
+      factory: 'createInfisicalCipher()',
+      issues: [
+        {
+          setting: '(settings)',
+          problem: 'expected an object of settings, or nothing (INFISICAL_* from the environment)',
+        },
+      ],
+    });
+  }
+  const issues: SettingIssue[] = [];
+  const env: Readonly<Record<string, unknown>> =
+    settings.env === undefined
+      ? process.env
+      : typeof settings.env === 'object' && settings.env !== null
+        ? settings.env
+        : {};
+  if (env !== process.env && env !== settings.env)
+    issues.push({ setting: 'env', problem: 'expected an object of environment variables, e.g. process.env' });
   const read = (name: keyof typeof INFISICAL_ENV): string | undefined => {
-    const value = settings[name] ?? env[INFISICAL_ENV[name]];
+    const given: unknown = settings[name];
+    if (given !== undefined && typeof given !== 'string') {
+      // Never quote the value: it may be a credential.
+      issues.push({
+        setting: name,
+        problem: `expected a string, got ${given === null ? 'null' : typeof given}`,
+      });
+      return undefined;
+    }
+    const value = given ?? env[INFISICAL_ENV[name]];
     return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
   };
-  const issues: SettingIssue[] = [];
   const named = (name: keyof typeof INFISICAL_ENV) => `${name} (or ${INFISICAL_ENV[name]})`;
   const siteUrl = read('siteUrl') ?? 'https://app.infisical.com';
   if (!/^https?:\/\/[^\s/]+/.test(siteUrl))
@@ -114,11 +143,18 @@ function resolveSettings(settings: InfisicalCipherSettings): ResolvedSettings {
       problem: `missing: pass the KMS key's UUID, or keyName with projectId (${INFISICAL_ENV.keyName}, ${INFISICAL_ENV.projectId})`,
     });
   }
-  const previousKeyIds = settings.previousKeyIds ?? [];
-  previousKeyIds.forEach((id, index) => {
-    if (typeof id !== 'string' || !UUID.test(id))
-      issues.push({ setting: `previousKeyIds.${index}`, problem: 'expected a KMS key UUID' });
-  });
+  const previous: unknown = settings.previousKeyIds ?? [];
+  const previousKeyIds: string[] = [];
+  if (!Array.isArray(previous)) {
+    issues.push({ setting: 'previousKeyIds', problem: 'expected an array of KMS key UUIDs' });
+  } else {
+    previous.forEach((id: unknown, index) => {
+      if (typeof id === 'string' && UUID.test(id)) previousKeyIds.push(id);
+      else issues.push({ setting: `previousKeyIds.${index}`, problem: 'expected a KMS key UUID' });
+    });
+  }
+  if (settings.clock !== undefined && !hasMethods('now', 'setTimer')(settings.clock))
+    issues.push({ setting: 'clock', problem: 'expected a Clock (now() and setTimer())' });
   const requestTimeoutMs = settings.requestTimeoutMs ?? 5000;
   if (!Number.isInteger(requestTimeoutMs) || requestTimeoutMs <= 0)
     issues.push({ setting: 'requestTimeoutMs', problem: 'expected a positive whole number of milliseconds' });
@@ -150,6 +186,12 @@ function resolveSettings(settings: InfisicalCipherSettings): ResolvedSettings {
  * `TokenError` (an expired token), retrying the call once. Errors are `KeyVaultError`s without the
  * URLs the SDK puts in its messages.
  *
+ * The SDK runs in a worker thread: its requests cannot be cancelled through its API (it retries a
+ * refused connection for ~15 s and a hung one for ~65 s on its own timers), so a request abandoned
+ * at `requestTimeoutMs` is ended by terminating its worker once no other call waits for it, and
+ * `close()` (called by `vault.close()`) ends them all at once. The worker never keeps the process
+ * alive on its own.
+ *
  * @example
  * // INFISICAL_CLIENT_ID, INFISICAL_CLIENT_SECRET and INFISICAL_KMS_KEY_ID set in the environment
  * const cipher = createInfisicalCipher();
@@ -174,12 +216,7 @@ export function createInfisicalCipher(settings: InfisicalCipherSettings = {}): K
     if (!currentKeyId) {
       const { keyName, projectId } = resolved;
       const lookup = session
-        .run('key lookup', (sdk) =>
-          sdk
-            .kms()
-            .keys()
-            .getByName({ projectId: projectId ?? '', name: keyName ?? '' }),
-        )
+        .run('key lookup', (sdk) => sdk.keyByName({ projectId: projectId ?? '', name: keyName ?? '' }))
         .then((key) => {
           if (typeof key?.id !== 'string' || !UUID.test(key.id)) {
             throw new KeyVaultError({
@@ -216,11 +253,10 @@ export function createInfisicalCipher(settings: InfisicalCipherSettings = {}): K
       bytes.fill(0);
       const id = await keyId();
       const secret = payload.apiKey.reveal();
-      const ciphertext = await session.run(
-        'encrypt',
-        (sdk) => sdk.kms().encryption().encrypt({ keyId: id, plaintext }),
-        [secret, plaintext],
-      );
+      const ciphertext = await session.run('encrypt', (sdk) => sdk.encrypt({ keyId: id, plaintext }), [
+        secret,
+        plaintext,
+      ]);
       if (typeof ciphertext !== 'string' || ciphertext.length === 0) {
         throw new KeyVaultError({
           kind: 'unexpected',
@@ -255,7 +291,7 @@ export function createInfisicalCipher(settings: InfisicalCipherSettings = {}): K
       }
       const kmsCiphertext = ciphertext.slice(second + 1);
       const plaintext = await session.run('decrypt', (sdk) =>
-        sdk.kms().encryption().decrypt({ keyId: recordKeyId, ciphertext: kmsCiphertext }),
+        sdk.decrypt({ keyId: recordKeyId, ciphertext: kmsCiphertext }),
       );
       if (typeof plaintext !== 'string') {
         throw new KeyVaultError({
@@ -265,5 +301,7 @@ export function createInfisicalCipher(settings: InfisicalCipherSettings = {}): K
       }
       return decodeKeyPayload(Buffer.from(plaintext, 'base64'));
     },
+
+    close: () => session.close(),
   };
 }

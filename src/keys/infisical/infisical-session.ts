@@ -1,7 +1,13 @@
-import type { InfisicalSDK } from '@infisical/sdk';
 import type { Clock } from '../../clock/clock.ts';
 import { KeyVaultError } from '../key-vault-error.ts';
 import { withDeadline } from '../with-deadline.ts';
+import {
+  type InfisicalCalls,
+  type InfisicalWorker,
+  SDK_NOT_LOADED,
+  startInfisicalWorker,
+  WORKER_CLOSED,
+} from './infisical-worker.ts';
 import {
   type InfisicalOperation,
   isTokenProblem,
@@ -30,59 +36,76 @@ export interface InfisicalSession {
    */
   run<T>(
     operation: InfisicalOperation,
-    call: (sdk: InfisicalSDK) => Promise<T>,
+    call: (sdk: InfisicalCalls) => Promise<T>,
     secrets?: readonly (string | undefined)[],
   ): Promise<T>;
+  /** Ends every SDK request at once, abandoned ones included; later runs reject with `closed`. */
+  close(): Promise<void>;
 }
 
 interface Connection {
-  readonly sdk: InfisicalSDK;
+  readonly worker: InfisicalWorker;
+  /** Aborted when the connection is dropped: its login is no longer waited for. */
+  readonly dropped: AbortController;
   /** Settles when the Universal Auth login has finished. */
   readonly ready: Promise<void>;
 }
 
+const named = (error: unknown, name: string) => (error as { name?: unknown } | undefined)?.name === name;
+
+const sdkMissing = () =>
+  new KeyVaultError({
+    kind: 'misconfigured',
+    message: 'Could not load @infisical/sdk; install it (npm install @infisical/sdk@5.0.2).',
+  });
+
+const workerRefused = (error: unknown) => {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return new KeyVaultError({
+    kind: 'misconfigured',
+    message: `Could not start the worker thread that runs @infisical/sdk${typeof code === 'string' ? ` (${code})` : ''}; the Infisical cipher needs node:worker_threads (under Node's permission model, --allow-worker).`,
+  });
+};
+
+const closedError = () =>
+  new KeyVaultError({
+    kind: 'closed',
+    message: 'The Infisical cipher was closed (vault.close()); create a new one to use Infisical again.',
+  });
+
+/** Attempts per operation: a re-login after an expired token, or a new worker after one closed under it. */
+const MAX_ATTEMPTS = 3;
+
 /**
- * Owns one SDK instance (one identity). The SDK retries refused connections and 429 for about 15 s
- * and waits up to 10 s per attempt on real timers, with no way to pass a signal; so every
- * operation races a deadline on the router clock, and a connection whose operation ran out of time
- * is dropped (the next operation starts a fresh SDK instance and login) while the abandoned one
- * finishes in the background.
+ * Owns one SDK instance (one identity) at a time, each in its own worker thread (see
+ * `startInfisicalWorker`). Every operation races a deadline on the router clock; a connection whose
+ * operation ran out of time is dropped: the next operation starts a fresh worker and login, and the
+ * dropped worker is terminated, ending the SDK's retries, as soon as no caller waits for it.
+ * `close()` terminates every worker at once.
  */
 export function createInfisicalSession(settings: InfisicalSessionSettings): InfisicalSession {
   let current: Connection | undefined;
+  let closed = false;
+  const workers = new Set<InfisicalWorker>();
   const credentials = { clientId: settings.clientId, clientSecret: settings.clientSecret };
 
-  async function connect(): Promise<Connection> {
-    // Loaded on first use: the SDK pulls in AWS modules (~0.1 s) that routers without Infisical never need.
-    const { InfisicalSDK: Sdk } = await import('@infisical/sdk');
-    const sdk = new Sdk({ siteUrl: settings.siteUrl });
-    const ready = sdk
-      .auth()
-      .universalAuth.login(credentials)
-      .then(() => undefined);
+  function connection(): Connection {
+    if (current) return current;
+    const worker = startInfisicalWorker(settings.siteUrl);
+    workers.add(worker);
+    worker.gone.then(() => workers.delete(worker));
+    const dropped = new AbortController();
+    const ready = worker.calls(dropped.signal).login(credentials);
     ready.catch(() => {}); // observed by whoever awaits it; never unhandled
-    return { sdk, ready };
-  }
-
-  let connecting: Promise<Connection> | undefined;
-  function connection(): Promise<Connection> {
-    if (current) return Promise.resolve(current);
-    connecting ??= connect().then(
-      (created) => {
-        current = created;
-        connecting = undefined;
-        return created;
-      },
-      (error: unknown) => {
-        connecting = undefined;
-        throw error;
-      },
-    );
-    return connecting;
+    current = { worker, dropped, ready };
+    return current;
   }
 
   function drop(connection: Connection | undefined): void {
-    if (connection && current === connection) current = undefined;
+    if (!connection) return;
+    if (current === connection) current = undefined;
+    connection.dropped.abort();
+    connection.worker.retire();
   }
 
   // Infisical locks an identity for 5 minutes after 3 failed logins. After a refused login, the
@@ -92,26 +115,29 @@ export function createInfisicalSession(settings: InfisicalSessionSettings): Infi
 
   return {
     run(operation, call, secrets = []) {
+      if (closed) return Promise.reject(closedError());
       const allSecrets = [settings.clientSecret, ...secrets];
+      // Aborted at the deadline: the worker stops waiting for this operation's answers.
+      const abandoned = new AbortController();
       let inUse: Connection | undefined;
       return withDeadline(
         settings.clock,
         settings.requestTimeoutMs,
         async () => {
           if (refusedLogin && settings.clock.now() < refusedLogin.until) throw refusedLogin.error;
-          for (let attempt = 0; ; attempt++) {
+          for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            if (closed) throw closedError();
             try {
-              inUse = await connection();
-            } catch {
-              throw new KeyVaultError({
-                kind: 'misconfigured',
-                message: 'Could not load @infisical/sdk; install it (npm install @infisical/sdk@5.0.2).',
-              });
+              inUse = connection();
+            } catch (error) {
+              throw named(error, SDK_NOT_LOADED) ? sdkMissing() : workerRefused(error);
             }
             try {
               await inUse.ready;
             } catch (error) {
               drop(inUse);
+              if (named(error, WORKER_CLOSED) && !abandoned.signal.aborted) continue;
+              if (named(error, SDK_NOT_LOADED)) throw sdkMissing();
               const refused = toKeyVaultError('login', error, allSecrets);
               if (refused.kind === 'unauthorized') {
                 refusedLogin = { error: refused, until: settings.clock.now() + settings.loginRetryDelayMs };
@@ -119,8 +145,12 @@ export function createInfisicalSession(settings: InfisicalSessionSettings): Infi
               throw refused;
             }
             try {
-              return await call(inUse.sdk);
+              return await call(inUse.worker.calls(abandoned.signal));
             } catch (error) {
+              if (named(error, WORKER_CLOSED) && !abandoned.signal.aborted) {
+                drop(inUse);
+                continue;
+              }
               if (attempt === 0 && isTokenProblem(readInfisicalError(error))) {
                 drop(inUse);
                 continue;
@@ -128,8 +158,15 @@ export function createInfisicalSession(settings: InfisicalSessionSettings): Infi
               throw toKeyVaultError(operation, error, allSecrets);
             }
           }
+          throw closed
+            ? closedError()
+            : new KeyVaultError({
+                kind: 'unavailable',
+                message: `Infisical ${operation} failed ${MAX_ATTEMPTS} times in a row (the SDK worker closed or the token kept expiring). Retry later.`,
+              });
         },
         () => {
+          abandoned.abort();
           drop(inUse);
           return new KeyVaultError({
             kind: 'unavailable',
@@ -137,6 +174,13 @@ export function createInfisicalSession(settings: InfisicalSessionSettings): Infi
           });
         },
       );
+    },
+
+    async close() {
+      closed = true;
+      const all = [...workers];
+      if (current) drop(current);
+      await Promise.all(all.map((worker) => worker.terminate()));
     },
   };
 }

@@ -49,8 +49,40 @@ export type LoopbackFault =
   | { readonly cutAfterChunks: number }
   /** Streams only: stops sending (without closing) after this many content deltas. */
   | { readonly stallAfterChunks: number }
-  /** Streams only: sends an error event inside the 200 stream after this many content deltas. */
-  | { readonly errorAfterChunks: number; readonly message?: string; readonly code?: number };
+  /**
+   * Streams only: sends an error event inside the 200 stream after this many content deltas. With
+   * `costUsd` the event carries `usage.cost` (OpenRouter bills some errors), counted in
+   * `reportedCostNanoUsd` once sent.
+   */
+  | {
+      readonly errorAfterChunks: number;
+      readonly message?: string;
+      readonly code?: number;
+      readonly costUsd?: number;
+    }
+  /**
+   * A 200 answer whose body carries an error, as OpenRouter sends once a model has started:
+   * `choices[0].finish_reason: "error"` with `choices[0].error`, and, with `costUsd`, the
+   * `usage.cost` billed for it (counted in `reportedCostNanoUsd` once sent). Streams get it as an
+   * error event before any content.
+   */
+  | {
+      readonly errorInBody: { readonly code: number; readonly message: string };
+      readonly costUsd?: number;
+    }
+  /**
+   * Exactly these bytes: a status (default 200), headers, and a body written piece by piece, each
+   * piece flushed before the next. With `repeatLast` the last piece is written again and again
+   * until the client goes away (an endless answer). For answers no gateway should send.
+   */
+  | {
+      readonly raw: {
+        readonly status?: number;
+        readonly headers?: Readonly<Record<string, string>>;
+        readonly body: string | readonly string[];
+        readonly repeatLast?: boolean;
+      };
+    };
 
 export interface FaultOptions {
   /** How many matching requests get the fault. @default 1 */
@@ -231,6 +263,32 @@ function write(response: ServerResponse, text: string, split: boolean): Promise<
   });
 }
 
+/** Writes a `raw` fault's answer: each piece flushed before the next, the last one repeated if asked. */
+async function sendRaw(
+  response: ServerResponse,
+  raw: Extract<LoopbackFault, { raw: unknown }>['raw'],
+): Promise<void> {
+  response.writeHead(raw.status ?? 200, { ...raw.headers });
+  let open = true;
+  response.once('close', () => {
+    open = false;
+  });
+  const pieces = typeof raw.body === 'string' ? [raw.body] : raw.body;
+  for (const piece of pieces) await write(response, piece, false);
+  const last = pieces.at(-1);
+  if (raw.repeatLast && last) {
+    // Paced by the client (each write waits for its flush); stops once the client goes away. A
+    // macrotask between writes: a write to a socket being torn down can call back at once, and a
+    // loop of such callbacks would starve the event loop before 'close' is seen.
+    while (open && !response.destroyed && !response.writableEnded && !response.socket?.destroyed) {
+      await write(response, last, false);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return;
+  }
+  response.end();
+}
+
 /** Starts a loopback server speaking OpenAI's chat-completions protocol in the given flavour. */
 export async function startChatServer(settings: ChatServerSettings): Promise<ChatServer> {
   const faults: { fault: LoopbackFault; remaining: number; options: FaultOptions }[] = [];
@@ -359,6 +417,7 @@ export async function startChatServer(settings: ChatServerSettings): Promise<Cha
     }
 
     const fault = takeFault(body);
+    if (fault && 'raw' in fault) return sendRaw(response, fault.raw);
     if (fault && 'hang' in fault) return; // the socket stays open until the client gives up
     if (fault && 'reset' in fault) return request.socket.destroy();
     if (fault && 'status' in fault) {
@@ -407,6 +466,38 @@ export async function startChatServer(settings: ChatServerSettings): Promise<Cha
       type: 'function',
       function: { name: call.name, arguments: call.arguments },
     }));
+
+    if (fault && 'errorInBody' in fault) {
+      const failed = {
+        id,
+        object: body.stream ? 'chat.completion.chunk' : 'chat.completion',
+        created: Math.floor(Date.now() / 1000),
+        model,
+        ...(body.stream
+          ? { error: { ...fault.errorInBody, metadata: { error_type: 'provider_unavailable' } } }
+          : {}),
+        choices: [
+          {
+            index: 0,
+            ...(body.stream ? { delta: { content: '' } } : { message: { role: 'assistant', content: '' } }),
+            finish_reason: 'error',
+            ...(body.stream ? {} : { error: fault.errorInBody }),
+          },
+        ],
+        ...(fault.costUsd === undefined ? {} : { usage: { ...usage, cost: fault.costUsd } }),
+      };
+      // The cost is the one in the body (not the header of a normal answer).
+      delete headers['x-litellm-response-cost'];
+      if (fault.costUsd !== undefined) countCostWhenSent(response, fault.costUsd);
+      if (!body.stream) return sendJson(response, 200, failed, headers);
+      response.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-cache',
+        ...headers,
+      });
+      await write(response, `data: ${JSON.stringify(failed)}\n\ndata: [DONE]\n\n`, false);
+      return response.end();
+    }
 
     if (!body.stream) {
       if (fault && 'malformed' in fault) {
@@ -477,13 +568,17 @@ export async function startChatServer(settings: ChatServerSettings): Promise<Cha
       if (fault && 'errorAfterChunks' in fault && sent >= fault.errorAfterChunks) {
         const code = fault.code ?? 502;
         const message = fault.message ?? 'injected mid-stream error';
+        const billed = fault.costUsd === undefined ? {} : { usage: { ...usage, cost: fault.costUsd } };
+        if (fault.costUsd !== undefined) countCostWhenSent(response, fault.costUsd);
         if (flavour === 'openrouter') {
           await event({
             ...base,
             error: { code, message, metadata: { error_type: 'provider_unavailable' } },
             choices: [{ index: 0, delta: { content: '' }, finish_reason: 'error' }],
+            ...billed,
           });
-        } else await event({ error: { message, type: 'None', param: 'None', code: String(code) } });
+        } else
+          await event({ error: { message, type: 'None', param: 'None', code: String(code) }, ...billed });
         await write(response, 'data: [DONE]\n\n', split);
         return response.end();
       }

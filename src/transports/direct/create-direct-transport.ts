@@ -1,6 +1,7 @@
 import type { ProviderId } from '../../catalog/model-definition.ts';
 import type { Clock } from '../../clock/clock.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
+import type { AnswerLimits } from '../answer-limits.ts';
 import { createOpenAICompatibleTransport } from '../openai-compatible/create-openai-compatible-transport.ts';
 import type { WireBody } from '../openai-compatible/to-wire-request.ts';
 import type { Transport, TransportRequest } from '../transport.ts';
@@ -30,6 +31,8 @@ export interface DirectTransportSettings {
   readonly providers: ReadonlyMap<ProviderId, DirectProvider>;
   readonly clock: Clock;
   readonly fetch?: typeof globalThis.fetch | undefined;
+  /** How much of an answer is read. @default DEFAULT_ANSWER_LIMITS */
+  readonly answerLimits?: AnswerLimits | undefined;
 }
 
 /**
@@ -51,6 +54,7 @@ export function createDirectTransport(settings: DirectTransportSettings): Transp
         apiKey: staticKey,
         clock: settings.clock,
         fetch: settings.fetch,
+        answerLimits: settings.answerLimits,
         // A key reference is resolved per call and sent as the bearer token of that request.
         // Mistral answers 422 to unknown fields and Cohere's compatibility API lacks the option;
         // both report usage without being asked (or the router estimates it).

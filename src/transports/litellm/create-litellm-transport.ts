@@ -1,10 +1,9 @@
 import type { Clock } from '../../clock/clock.ts';
 import type { FailureScope, GatewayErrorKind } from '../../errors/gateway-error.ts';
+import type { AnswerLimits } from '../answer-limits.ts';
 import type { HttpFailure, HttpFailureRefiner } from '../openai-compatible/classify-openai-error.ts';
-import {
-  createOpenAICompatibleTransport,
-  readNumericCost,
-} from '../openai-compatible/create-openai-compatible-transport.ts';
+import { createOpenAICompatibleTransport } from '../openai-compatible/create-openai-compatible-transport.ts';
+import { readNumericCost } from '../openai-compatible/read-wire-response.ts';
 import { probeHttp } from '../probe-http.ts';
 import type { GatewayHealth, ProbeResult, Transport } from '../transport.ts';
 
@@ -19,6 +18,8 @@ export interface LiteLLMTransportSettings {
   readonly clock: Clock;
   readonly fetch?: typeof globalThis.fetch | undefined;
   readonly headers?: Readonly<Record<string, string>> | undefined;
+  /** How much of an answer is read. @default DEFAULT_ANSWER_LIMITS */
+  readonly answerLimits?: AnswerLimits | undefined;
 }
 
 // "litellm.RateLimitError: AnthropicException - ..." names the upstream that failed.
@@ -30,7 +31,10 @@ function typeOf(failure: HttpFailure): string {
   return typeof type === 'string' ? type : '';
 }
 
-/** LiteLLM's error vocabulary (see research/litellm.md §1.8). */
+/**
+ * LiteLLM's error vocabulary (see research/litellm.md §1.8), after the answers about the gateway
+ * itself (unknown model, model access: `ANSWERS_ABOUT_THE_GATEWAY`).
+ */
 export const refineLiteLLMFailure: HttpFailureRefiner = (failure, context) => {
   const { status, message } = failure;
   const scope: FailureScope = PROVIDER_EXCEPTION.test(message) ? 'provider' : 'gateway';
@@ -42,9 +46,6 @@ export const refineLiteLLMFailure: HttpFailureRefiner = (failure, context) => {
     // "No deployments available - crossed budget for provider" is the provider's budget on the
     // proxy; another gateway may still serve.
     return result('billing');
-  }
-  if (/Invalid model name passed in model|model_not_found|not allowed to access model/i.test(message)) {
-    return { kind: 'model-not-found', scope: 'gateway' };
   }
   if (/No deployments available|No healthy deployment/i.test(message)) {
     return { kind: 'unavailable', scope: 'provider' };
@@ -89,6 +90,7 @@ export function createLiteLLMTransport(settings: LiteLLMTransportSettings): Tran
     apiKey: settings.apiKey,
     clock: settings.clock,
     fetch: settings.fetch,
+    answerLimits: settings.answerLimits,
     defaultHeaders: settings.headers,
     decorateBody(body, request) {
       if (request.tags && request.tags.length > 0) body.metadata = { tags: request.tags };
@@ -111,6 +113,7 @@ export function createLiteLLMTransport(settings: LiteLLMTransportSettings): Tran
       signal,
       clock: settings.clock,
       fetch: settings.fetch,
+      answerLimits: settings.answerLimits,
       pick,
       headers: withKey && settings.apiKey ? { authorization: `Bearer ${settings.apiKey}` } : undefined,
       secrets: [settings.apiKey],

@@ -4,6 +4,8 @@ import { type FailureScope, GatewayError, type GatewayErrorKind } from '../../er
 import { redactSecrets, summarizeError } from '../../errors/redact.ts';
 import { isAttemptTimeout } from '../abort-reasons.ts';
 import { type HeaderReader, readRetryAfterMs } from '../http-headers.ts';
+import { UnreadableAnswer } from '../unreadable-answer.ts';
+import { findGatewayAnswer } from './answers-about-the-gateway.ts';
 
 /** The context a classifier needs about the attempt that failed. */
 export interface FailureContext {
@@ -83,27 +85,45 @@ export function defaultKindForStatus(failure: HttpFailure, context: FailureConte
   return 'invalid-request';
 }
 
+// A gateway's message is kept to this many characters: enough to act on, never a whole body.
+const MAX_MESSAGE_LENGTH = 1_000;
+
 function messageOf(error: APIError): string {
   const inner = error.error as { message?: unknown } | undefined;
-  if (inner && typeof inner.message === 'string') return inner.message;
-  if (inner && inner.message !== undefined) return JSON.stringify(inner.message);
-  return error.message;
+  let message = error.message;
+  if (inner && typeof inner.message === 'string') message = inner.message;
+  else if (inner && inner.message !== undefined) message = JSON.stringify(inner.message) ?? message;
+  return message.length > MAX_MESSAGE_LENGTH ? `${message.slice(0, MAX_MESSAGE_LENGTH)}…` : message;
+}
+
+/** The `UnreadableAnswer` in a cause chain (a body bound hit inside the client's own reading). */
+function findUnreadableAnswer(error: unknown): UnreadableAnswer | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && current; depth++) {
+    if (current instanceof UnreadableAnswer) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 /**
  * Turns whatever the `openai` client threw into a classified `GatewayError`, with secrets removed
- * from its message. `refine` lets a gateway read its own error vocabulary first.
+ * from its message. A 4xx answer about the gateway rather than the request (see
+ * `ANSWERS_ABOUT_THE_GATEWAY`) is read first; then `refine`, the gateway's own vocabulary; then the
+ * status. `billedCostUsd` is what the gateway reported charging for the failed attempt.
  */
 export function classifyOpenAIError(
   error: unknown,
   context: FailureContext,
   refine?: HttpFailureRefiner,
+  billedCostUsd?: number,
 ): GatewayError {
   if (GatewayError.isInstance(error)) return error;
   const base = {
     gateway: context.gateway,
     provider: context.provider,
     model: context.model,
+    billedCostUsd,
     cause: summarizeError(error, context.secrets, findErrorCode(error)),
   };
 
@@ -119,6 +139,15 @@ export function classifyOpenAIError(
       });
     }
     return new GatewayError({ ...base, kind: 'aborted', message: 'The attempt was aborted by the caller.' });
+  }
+  const unreadable = findUnreadableAnswer(error);
+  if (unreadable) {
+    return new GatewayError({
+      ...base,
+      kind: 'bad-response',
+      scope: context.defaultScope,
+      message: `Unusable answer from ${context.gateway}: ${redactSecrets(unreadable.message, context.secrets)}.`,
+    });
   }
   if (error instanceof APIConnectionTimeoutError) {
     return new GatewayError({
@@ -155,14 +184,17 @@ export function classifyOpenAIError(
       message: messageOf(error),
       headers: error.headers,
     };
-    const refined = refine?.(failure, context);
+    const aboutGateway = findGatewayAnswer(context.gateway, failure);
+    const refined = aboutGateway ?? refine?.(failure, context);
     const kind = refined?.kind ?? defaultKindForStatus(failure, context);
     return new GatewayError({
       ...base,
       kind,
       status: failure.status,
       scope: refined?.scope ?? context.defaultScope,
-      retryAfterMs: refined?.retryAfterMs ?? readRetryAfterMs(error.headers, context.now),
+      retryAfterMs:
+        (refined && 'retryAfterMs' in refined ? refined.retryAfterMs : undefined) ??
+        readRetryAfterMs(error.headers, context.now),
       requestId: error.requestID ?? undefined,
       message: redactSecrets(failure.message, context.secrets),
     });

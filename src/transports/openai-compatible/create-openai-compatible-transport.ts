@@ -1,28 +1,20 @@
-import OpenAI from 'openai';
+import OpenAI, { APIError } from 'openai';
 import type { GatewayId } from '../../catalog/model-definition.ts';
 import type { Clock } from '../../clock/clock.ts';
 import type { FailureScope } from '../../errors/gateway-error.ts';
+import { type AnswerLimits, resolveAnswerLimits } from '../answer-limits.ts';
+import { boundedFetch } from '../bounded-fetch.ts';
 import { readRateLimit } from '../http-headers.ts';
-import type {
-  Transport,
-  TransportRequest,
-  TransportResult,
-  TransportStream,
-  TransportStreamPart,
-} from '../transport.ts';
+import type { Transport, TransportRequest, TransportResult, TransportStream } from '../transport.ts';
+import { UnreadableAnswer } from '../unreadable-answer.ts';
 import {
   classifyOpenAIError,
   type FailureContext,
   type HttpFailureRefiner,
 } from './classify-openai-error.ts';
-import {
-  toFinishReason,
-  toTokenUsage,
-  toToolCalls,
-  type WireToolCall,
-  type WireUsage,
-} from './read-wire-response.ts';
-import { readWireChunk, type WireChunk } from './read-wire-stream.ts';
+import { type CompletionReading, readCompletion, requestIdOf } from './read-completion.ts';
+import { readStreamParts } from './read-stream-parts.ts';
+import type { WireUsage } from './read-wire-response.ts';
 import { toWireRequest, type WireBody } from './to-wire-request.ts';
 
 /** How one OpenAI-compatible endpoint is reached. Gateways build this; users do not. */
@@ -55,28 +47,8 @@ export interface OpenAICompatibleTransportSettings {
   readonly defaultScope?: FailureScope | undefined;
   /** Upper bound the client itself enforces; the router's own attempt timeout is normally shorter. */
   readonly clientTimeoutMs?: number | undefined;
-}
-
-interface WireChoice {
-  readonly message?: {
-    readonly content?: string | null;
-    readonly tool_calls?: readonly WireToolCall[] | null;
-  };
-  readonly finish_reason?: string | null;
-  readonly error?: { readonly code?: number | string; readonly message?: string } | null;
-}
-
-interface WireCompletion {
-  readonly model?: string;
-  readonly choices?: readonly WireChoice[];
-  readonly usage?: WireUsage | null;
-  readonly error?: { readonly code?: number | string; readonly message?: string } | null;
-}
-
-/** Reads LiteLLM's and OpenRouter's shared habit of a numeric cost, from a header or usage. */
-export function readNumericCost(value: unknown): number | undefined {
-  const cost = typeof value === 'string' ? Number.parseFloat(value) : value;
-  return typeof cost === 'number' && Number.isFinite(cost) && cost >= 0 ? cost : undefined;
+  /** How much of an answer is read. @default DEFAULT_ANSWER_LIMITS */
+  readonly answerLimits?: AnswerLimits | undefined;
 }
 
 /**
@@ -87,6 +59,7 @@ export function createOpenAICompatibleTransport(settings: OpenAICompatibleTransp
   readonly client: OpenAI;
   failureContext(request: TransportRequest): FailureContext;
 } {
+  const limits = resolveAnswerLimits(settings.answerLimits);
   const client = new OpenAI({
     baseURL: settings.baseURL,
     // The client insists on a key. Without one (a proxy that needs none), a placeholder satisfies it
@@ -96,7 +69,8 @@ export function createOpenAICompatibleTransport(settings: OpenAICompatibleTransp
     // The client would print unparsable stream events to the console; we report them as errors.
     logLevel: 'off',
     timeout: settings.clientTimeoutMs ?? 600_000,
-    ...(settings.fetch ? { fetch: settings.fetch } : {}),
+    // Every body the client reads (answers and error bodies) goes through the answer bounds.
+    fetch: boundedFetch((input, init) => (settings.fetch ?? globalThis.fetch)(input, init), limits),
     defaultHeaders: {
       ...settings.defaultHeaders,
       ...(settings.apiKey === undefined ? { authorization: null } : {}),
@@ -114,6 +88,15 @@ export function createOpenAICompatibleTransport(settings: OpenAICompatibleTransp
     now: settings.clock.now(),
   });
 
+  const readingFor = (request: TransportRequest): CompletionReading => ({
+    readCost: settings.readCost,
+    refineFailure: settings.refineFailure,
+    failureContext: () => failureContext(request),
+  });
+  // An HTTP error answer may still say what it cost (LiteLLM's cost header).
+  const billedOf = (error: unknown): number | undefined =>
+    error instanceof APIError && error.headers ? settings.readCost?.(error.headers, undefined) : undefined;
+
   return {
     gateway: settings.gateway,
     client,
@@ -122,8 +105,7 @@ export function createOpenAICompatibleTransport(settings: OpenAICompatibleTransp
       const body = toWireRequest(request);
       settings.decorateBody?.(body, request);
       const headers = settings.requestHeaders?.(request);
-      let data: WireCompletion;
-      let response: Response;
+      const reading = readingFor(request);
       try {
         const result = await client.chat.completions
           .create(body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming, {
@@ -131,12 +113,10 @@ export function createOpenAICompatibleTransport(settings: OpenAICompatibleTransp
             ...(headers ? { headers } : {}),
           })
           .withResponse();
-        data = result.data as unknown as WireCompletion;
-        response = result.response;
+        return readCompletion(result.data as unknown, result.response, reading);
       } catch (error) {
-        throw classifyOpenAIError(error, failureContext(request), settings.refineFailure);
+        throw classifyOpenAIError(error, reading.failureContext(), settings.refineFailure, billedOf(error));
       }
-      return readCompletion(data, response, request, settings, failureContext);
     },
     async stream(request: TransportRequest): Promise<TransportStream> {
       const body = toWireRequest(request);
@@ -145,88 +125,27 @@ export function createOpenAICompatibleTransport(settings: OpenAICompatibleTransp
       if (typeof usage === 'function' ? usage(request) : usage) body.stream_options = { include_usage: true };
       settings.decorateBody?.(body, request);
       const headers = settings.requestHeaders?.(request);
-      let chunks: AsyncIterable<WireChunk>;
+      const reading = readingFor(request);
       let response: Response;
       try {
-        const result = await client.chat.completions
+        // The raw answer: its events are read by readStreamParts, within answerLimits.
+        response = await client.chat.completions
           .create(body as unknown as OpenAI.ChatCompletionCreateParamsStreaming, {
             signal: request.signal,
             ...(headers ? { headers } : {}),
           })
-          .withResponse();
-        chunks = result.data as unknown as AsyncIterable<WireChunk>;
-        response = result.response;
+          .asResponse();
+        if (!response.body) throw new UnreadableAnswer('the streamed answer has no body');
       } catch (error) {
-        throw classifyOpenAIError(error, failureContext(request), settings.refineFailure);
+        throw classifyOpenAIError(error, reading.failureContext(), settings.refineFailure, billedOf(error));
       }
-      const readCost = (wire: WireUsage) => settings.readCost?.(response.headers, wire);
+      const stream = response.body;
       return {
-        requestId:
-          response.headers.get('x-request-id') ?? response.headers.get('x-litellm-call-id') ?? undefined,
+        requestId: requestIdOf(response.headers),
         rateLimit: readRateLimit(response.headers),
         [Symbol.asyncIterator]: () =>
-          readParts(chunks, readCost, request, () => failureContext(request), settings),
+          readStreamParts(stream, response, request.signal, limits.maxEventBytes, reading),
       };
     },
-  };
-}
-
-async function* readParts(
-  chunks: AsyncIterable<WireChunk>,
-  readCost: (usage: WireUsage) => number | undefined,
-  request: TransportRequest,
-  failureContext: () => FailureContext,
-  settings: OpenAICompatibleTransportSettings,
-): AsyncGenerator<TransportStreamPart, void, undefined> {
-  const parts: TransportStreamPart[] = [];
-  try {
-    for await (const chunk of chunks) {
-      readWireChunk(chunk, readCost, parts);
-      for (let index = 0; index < parts.length; index++) yield parts[index] as TransportStreamPart;
-      parts.length = 0;
-    }
-  } catch (error) {
-    throw classifyOpenAIError(error, failureContext(), settings.refineFailure);
-  }
-  // The client ends the iteration quietly when the request is aborted; say why it stopped.
-  if (request.signal.aborted)
-    throw classifyOpenAIError(request.signal.reason, failureContext(), settings.refineFailure);
-}
-function readCompletion(
-  data: WireCompletion,
-  response: Response,
-  request: TransportRequest,
-  settings: OpenAICompatibleTransportSettings,
-  failureContext: (request: TransportRequest) => FailureContext,
-): TransportResult {
-  const choice = data?.choices?.[0];
-  const inBodyError = data?.error ?? (choice?.finish_reason === 'error' ? choice.error : undefined);
-  if (inBodyError || !choice) {
-    // OpenRouter reports some upstream failures in a 200 body; nothing reached the caller yet, so
-    // it is an attempt failure like any other (and another candidate may answer).
-    const status = Number(inBodyError?.code);
-    const context = failureContext(request);
-    throw classifyOpenAIError(
-      new OpenAI.APIError(
-        Number.isInteger(status) && status >= 400 ? status : 502,
-        { message: inBodyError?.message ?? 'The answer held no choices.' },
-        undefined,
-        response.headers,
-      ),
-      context,
-      settings.refineFailure,
-    );
-  }
-  const usage = data.usage ?? undefined;
-  const toolCalls = toToolCalls(choice.message?.tool_calls);
-  return {
-    text: choice.message?.content ?? '',
-    toolCalls,
-    finishReason: toFinishReason(choice.finish_reason),
-    usage: toTokenUsage(usage),
-    costUsd: settings.readCost?.(response.headers, usage),
-    servedModel: data.model,
-    requestId: response.headers.get('x-request-id') ?? response.headers.get('x-litellm-call-id') ?? undefined,
-    rateLimit: readRateLimit(response.headers),
   };
 }

@@ -1,10 +1,10 @@
 import type { Clock } from '../../clock/clock.ts';
 import type { GatewayErrorKind } from '../../errors/gateway-error.ts';
+import type { AnswerLimits } from '../answer-limits.ts';
+import { boundWaitMs } from '../http-headers.ts';
 import type { HttpFailureRefiner } from '../openai-compatible/classify-openai-error.ts';
-import {
-  createOpenAICompatibleTransport,
-  readNumericCost,
-} from '../openai-compatible/create-openai-compatible-transport.ts';
+import { createOpenAICompatibleTransport } from '../openai-compatible/create-openai-compatible-transport.ts';
+import { readNumericCost } from '../openai-compatible/read-wire-response.ts';
 import { probeHttp } from '../probe-http.ts';
 import type { GatewayHealth, Transport } from '../transport.ts';
 
@@ -23,40 +23,30 @@ export interface OpenRouterTransportSettings {
   readonly clock: Clock;
   readonly fetch?: typeof globalThis.fetch | undefined;
   readonly headers?: Readonly<Record<string, string>> | undefined;
+  /** How much of an answer is read. @default DEFAULT_ANSWER_LIMITS */
+  readonly answerLimits?: AnswerLimits | undefined;
 }
-
-const MODEL_GONE = new Set([
-  'model_not_found',
-  'wrong_endpoint',
-  'no_endpoints',
-  'model_deprecated',
-  'model_unavailable_upstream',
-  'privacy_restricted',
-  'constraint_filtered',
-  'free_variant_ended',
-  'region_restricted',
-]);
 
 function record(value: unknown): Record<string, unknown> | undefined {
   return value && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
 }
 
-/** OpenRouter's error vocabulary (see research/peers.md §1.7). */
+/**
+ * OpenRouter's error vocabulary (see research/peers.md §1.7), after the answers about the gateway
+ * itself (unknown slug, no endpoint for the model: `ANSWERS_ABOUT_THE_GATEWAY`).
+ */
 export const refineOpenRouterFailure: HttpFailureRefiner = (failure) => {
   const metadata = record(failure.body?.metadata);
   const availability = record(failure.body?.availability);
   const errorType = typeof metadata?.error_type === 'string' ? metadata.error_type : '';
   const availabilityCode = typeof availability?.code === 'string' ? availability.code : '';
-  const retryAfterSeconds =
-    typeof availability?.retry_after === 'number' ? availability.retry_after : undefined;
+  const retryAfterMs =
+    typeof availability?.retry_after === 'number' ? boundWaitMs(availability.retry_after * 1000) : undefined;
   const withRetry = (kind: GatewayErrorKind, scope: 'gateway' | 'provider' = 'provider') =>
-    retryAfterSeconds === undefined
-      ? { kind, scope }
-      : { kind, scope, retryAfterMs: Math.round(retryAfterSeconds * 1000) };
+    retryAfterMs === undefined ? { kind, scope } : { kind, scope, retryAfterMs };
 
   if (errorType === 'context_length_exceeded') return { kind: 'context-window' };
   if (errorType === 'content_policy_violation' || errorType === 'refusal') return { kind: 'content-filter' };
-  if (MODEL_GONE.has(availabilityCode)) return { kind: 'model-not-found', scope: 'provider' };
   if (availabilityCode === 'capacity_exhausted') return withRetry('rate-limited');
   if (availabilityCode === 'temporarily_unavailable') return withRetry('unavailable');
   switch (failure.status) {
@@ -95,6 +85,7 @@ export function createOpenRouterTransport(settings: OpenRouterTransportSettings)
     apiKey: settings.apiKey,
     clock: settings.clock,
     fetch: settings.fetch,
+    answerLimits: settings.answerLimits,
     defaultHeaders: attribution,
     readCost: (_headers, usage) => readNumericCost(usage?.cost),
     refineFailure: refineOpenRouterFailure,
@@ -105,6 +96,7 @@ export function createOpenRouterTransport(settings: OpenRouterTransportSettings)
       signal,
       clock: settings.clock,
       fetch: settings.fetch,
+      answerLimits: settings.answerLimits,
       headers: settings.apiKey ? { authorization: `Bearer ${settings.apiKey}` } : undefined,
       secrets: [settings.apiKey],
       pick(body) {
