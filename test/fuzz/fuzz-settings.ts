@@ -20,4 +20,5 @@ export function fuzzParameters(base: number): { seed: number; numRuns: number; e
 }
 
 if (process.env.FUZZ_LONG === '1')
+  // biome-ignore lint/suspicious/noConsole: npm run fuzz prints its seed so that a failure can be replayed.
   console.info(`fuzz seed ${FUZZ_SEED} (replay with FUZZ_SEED=${FUZZ_SEED} npm run fuzz)`);
