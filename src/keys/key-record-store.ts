@@ -21,9 +21,10 @@ export interface KeyRecordStore {
   /**
    * Inserts or replaces the record with the same id. `expected`, when given, is the record (as read
    * from this store) that `record` was computed from: a store shared by several processes then
-   * writes only if the stored record is still that one, and otherwise throws a retryable error
-   * without writing, so no process overwrites a change it has not seen. A store used by one process
-   * (the vault serialises its own writes) may ignore it.
+   * writes only if the stored record is still that one, and otherwise throws
+   * `KeyRecordConflictError` without writing, so no process overwrites a change it has not seen
+   * (the vault then reads the record again and redoes its change, once). A store used by one
+   * process (the vault serialises its own writes), such as the memory and file stores, may ignore it.
    */
   put(record: KeyRecord, expected?: KeyRecord): Promise<void>;
   /** Inserts or replaces several records at once: all of them or none (used by cipher rotation). */

@@ -1,5 +1,7 @@
 // @bestviable/llm-router/postgres: the usage ledger and BYOK key records in PostgreSQL, shared by
 // every process. Needs the optional peer dependency `pg`; pass your own Pool.
+
+export { KeyRecordConflictError } from '../keys/key-record-conflict-error.ts';
 export {
   createPostgresKeyRecordStore,
   type PostgresKeyRecordStore,
@@ -10,6 +12,5 @@ export {
   type PostgresUsageTracker,
   type PostgresUsageTrackerSettings,
 } from './create-postgres-usage-tracker.ts';
-export { KeyRecordConflictError } from './key-record-conflict-error.ts';
 export type { PostgresClient, PostgresPool, PostgresQuery, PostgresQueryResult } from './postgres-pool.ts';
 export type { PostgresLocationSettings } from './postgres-tables.ts';

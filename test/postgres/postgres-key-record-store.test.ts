@@ -2,12 +2,14 @@ import { afterAll, expect, it } from 'vitest';
 import { InvalidSettingsError } from '../../src/errors/invalid-settings-error.ts';
 import { createKeyVault } from '../../src/keys/create-key-vault.ts';
 import type { KeyRecord } from '../../src/keys/key-record.ts';
+import { KeyRecordConflictError } from '../../src/keys/key-record-conflict-error.ts';
+import type { KeyRecordStore } from '../../src/keys/key-record-store.ts';
 import { createLocalCipher, generateMasterKey } from '../../src/keys/local-cipher.ts';
 import {
   createPostgresKeyRecordStore,
   type PostgresKeyRecordStoreSettings,
 } from '../../src/postgres/create-postgres-key-record-store.ts';
-import { KeyRecordConflictError } from '../../src/postgres/key-record-conflict-error.ts';
+import { createFakeClock } from '../../src/testing/fake-clock.ts';
 import { describeWithServices } from '../helpers/services.ts';
 import { describeKeyRecordStoreContract, record } from '../keys/key-record-store.contract.ts';
 import { createTestPool, dropSchema, uniqueSchema } from './postgres-test-database.ts';
@@ -92,6 +94,42 @@ describePostgres('PostgreSQL key record store', () => {
       KeyRecordConflictError.isInstance(await mine.put({ ...last, label: 'x' }, last).catch((e) => e)),
     ).toBe(true);
     expect(await mine.get('key_1')).toBeUndefined();
+  });
+
+  it('a vault whose write another process beat reads the key again and redoes its change, once', async () => {
+    const tablePrefix = `k${prefixes++}_`;
+    const cipher = createLocalCipher({ masterKey: generateMasterKey() });
+    const clock = createFakeClock();
+    const validator = { validate: async () => ({ status: 'valid' as const }) };
+    const theirs = createKeyVault({ cipher, store: store(tablePrefix), validator, clock, logger: false });
+    // This process's store, as is; just before its next compare-and-set write, the other process
+    // revalidates the key (so the write is refused by PostgreSQL's version check).
+    const mine = store(tablePrefix);
+    let interleave: (() => Promise<unknown>) | undefined;
+    let writes = 0;
+    const racing: KeyRecordStore = {
+      get: (id) => mine.get(id),
+      list: (filter) => mine.list(filter),
+      putMany: (records) => mine.putMany(records),
+      delete: (id) => mine.delete(id),
+      async put(record, expected) {
+        if (expected !== undefined) writes++;
+        const other = interleave;
+        interleave = undefined;
+        await other?.();
+        return mine.put(record, expected);
+      },
+    };
+    const vault = createKeyVault({ cipher, store: racing, validator, clock, logger: false });
+    const { id } = await vault.add({ provider: 'openai', user: 'ada', apiKey: 'sk-test-0123456789abcdef' });
+    await clock.advance(1_000);
+    interleave = () => theirs.revalidate(id);
+    const disabled = await vault.disable(id, 'mine');
+    expect(writes).toBe(2);
+    expect(disabled).toMatchObject({ status: 'disabled', reason: 'mine', lastCheck: { at: clock.now() } });
+    expect(await theirs.get(id)).toEqual(disabled);
+    // The record is sealed as both processes left it: enable() checks and reactivates it.
+    expect((await theirs.enable(id)).key.status).toBe('active');
   });
 
   it('puts many in one statement: the last of a repeated id wins, and a bad record writes none', async () => {
