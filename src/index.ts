@@ -106,6 +106,7 @@ export type {
 } from './router/router.ts';
 export type {
   AttemptErrorEvent,
+  AttemptStartEvent,
   BreakerEvent,
   CallEndEvent,
   CallErrorEvent,

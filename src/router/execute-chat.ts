@@ -68,6 +68,8 @@ export async function executeChat(context: RouterContext, options: ChatOptions):
         cost,
         latencyMs,
         attempts: run.attempts,
+        finishReason: result.finishReason,
+        message: result.message,
       });
     }
     return result;

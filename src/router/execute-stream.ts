@@ -185,7 +185,9 @@ export function executeStream(context: RouterContext, options: ChatOptions): Cha
         timeToFirstTokenMs,
       };
       if (context.events.listenerCount('call-end') > 0) {
-        context.events.emit('call-end', { callId: plan.callId, route, usage, cost, latencyMs, attempts });
+        const { finishReason, message } = value;
+        const end = { callId: plan.callId, route, usage, cost, latencyMs, attempts, finishReason, message };
+        context.events.emit('call-end', end);
       }
       return value;
     };

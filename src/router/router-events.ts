@@ -6,7 +6,7 @@ import type { KeyVaultErrorKind } from '../keys/key-vault-error.ts';
 import type { LimitEvent } from '../limits/limit-event.ts';
 import type { LimitStoreRecoveredEvent, LimitStoreUnavailableEvent } from '../limits/limit-store.ts';
 import type { UsageRecord } from '../usage/usage-record.ts';
-import type { Cost, TokenUsage } from './chat-types.ts';
+import type { ChatMessage, ChatOptions, Cost, FinishReason, TokenUsage } from './chat-types.ts';
 import type { Attempt, Route } from './route.ts';
 
 /** `call-start`: a call was accepted and its candidates ranked. */
@@ -19,6 +19,11 @@ export interface CallStartEvent {
   readonly candidates: number;
   /** The first-ranked candidate. */
   readonly preferred: Route | undefined;
+  /**
+   * The call's options as the caller passed them (model, `maxTokens`, `temperature`, …), messages
+   * included: mind what you log.
+   */
+  readonly options: ChatOptions;
 }
 
 /** `call-end`: a call returned a result. */
@@ -29,6 +34,10 @@ export interface CallEndEvent {
   readonly cost: Cost;
   readonly latencyMs: number;
   readonly attempts: readonly Attempt[];
+  /** Why generation stopped (`other` for a stream the caller left early). */
+  readonly finishReason: FinishReason;
+  /** The assistant message returned (for a stream, what was delivered). */
+  readonly message: Extract<ChatMessage, { role: 'assistant' }>;
 }
 
 /** `call-error`: a call failed; `error` is what the caller receives. */
@@ -37,6 +46,16 @@ export interface CallErrorEvent {
   readonly error: RouterError;
   readonly attempts: readonly Attempt[];
   readonly latencyMs: number;
+}
+
+/**
+ * `attempt-start`: the call starts trying a candidate (after its key and limit headroom were
+ * secured); `attempt-error` follows for each failed try, and the call ends on this candidate or
+ * moves on with `fallback`.
+ */
+export interface AttemptStartEvent {
+  readonly callId: string;
+  readonly route: Route;
 }
 
 /** `attempt-error`: one try on one candidate failed. */
@@ -122,6 +141,7 @@ export interface RouterEventMap {
   'call-start': [event: CallStartEvent];
   'call-end': [event: CallEndEvent];
   'call-error': [event: CallErrorEvent];
+  'attempt-start': [event: AttemptStartEvent];
   'attempt-error': [event: AttemptErrorEvent];
   fallback: [event: FallbackEvent];
   'breaker-open': [event: BreakerEvent];

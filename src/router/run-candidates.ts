@@ -261,6 +261,8 @@ export async function runCandidates<T>(
       pending = undefined;
     }
     lastRoute = route;
+    if (context.events.listenerCount('attempt-start') > 0)
+      context.events.emit('attempt-start', { callId: plan.callId, route });
     const started = clock.now();
     const counter = { tries: 0, billedNanoUsd: 0 };
     try {

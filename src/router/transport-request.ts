@@ -50,5 +50,6 @@ export function emitCallStart(context: RouterContext, plan: CallPlan, stream: bo
     stream,
     candidates: plan.candidates.length,
     preferred,
+    options: plan.options,
   });
 }

@@ -1,0 +1,114 @@
+import type {
+  JSONObject,
+  LanguageModelV4FinishReason,
+  LanguageModelV4Usage,
+  SharedV4ProviderMetadata,
+} from '@ai-sdk/provider';
+import type { Cost, FinishReason, TokenUsage } from '../router/chat-types.ts';
+import type { Attempt, Route } from '../router/route.ts';
+import { ROUTER_PROVIDER_KEY } from './router-provider-settings.ts';
+
+/**
+ * What the router adds to a result's `providerMetadata.llmRouter`: the call id, where the call went,
+ * what it cost and every candidate tried or skipped (JSON, as the AI SDK requires).
+ *
+ * @example
+ * const { providerMetadata } = await generateText({ model: llm('openai/gpt-5.4-mini'), prompt });
+ * const { route, cost, attempts } = getRouterMetadata(providerMetadata) ?? {};
+ */
+export interface RouterMetadata {
+  /** The router's call id (also the result's `response.id`). */
+  readonly callId: string;
+  /** The candidate that answered. */
+  readonly route: Route;
+  /** What the call cost, and where the figure comes from. */
+  readonly cost: Cost;
+  /** Every candidate tried or skipped, the one that answered last; `error` says why one failed. */
+  readonly attempts: readonly {
+    readonly route: Route;
+    readonly outcome: Attempt['outcome'];
+    readonly tries: number;
+    readonly latencyMs: number;
+    readonly error?: { readonly kind: string; readonly status?: number; readonly message: string };
+  }[];
+  /** An earlier candidate failed or was skipped. */
+  readonly fallback: boolean;
+  /** Wall time of the router call. */
+  readonly latencyMs: number;
+  /** Streams: from the call's start to the first content. */
+  readonly timeToFirstTokenMs?: number;
+}
+
+function attemptJson(attempt: Attempt): RouterMetadata['attempts'][number] {
+  const { error } = attempt;
+  return {
+    route: { ...attempt.route },
+    outcome: attempt.outcome,
+    tries: attempt.tries,
+    latencyMs: attempt.latencyMs,
+    ...(error === undefined
+      ? {}
+      : {
+          error: {
+            kind: error.kind,
+            ...(error.status === undefined ? {} : { status: error.status }),
+            message: error.message,
+          },
+        }),
+  };
+}
+
+/** `providerMetadata` of a finished (or interrupted) router call. */
+export function toProviderMetadata(result: {
+  readonly callId: string;
+  readonly route: Route;
+  readonly cost: Cost;
+  readonly attempts: readonly Attempt[];
+  readonly latencyMs?: number;
+  readonly timeToFirstTokenMs?: number | undefined;
+}): SharedV4ProviderMetadata {
+  const metadata: RouterMetadata = {
+    callId: result.callId,
+    route: { ...result.route },
+    cost: { ...result.cost },
+    attempts: result.attempts.map(attemptJson),
+    fallback: result.attempts.some((attempt) => attempt.outcome !== 'ok'),
+    latencyMs: result.latencyMs ?? result.attempts.reduce((total, attempt) => total + attempt.latencyMs, 0),
+    ...(result.timeToFirstTokenMs === undefined ? {} : { timeToFirstTokenMs: result.timeToFirstTokenMs }),
+  };
+  return { [ROUTER_PROVIDER_KEY]: metadata as unknown as JSONObject };
+}
+
+/**
+ * The router's metadata in a result's (or a step's) `providerMetadata`, typed; `undefined` when the
+ * result did not come from the router.
+ *
+ * @example
+ * const result = await generateText({ model: llm('openai/gpt-5.4-mini'), prompt });
+ * getRouterMetadata(result.providerMetadata)?.route.gateway; // 'litellm' or 'openrouter'
+ */
+export function getRouterMetadata(
+  providerMetadata: SharedV4ProviderMetadata | undefined,
+): RouterMetadata | undefined {
+  const value = providerMetadata?.[ROUTER_PROVIDER_KEY];
+  return value === undefined ? undefined : (value as unknown as RouterMetadata);
+}
+
+/** The router's token counts in the AI SDK's shape (reasoning tokens are not reported apart). */
+export function toUsage(usage: TokenUsage): LanguageModelV4Usage {
+  return {
+    inputTokens: {
+      total: usage.inputTokens,
+      noCache: usage.inputTokens - usage.cachedInputTokens,
+      cacheRead: usage.cachedInputTokens,
+      cacheWrite: undefined,
+    },
+    outputTokens: { total: usage.outputTokens, text: undefined, reasoning: undefined },
+    raw: { ...usage },
+  };
+}
+
+/** The router's finish reasons are the AI SDK's unified ones; `raw` keeps the router's word. */
+export function toFinishReason(reason: FinishReason): LanguageModelV4FinishReason {
+  return { unified: reason, raw: reason };
+}
