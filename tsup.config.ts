@@ -5,6 +5,7 @@ export default defineConfig({
     index: 'src/index.ts',
     'testing/index': 'src/testing/index.ts',
     'redis/index': 'src/redis/index.ts',
+    'postgres/index': 'src/postgres/index.ts',
     'otel/index': 'src/otel/index.ts',
     'ai-sdk/index': 'src/ai-sdk/index.ts',
     'openai/index': 'src/openai-compat/index.ts',

@@ -19,6 +19,7 @@ import {
 import { createDecryptedKeyCache } from './decrypted-key-cache.ts';
 import type { KeyCipher, KeyPayload } from './key-cipher.ts';
 import { type KeyRecord, toKeyInfo } from './key-record.ts';
+import { KeyRecordConflictError } from './key-record-conflict-error.ts';
 import type {
   KeyCheckResult,
   KeyScope,
@@ -31,6 +32,7 @@ import { KeyVaultError } from './key-vault-error.ts';
 import { checkKeyVaultSettings, type KeyVaultSettings } from './key-vault-settings.ts';
 import { checkRecord, newSealKey, type RecordTrust, sealOf, sealRecord, withoutSeal } from './record-seal.ts';
 import { reencryptRecords } from './reencrypt-records.ts';
+import { retryOnConflict } from './retry-on-conflict.ts';
 import { createSerialQueue } from './serial-queue.ts';
 
 const notFound = (id: string) =>
@@ -180,10 +182,12 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
       if (!fresh || fresh.ciphertext !== record.ciphertext || fresh.status !== record.status) return record;
       try {
         const sealed = await sealRecord(fresh, payload, cipher);
-        await store.put(sealed.record);
+        await store.put(sealed.record, fresh);
         cache.set(sealed.record.id, sealed.record.ciphertext, sealed.payload);
         return sealed.record;
       } catch (error) {
+        // Another process changed it since it was read (and may have sealed it): left to its change.
+        if (KeyRecordConflictError.isInstance(error)) return record;
         logger.warn('key vault: could not seal a key record written by an older version; it stays as it is', {
           keyId: record.id,
           kind: KeyVaultError.isInstance(error) ? error.kind : 'unexpected',
@@ -220,41 +224,44 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
     const record = await find(method, id, scope);
     const { payload } = await open(record, allowUnsealed);
     const validation = await validator.validate({ provider: record.provider, apiKey: payload.apiKey });
-    return writes.run(async () => {
-      const fresh = await find(method, id, scope); // it may have changed while the provider answered
-      const current =
-        fresh.ciphertext === record.ciphertext ? payload : (await open(fresh, allowUnsealed)).payload;
-      const trust = checkRecord(fresh, current, allowUnsealed);
-      if (!current.apiKey.equals(payload.apiKey)) {
-        throw new KeyVaultError({
-          kind: 'integrity',
-          keyId: id,
-          provider: fresh.provider,
-          user: fresh.user,
-          message: `The key of record ${id} changed while it was being checked; check it again.`,
+    // Another process may change the record meanwhile: then it is read and checked again, once.
+    return writes.run(() =>
+      retryOnConflict(async () => {
+        const fresh = await find(method, id, scope); // it may have changed while the provider answered
+        const current =
+          fresh.ciphertext === record.ciphertext ? payload : (await open(fresh, allowUnsealed)).payload;
+        const trust = checkRecord(fresh, current, allowUnsealed);
+        if (!current.apiKey.equals(payload.apiKey)) {
+          throw new KeyVaultError({
+            kind: 'integrity',
+            keyId: id,
+            provider: fresh.provider,
+            user: fresh.user,
+            message: `The key of record ${id} changed while it was being checked; check it again.`,
+          });
+        }
+        const checked = applyValidation(fresh, validation, clock.now(), purpose);
+        let next: KeyRecord;
+        try {
+          next = (await sealRecord(checked, current, cipher)).record;
+        } catch (error) {
+          // A legacy record whose upgrade failed (the KMS cannot encrypt now) stays unsealed.
+          if (trust !== 'legacy') throw error;
+          next = checked;
+        }
+        await store.put(next, fresh); // a store shared by processes refuses it if another changed it since
+        emit({
+          type: 'key-checked',
+          keyId: next.id,
+          provider: next.provider,
+          user: next.user,
+          status: next.status,
+          validation,
         });
-      }
-      const checked = applyValidation(fresh, validation, clock.now(), purpose);
-      let next: KeyRecord;
-      try {
-        next = (await sealRecord(checked, current, cipher)).record;
-      } catch (error) {
-        // A legacy record whose upgrade failed (the KMS cannot encrypt now) stays unsealed.
-        if (trust !== 'legacy') throw error;
-        next = checked;
-      }
-      await store.put(next);
-      emit({
-        type: 'key-checked',
-        keyId: next.id,
-        provider: next.provider,
-        user: next.user,
-        status: next.status,
-        validation,
-      });
-      emitTransition(fresh, next);
-      return { key: toKeyInfo(next), validation };
-    });
+        emitTransition(fresh, next);
+        return { key: toKeyInfo(next), validation };
+      }),
+    );
   }
 
   /** The record `resolve()` would use: the given id (if it is the user's), else the newest usable one. */
@@ -374,32 +381,35 @@ export function createKeyVault(settings: KeyVaultSettings): KeyVault {
         .then(async (record) => ({ record, ...(await open(record, true)) }))
         .catch(() => undefined);
       const safeReason = redactSecrets(text, [opened?.payload.apiKey.reveal()]).slice(0, 200);
-      return writes.run(async () => {
-        const record = await find('disable()', id, scope);
-        const now = clock.now();
-        const disabled: KeyRecord = {
-          ...record,
-          status: 'disabled',
-          reason: safeReason,
-          disabledBy: 'caller',
-          disabledAt:
-            record.status === 'disabled' && record.disabledAt !== undefined ? record.disabledAt : now,
-          updatedAt: now,
-        };
-        // Sealed again only when the record could be decrypted and was trusted as it stands; else
-        // its seal is dropped: a disabled record is never used, and only enable() reseals it.
-        let next = withoutSeal(disabled);
-        if (opened && opened.record.ciphertext === record.ciphertext && trusted(record, opened.payload)) {
-          next = await sealRecord(disabled, opened.payload, cipher).then(
-            (sealed) => sealed.record,
-            () => next,
-          );
-        }
-        await store.put(next);
-        emitTransition(record, next);
-        cache.delete(id);
-        return toKeyInfo(next);
-      });
+      // Another process may change the record meanwhile: then it is read and disabled again, once.
+      return writes.run(() =>
+        retryOnConflict(async () => {
+          const record = await find('disable()', id, scope);
+          const now = clock.now();
+          const disabled: KeyRecord = {
+            ...record,
+            status: 'disabled',
+            reason: safeReason,
+            disabledBy: 'caller',
+            disabledAt:
+              record.status === 'disabled' && record.disabledAt !== undefined ? record.disabledAt : now,
+            updatedAt: now,
+          };
+          // Sealed again only when the record could be decrypted and was trusted as it stands; else
+          // its seal is dropped: a disabled record is never used, and only enable() reseals it.
+          let next = withoutSeal(disabled);
+          if (opened && opened.record.ciphertext === record.ciphertext && trusted(record, opened.payload)) {
+            next = await sealRecord(disabled, opened.payload, cipher).then(
+              (sealed) => sealed.record,
+              () => next,
+            );
+          }
+          await store.put(next, record);
+          emitTransition(record, next);
+          cache.delete(id);
+          return toKeyInfo(next);
+        }),
+      );
     },
 
     enable: (id, scope = {}) => check(id, scope, 'enable'),

@@ -9,6 +9,7 @@ export {
 } from './infisical/create-infisical-cipher.ts';
 export type { KeyCipher, KeyPayload } from './key-cipher.ts';
 export type { KeyCheck, KeyDisabledBy, KeyInfo, KeyRecord, KeyStatus } from './key-record.ts';
+export { KeyRecordConflictError } from './key-record-conflict-error.ts';
 export type { KeyRecordFilter, KeyRecordStore } from './key-record-store.ts';
 export type {
   AddKeyInput,

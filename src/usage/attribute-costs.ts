@@ -4,8 +4,9 @@ import {
   checkAttributionOptions,
   checkRecords,
 } from './check-report-options.ts';
+import { queryCheckedUsageReport, type ReportingTracker } from './query-usage-report.ts';
 import type { UsageRecord } from './usage-record.ts';
-import type { UsageReportMetrics, UsageReportOptions } from './usage-report.ts';
+import type { UsageReport, UsageReportMetrics, UsageReportOptions } from './usage-report.ts';
 
 /** Options of `attributeCosts()`. */
 export interface CostAttributionOptions extends Pick<UsageReportOptions, 'from' | 'to' | 'filter'> {
@@ -58,7 +59,26 @@ export function attributeCheckedCosts(
   options: CheckedAttributionOptions,
 ): CostAttribution {
   const { by, query } = options;
-  const report = summarizeUsage(records, { groupBy: [by], query, savings: undefined });
+  return toAttribution(summarizeUsage(records, { groupBy: [by], query, savings: undefined }), by);
+}
+
+/**
+ * The same view from a tracker, options already checked: through the tracker's own `report()` when
+ * it has one (in SQL for PostgreSQL), else over what its `query()` returns. What
+ * `router.usage.attribute()` does.
+ */
+export async function queryCheckedCostAttribution(
+  tracker: ReportingTracker,
+  options: CheckedAttributionOptions,
+): Promise<CostAttribution> {
+  const { by, query } = options;
+  return toAttribution(
+    await queryCheckedUsageReport(tracker, { groupBy: [by], query, savings: undefined }),
+    by,
+  );
+}
+
+function toAttribution(report: UsageReport, by: 'key' | 'user'): CostAttribution {
   const total = report.totals.costUsd;
   const rows = report.rows
     .map(({ group, ...metrics }) => ({

@@ -4,7 +4,7 @@ import { type CheckedSavingsOptions, checkSavingsOptions } from './check-savings
 import { type CheckedUsageQuery, checkTime, checkUsageQuery } from './check-usage-query.ts';
 import { describeValue } from './describe-value.ts';
 import { checkOptionsObject, guardRead, optionError, readArray, readOption } from './read-options.ts';
-import { USAGE_GROUP_KEYS, type UsageGroupKey } from './usage-report.ts';
+import { USAGE_GROUP_KEYS, type UsageGroupKey, type UsageReportOptions } from './usage-report.ts';
 
 /** A report's options once checked: what to group by, the one query it covers, and its savings line. */
 export interface CheckedReportOptions {
@@ -88,6 +88,36 @@ export function checkReportOptions(options: unknown, defaultCatalog?: ModelCatal
   const savings =
     savingsValue === undefined ? undefined : checkSavingsOptions(savingsValue, 'savings', defaultCatalog);
   return { groupBy, query, savings };
+}
+
+/**
+ * Checked options back in the form `UsageReportOptions` takes, as plain data: what a tracker's own
+ * `report()` is given. Checking them again gives the same options: `from` and `to` are the
+ * narrowed period in ms, `filter` holds the other filters, and `savings` names its catalog and its
+ * baseline by catalog id.
+ */
+export function toReportOptions(options: CheckedReportOptions): UsageReportOptions {
+  const { from, to, ...filter } = options.query;
+  const savings = options.savings;
+  return {
+    ...(from !== undefined ? { from } : {}),
+    ...(to !== undefined ? { to } : {}),
+    groupBy: [...options.groupBy],
+    ...(Object.keys(filter).length > 0 ? { filter } : {}),
+    ...(savings
+      ? {
+          savings: {
+            catalog: savings.catalog,
+            baseline: savings.named
+              ? {
+                  model: savings.named.model.id,
+                  ...(savings.named.gateway !== null ? { gateway: savings.named.gateway } : {}),
+                }
+              : { mostExpensive: true, models: savings.extraModels.map((model) => model.id) },
+          },
+        }
+      : {}),
+  };
 }
 
 /** `attributeCosts()` and `router.usage.attribute()` options once checked. */

@@ -6,6 +6,7 @@ import { checkRecords } from './check-report-options.ts';
 import { type CheckedSavingsOptions, checkSavingsOptions } from './check-savings-options.ts';
 import { describeValue } from './describe-value.ts';
 import {
+  addMoneySum,
   addNanoUsd,
   createMoneySum,
   formatMoneySum,
@@ -74,8 +75,29 @@ export interface UsageSavings {
 export interface SavingsAccumulator {
   /** Adds a record that passed the report's filter. */
   add(record: ReportRecord): void;
+  /** Adds figures a store summed itself (in SQL) over records that passed the report's filter. */
+  addTotals(totals: SavingsTotals): void;
   /** The line, with the count of records left out as invalid. */
   result(invalidRecords: number): UsageSavings;
+}
+
+/**
+ * What `add()` collects, summed over many records: what a store that reports in SQL passes to
+ * `addTotals()`. Only successful records count; `calls` and the sums cover those with a known cost.
+ */
+export interface SavingsTotals {
+  /** Successful records whose cost source is not `none`. */
+  readonly calls: number;
+  /** Successful records whose cost source is `none`. */
+  readonly unpricedCalls: number;
+  /** The exact cost of `calls`. */
+  readonly actual: MoneySum;
+  /** Of `calls`: input tokens minus cached ones (per record, cached tokens capped at input tokens). */
+  readonly uncachedInputTokens: number;
+  readonly cachedInputTokens: number;
+  readonly outputTokens: number;
+  /** The models of `calls` (records without a model left out). */
+  readonly servedModels: Iterable<string>;
 }
 
 const GATEWAY_ORDER: readonly GatewayId[] = ['litellm', 'openrouter', 'direct'];
@@ -139,6 +161,15 @@ export function createSavingsAccumulator(options: CheckedSavingsOptions): Saving
       uncachedInputTokens += record.inputTokens - cached;
       outputTokens += record.outputTokens;
       if (record.model !== undefined) servedModels.add(record.model);
+    },
+    addTotals(totals) {
+      calls += totals.calls;
+      unpricedCalls += totals.unpricedCalls;
+      addMoneySum(actual, totals.actual);
+      uncachedInputTokens += totals.uncachedInputTokens;
+      cachedInputTokens += totals.cachedInputTokens;
+      outputTokens += totals.outputTokens;
+      for (const model of totals.servedModels) servedModels.add(model);
     },
     result(invalidRecords) {
       const chosen = choose();

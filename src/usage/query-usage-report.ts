@@ -1,24 +1,30 @@
 import { summarizeUsage } from './build-usage-report.ts';
-import { type CheckedReportOptions, checkRecords, checkReportOptions } from './check-report-options.ts';
+import {
+  type CheckedReportOptions,
+  checkRecords,
+  checkReportOptions,
+  toReportOptions,
+} from './check-report-options.ts';
 import type { CheckedUsageQuery } from './check-usage-query.ts';
 import { guardRead, optionError } from './read-options.ts';
 import type { UsageReport, UsageReportOptions } from './usage-report.ts';
 import type { UsageTracker } from './usage-tracker.ts';
 
+/** What a report reads from a tracker: its records, and its own `report()` when it has one. */
+export type ReportingTracker = Pick<UsageTracker, 'query' | 'report'>;
+
 /**
- * Checks that `tracker` has a `query()` method.
+ * Checks that `tracker` has a `query()` method (and a `report()` method or none).
  * @throws InvalidRequestError naming `tracker` otherwise.
  */
-export function checkTracker(tracker: unknown): Pick<UsageTracker, 'query'> {
-  const ok = guardRead(
-    'tracker',
-    () =>
-      typeof tracker === 'object' &&
-      tracker !== null &&
-      typeof (tracker as { query?: unknown }).query === 'function',
-  );
+export function checkTracker(tracker: unknown): ReportingTracker {
+  const ok = guardRead('tracker', () => {
+    if (typeof tracker !== 'object' || tracker === null) return false;
+    const { query, report } = tracker as { query?: unknown; report?: unknown };
+    return typeof query === 'function' && (report === undefined || typeof report === 'function');
+  });
   if (!ok) throw optionError('tracker', 'a UsageTracker (an object with query())', tracker);
-  return tracker as Pick<UsageTracker, 'query'>;
+  return tracker as ReportingTracker;
 }
 
 /**
@@ -33,18 +39,33 @@ export async function queryRecords(
   return checkRecords(records, 'tracker', 'query() to answer an array of usage records');
 }
 
-/** The report of options already checked, over what the tracker returns for them. */
+/**
+ * The report of options already checked. A tracker with its own `report()` (the PostgreSQL one
+ * computes reports in SQL) is asked for it, with the checked options in plain form (times in ms,
+ * `savings.catalog` always set); otherwise the report is summed over what `query()` returns.
+ * @throws InvalidRequestError naming `tracker` when its `report()` answers something that is not
+ * an object.
+ */
 export async function queryCheckedUsageReport(
-  tracker: Pick<UsageTracker, 'query'>,
+  tracker: ReportingTracker,
   options: CheckedReportOptions,
 ): Promise<UsageReport> {
+  if (typeof tracker.report === 'function') {
+    const report: unknown = await tracker.report(toReportOptions(options));
+    if (typeof report !== 'object' || report === null) {
+      throw optionError('tracker', 'report() to answer a usage report', report);
+    }
+    return report as UsageReport;
+  }
   return summarizeUsage(await queryRecords(tracker, options.query), options);
 }
 
 /**
- * Builds a report from a tracker: asks it for the records of the report's period and filter (so a
- * store such as SQLite narrows in its own index), then groups them as `buildUsageReport` does.
- * This is what `router.usage.report()` does. Options are checked before the tracker is asked.
+ * Builds a report from a tracker. Options are checked before the tracker is asked. A tracker with
+ * its own `report()` (the PostgreSQL one computes reports in SQL) is asked for it; otherwise the
+ * tracker is asked for the records of the report's period and filter (so a store such as SQLite
+ * narrows in its own index), then they are grouped as `buildUsageReport` does. This is what
+ * `router.usage.report()` does.
  *
  * @throws InvalidRequestError naming the option at fault (as `buildUsageReport`), or `tracker` when
  * it has no `query()` or its answer is not an array of records.
@@ -53,7 +74,7 @@ export async function queryCheckedUsageReport(
  * const report = await queryUsageReport(tracker, { from: startOfMonth, groupBy: ['key'] });
  */
 export async function queryUsageReport(
-  tracker: Pick<UsageTracker, 'query'>,
+  tracker: ReportingTracker,
   options: UsageReportOptions = {},
 ): Promise<UsageReport> {
   const checkedTracker = checkTracker(tracker);

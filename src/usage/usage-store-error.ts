@@ -3,9 +3,11 @@ import { RouterError } from '../errors/router-error.ts';
 /**
  * Why a usage store could not be used:
  * - `corrupt`: the file is not a readable SQLite database (bad header, malformed pages).
- * - `foreign`: a valid SQLite database that is not a usage store of this package.
+ * - `foreign`: a valid SQLite database (or a PostgreSQL table of that name) that is not a usage
+ *   store of this package.
  * - `unsupported-version`: a usage store written by a newer version of this package.
- * - `unavailable`: `node:sqlite` is missing (Node older than 22.13) or the file cannot be opened.
+ * - `unavailable`: `node:sqlite` is missing (Node older than 22.13) or the file cannot be opened;
+ *   for PostgreSQL, the tables could not be prepared or read (server unreachable).
  * - `write-failed`: a batch could not be written (disk full, lock held past `busyTimeoutMs`); its
  *   records stay buffered and are retried on the next flush.
  * - `backlog`: the buffer of records waiting to be written is full (`maxBufferedRecords`): this
@@ -26,12 +28,12 @@ export type UsageStoreErrorReason =
   | 'invalid-record';
 
 /**
- * Thrown by the SQLite usage tracker. For `corrupt` and `foreign` the file was checked before
- * anything was written and is left exactly as it was.
+ * Thrown by the SQLite and PostgreSQL usage trackers. For `corrupt` and `foreign` the file (or
+ * table) was checked before anything was written and is left exactly as it was.
  */
 export class UsageStoreError extends RouterError {
   readonly reason: UsageStoreErrorReason;
-  /** The store file. */
+  /** The store file; for PostgreSQL, the table (`schema.prefixusage_records`). */
   readonly path: string;
 
   constructor({

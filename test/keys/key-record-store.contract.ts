@@ -57,6 +57,17 @@ export function describeKeyRecordStoreContract(name: string, open: () => Promise
       expect(await store.list({ user: 'carol' })).toEqual([]);
     });
 
+    it('put(record, expected) with the record as read writes it (a shared store compares; others may ignore it)', async () => {
+      const store = await open();
+      await store.put(record({ id: 'key_1' }));
+      const read = (await store.get('key_1')) as KeyRecord;
+      await store.put({ ...read, status: 'disabled', reason: 'by caller' }, read);
+      expect(await store.get('key_1')).toEqual({ ...read, status: 'disabled', reason: 'by caller' });
+      const again = (await store.get('key_1')) as KeyRecord;
+      await store.put({ ...again, label: 'work' }, again);
+      expect((await store.get('key_1'))?.label).toBe('work');
+    });
+
     it('puts many at once', async () => {
       const store = await open();
       await store.put(record({ id: 'key_1', ciphertext: 'old' }));

@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createModelCatalog } from '../../src/catalog/model-catalog.ts';
+import { createPostgresUsageTracker } from '../../src/postgres/create-postgres-usage-tracker.ts';
 import { createRouter } from '../../src/router/create-router.ts';
 import { createFakeClock, createFakeTransport } from '../../src/testing/index.ts';
 import { attributeCosts } from '../../src/usage/attribute-costs.ts';
@@ -15,7 +16,11 @@ import { reportToJson } from '../../src/usage/report-to-json.ts';
 import { createSqliteUsageTracker } from '../../src/usage/sqlite-usage-tracker.ts';
 import type { UsageRecord } from '../../src/usage/usage-record.ts';
 import { UsageStoreError } from '../../src/usage/usage-store-error.ts';
+import { describeWithServices } from '../helpers/services.ts';
+import { createTestPool, dropSchema, uniqueSchema } from '../postgres/postgres-test-database.ts';
 import { usageRecord } from './generate-records.ts';
+
+const describePostgres = await describeWithServices(['postgres']);
 
 // A tracker may hold records no report can trust: written before the router checked gateway
 // answers, or by a custom tracker. A report skips them and counts them in `invalidRecords`; it
@@ -217,5 +222,34 @@ describe('reports over records no report can trust', () => {
     expect(report.totals.requests).toBe(1);
     expect(report.invalidRecords).toBe(1);
     reopened.close();
+  });
+});
+
+describePostgres('the PostgreSQL tracker over records no report can trust', () => {
+  const pool = createTestPool();
+  const schema = uniqueSchema('invalid');
+  afterAll(async () => {
+    await dropSchema(pool, schema);
+    await pool.end();
+  });
+
+  it('refuses each in its own record() call, as the SQLite tracker does, and keeps writing the others', async () => {
+    const tracker = createPostgresUsageTracker({ pool, schema, logger: false });
+    tracker.record(good[0] as UsageRecord);
+    for (const [why, record] of garbage) {
+      let error: unknown;
+      try {
+        tracker.record(record as UsageRecord);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(UsageStoreError.isInstance(error) && error.reason, why).toBe('invalid-record');
+    }
+    tracker.record(good[1] as UsageRecord);
+    expect((await tracker.query()).map((record) => record.callId)).toEqual(['g1', 'g2']);
+    const report = await tracker.report({ groupBy: ['user', 'tag', 'day'] });
+    expect(report.totals).toMatchObject({ requests: 2, costUsdExact: '0.750000000' });
+    expect(report.invalidRecords).toBe(0);
+    await tracker.close();
   });
 });

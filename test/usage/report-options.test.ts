@@ -10,7 +10,12 @@ import { nanoUsdToUsd, usdToNanoUsd } from '../../src/usage/money-sum.ts';
 import { queryUsageReport } from '../../src/usage/query-usage-report.ts';
 import { escapeCsvField, reportToCsv } from '../../src/usage/report-to-csv.ts';
 import { reportToJson } from '../../src/usage/report-to-json.ts';
+import type { UsageReportOptions } from '../../src/usage/usage-report.ts';
+import type { UsageTracker } from '../../src/usage/usage-tracker.ts';
 import { usageRecord } from './generate-records.ts';
+import { reportSubjects } from './report-subjects.ts';
+
+const subjects = await reportSubjects('options');
 
 // Bad options of the report functions: each must end in an InvalidRequestError naming the option,
 // never a bare TypeError/RangeError, and building the message must never throw itself (issue 16
@@ -152,6 +157,76 @@ describe('report options: typed errors naming the option', () => {
       expect(optionOf(caught(() => buildUsageReport(records, options as never)))).toBe(option);
     },
   );
+
+  for (const subject of subjects.filter(({ name }) => name !== 'buildUsageReport')) {
+    subject.describe(`${subject.name}: its own report() checks first`, () => {
+      it.each(cases.map(([name, , option], index) => [name, option, index] as const))(
+        'with %s names %s',
+        async (_name, option, index) => {
+          const options = (cases[index] as [string, unknown, string])[1];
+          expect(optionOf(await caughtAsync(() => subject.report(records, options as never)))).toBe(option);
+        },
+      );
+    });
+  }
+
+  it("a tracker's own report() is asked only with options checked, as plain data", async () => {
+    const asked: UsageReportOptions[] = [];
+    const tracker: UsageTracker = {
+      record() {},
+      query: () => records,
+      report: async (options) => {
+        asked.push(options);
+        return buildUsageReport(records, options);
+      },
+    };
+    const clock = createFakeClock();
+    const { usage, catalog: routerCatalog } = createRouter({
+      clock,
+      logger: false,
+      usage: tracker,
+      transports: { litellm: createFakeTransport({ gateway: 'litellm', clock }) },
+    });
+    for (const [name, options, option] of cases) {
+      // The router's catalog is the default: that one is no error there.
+      if (name === 'no catalog outside the router') continue;
+      expect(optionOf(await caughtAsync(() => usage.report(options as never))), name).toBe(option);
+    }
+    expect(asked).toEqual([]);
+
+    const report = await usage.report({
+      from: new Date(Date.UTC(2026, 0, 1)),
+      to: Date.UTC(2027, 0, 1),
+      groupBy: ['user'],
+      filter: { from: Date.UTC(2026, 3, 1), user: 'ada' },
+      savings: { baseline: { mostExpensive: true, models: ['openai/gpt-5.5'] } },
+    });
+    expect(asked).toEqual([
+      {
+        from: Date.UTC(2026, 3, 1),
+        to: Date.UTC(2027, 0, 1),
+        groupBy: ['user'],
+        filter: { user: 'ada' },
+        savings: { catalog: routerCatalog, baseline: { mostExpensive: true, models: ['openai/gpt-5.5'] } },
+      },
+    ]);
+    expect(report).toEqual(buildUsageReport(records, asked[0]));
+    const byUser = await usage.attribute({ by: 'user', filter: { status: 'ok' } });
+    expect(asked[1]).toEqual({ groupBy: ['user'], filter: { status: 'ok' } });
+    expect(byUser.rows.map((row) => row.id)).toEqual(['ada']);
+    expect(await queryUsageReport(tracker, { groupBy: ['model'] })).toEqual(
+      buildUsageReport(records, { groupBy: ['model'] }),
+    );
+    expect(asked[2]).toEqual({ groupBy: ['model'] });
+    expect(optionOf(await caughtAsync(() => queryUsageReport(tracker, { groupBy: 'day' } as never)))).toBe(
+      'groupBy',
+    );
+    expect(asked).toHaveLength(3);
+    expect(
+      optionOf(await caughtAsync(() => queryUsageReport({ query: () => records, report: 5 } as never))),
+    ).toBe('tracker');
+    await usage.tracker.close?.();
+  });
 
   it('router.usage.report() and queryUsageReport() check the same way (before asking the tracker)', async () => {
     const { usage } = router();

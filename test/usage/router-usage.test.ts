@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import {
   createRouter,
   createSqliteUsageTracker,
@@ -9,13 +9,33 @@ import {
   type UsageRecord,
   type UsageTracker,
 } from '../../src/index.ts';
+import { createPostgresUsageTracker } from '../../src/postgres/create-postgres-usage-tracker.ts';
 import { createFakeClock, createFakeTransport, type FakeReply } from '../../src/testing/index.ts';
+import { buildUsageReport } from '../../src/usage/build-usage-report.ts';
+import type { UsageReportOptions } from '../../src/usage/usage-report.ts';
 import { collect } from '../helpers/events.ts';
+import { describeWithServices } from '../helpers/services.ts';
+import { createTestPool, dropSchema, uniqueSchema } from '../postgres/postgres-test-database.ts';
+import { usageRecord } from './generate-records.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
   while (dirs.length) rmSync(dirs.pop() as string, { recursive: true, force: true });
 });
+
+// The report scenario runs on the default in-memory tracker and on PostgreSQL (reports in SQL).
+const describePostgres = await describeWithServices(['postgres']);
+const pool = createTestPool();
+const schema = uniqueSchema('router_usage');
+let prefixes = 0;
+afterAll(async () => {
+  if (describePostgres === describe) await dropSchema(pool, schema);
+  await pool.end();
+});
+const trackers: [name: string, create: (() => UsageTracker) | undefined][] = [
+  ['memory', undefined],
+  ['PostgreSQL', () => createPostgresUsageTracker({ pool, schema, tablePrefix: `r${prefixes++}_` })],
+];
 
 function setup(options: { usage?: UsageTracker; litellm?: FakeReply[]; openrouter?: FakeReply[] } = {}) {
   const clock = createFakeClock();
@@ -92,51 +112,89 @@ describe('router.usage', () => {
     expect(records.map((record) => record.costSource)).toEqual(['gateway', 'catalog', 'estimated']);
   });
 
-  test('report by provider and user, attribution by key, savings against a named model, CSV', async () => {
-    const { router } = setup({
-      litellm: Array.from({ length: 4 }, () => ({
-        text: 'x',
-        usage: { inputTokens: 1_000_000, outputTokens: 0 },
-      })),
-    });
-    await router.chat(ask('openai/gpt-5.4-mini', 'alice', ['eu']));
-    await router.chat(ask('openai/gpt-5.4-mini', 'bob'));
-    await router.chat(ask('mistral/mistral-small-latest', 'alice', ['eu', 'beta']));
-    await router.chat(ask('mistral/mistral-small-latest', 'alice'));
+  test.for(trackers)(
+    '%s: report by provider and user, attribution by key, savings against a named model, CSV',
+    async ([, createTracker], context) => {
+      if (createTracker && describePostgres !== describe) context.skip();
+      const usage = createTracker?.();
+      const { router } = setup({
+        ...(usage ? { usage } : {}),
+        litellm: Array.from({ length: 4 }, () => ({
+          text: 'x',
+          usage: { inputTokens: 1_000_000, outputTokens: 0 },
+        })),
+      });
+      await router.chat(ask('openai/gpt-5.4-mini', 'alice', ['eu']));
+      await router.chat(ask('openai/gpt-5.4-mini', 'bob'));
+      await router.chat(ask('mistral/mistral-small-latest', 'alice', ['eu', 'beta']));
+      await router.chat(ask('mistral/mistral-small-latest', 'alice'));
 
-    const report = await router.usage.report({
-      groupBy: ['provider', 'user'],
-      savings: { baseline: { model: 'openai/gpt-5.5' } },
-    });
-    // 1M input tokens: gpt-5.4-mini $0.75, mistral-small $0.06, gpt-5.5 $5.00.
-    expect(report.rows.map((row) => [row.group.provider, row.group.user, row.requests, row.costUsd])).toEqual(
-      [
+      const report = await router.usage.report({
+        groupBy: ['provider', 'user'],
+        savings: { baseline: { model: 'openai/gpt-5.5' } },
+      });
+      // 1M input tokens: gpt-5.4-mini $0.75, mistral-small $0.06, gpt-5.5 $5.00.
+      expect(
+        report.rows.map((row) => [row.group.provider, row.group.user, row.requests, row.costUsd]),
+      ).toEqual([
         ['mistral', 'alice', 2, 0.12],
         ['openai', 'alice', 1, 0.75],
         ['openai', 'bob', 1, 0.75],
-      ],
-    );
-    expect(report.totals).toMatchObject({ requests: 4, costUsd: 1.62, costUsdExact: '1.620000000' });
-    expect(report.savings).toMatchObject({
-      baselineModel: 'openai/gpt-5.5',
-      actualUsd: 1.62,
-      baselineUsd: 20,
-      savedUsd: 18.38,
-    });
+      ]);
+      expect(report.totals).toMatchObject({ requests: 4, costUsd: 1.62, costUsdExact: '1.620000000' });
+      expect(report.savings).toMatchObject({
+        baselineModel: 'openai/gpt-5.5',
+        actualUsd: 1.62,
+        baselineUsd: 20,
+        savedUsd: 18.38,
+      });
 
-    const byTag = await router.usage.report({ groupBy: ['tag'], filter: { user: 'alice' } });
-    expect(byTag.rows.map((row) => [row.group.tag, row.requests])).toEqual([
-      ['beta', 1],
-      ['eu', 2],
-      [null, 1],
+      const byTag = await router.usage.report({ groupBy: ['tag'], filter: { user: 'alice' } });
+      expect(byTag.rows.map((row) => [row.group.tag, row.requests])).toEqual([
+        ['beta', 1],
+        ['eu', 2],
+        [null, 1],
+      ]);
+
+      const byKey = await router.usage.attribute({ by: 'key' });
+      expect(byKey.rows).toEqual([expect.objectContaining({ id: 'gateway:litellm', requests: 4, share: 1 })]);
+
+      const csv = reportToCsv(report);
+      expect(csv.split('\r\n')[0]).toContain('provider');
+      expect(csv).toContain('1.620000000');
+      await router.close();
+    },
+  );
+
+  test('a tracker with its own report() (SQL) is asked for reports and attribution, not for records', async () => {
+    const asked: UsageReportOptions[] = [];
+    const records = [
+      usageRecord({ callId: 'a', keyId: 'byok:acme', costUsd: 0.3 }),
+      usageRecord({ callId: 'b', keyId: 'gateway:litellm', costUsd: 0.1 }),
+    ];
+    const reporting: UsageTracker = {
+      record() {},
+      query: () => {
+        throw new Error('query() must not be called when report() exists');
+      },
+      report: async (options) => {
+        asked.push(options);
+        return buildUsageReport(records, options);
+      },
+    };
+    const { router } = setup({ usage: reporting });
+    const report = await router.usage.report({ groupBy: ['user'], from: 5 });
+    expect(report.totals.costUsdExact).toBe('0.400000000');
+    const byKey = await router.usage.attribute({ by: 'key', filter: { status: 'ok' } });
+    expect(byKey.rows.map((row) => [row.id, row.costUsdExact])).toEqual([
+      ['byok:acme', '0.300000000'],
+      ['gateway:litellm', '0.100000000'],
     ]);
-
-    const byKey = await router.usage.attribute({ by: 'key' });
-    expect(byKey.rows).toEqual([expect.objectContaining({ id: 'gateway:litellm', requests: 4, share: 1 })]);
-
-    const csv = reportToCsv(report);
-    expect(csv.split('\r\n')[0]).toContain('provider');
-    expect(csv).toContain('1.620000000');
+    expect(byKey.rows[0]?.share).toBeCloseTo(0.75, 12);
+    expect(asked).toEqual([
+      { groupBy: ['user'], from: 5 },
+      { filter: { status: 'ok' }, groupBy: ['key'] },
+    ]);
   });
 
   test('a throwing or slow tracker never breaks or delays a call; its errors are events', async () => {

@@ -2,16 +2,19 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { createPostgresUsageTracker } from '../../src/postgres/create-postgres-usage-tracker.ts';
 import { createMemoryUsageTracker } from '../../src/usage/memory-usage-tracker.ts';
 import { createSqliteUsageTracker } from '../../src/usage/sqlite-usage-tracker.ts';
 import type { UsageQuery, UsageRecord } from '../../src/usage/usage-record.ts';
 import type { UsageTracker } from '../../src/usage/usage-tracker.ts';
+import { describeWithServices } from '../helpers/services.ts';
+import { createTestPool, dropSchema, uniqueSchema } from '../postgres/postgres-test-database.ts';
 import { generateRecords, usageRecord, withoutNanos } from './generate-records.ts';
 
 interface Subject {
   readonly tracker: UsageTracker;
-  dispose(): void;
+  dispose(): void | Promise<void>;
 }
 
 const directories: string[] = [];
@@ -19,18 +22,44 @@ afterEach(() => {
   for (const directory of directories.splice(0)) rmSync(directory, { recursive: true, force: true });
 });
 
-const implementations: Record<string, () => Subject> = {
-  memory: () => ({ tracker: createMemoryUsageTracker(), dispose: () => {} }),
-  sqlite: () => {
-    const directory = mkdtempSync(join(tmpdir(), 'usage-contract-'));
-    directories.push(directory);
-    const tracker = createSqliteUsageTracker({ path: join(directory, 'usage.sqlite'), batchSize: 7 });
-    return { tracker, dispose: () => tracker.close() };
-  },
+// PostgreSQL: one schema for this file, one table prefix per test; a real server (skipped with a
+// message saying how to start one when it is not running).
+const describePostgres = await describeWithServices(['postgres']);
+const pool = createTestPool();
+const schema = uniqueSchema('contract');
+let tables = 0;
+afterAll(async () => {
+  if (describePostgres === describe) await dropSchema(pool, schema);
+  await pool.end();
+});
+
+const implementations: Record<string, [typeof describe | typeof describe.skip, () => Subject]> = {
+  memory: [describe, () => ({ tracker: createMemoryUsageTracker(), dispose: () => {} })],
+  sqlite: [
+    describe,
+    () => {
+      const directory = mkdtempSync(join(tmpdir(), 'usage-contract-'));
+      directories.push(directory);
+      const tracker = createSqliteUsageTracker({ path: join(directory, 'usage.sqlite'), batchSize: 7 });
+      return { tracker, dispose: () => tracker.close() };
+    },
+  ],
+  postgres: [
+    describePostgres,
+    () => {
+      const tracker = createPostgresUsageTracker({
+        pool,
+        schema,
+        tablePrefix: `t${tables++}_`,
+        batchSize: 7,
+      });
+      return { tracker, dispose: () => tracker.close() };
+    },
+  ],
 };
 
-for (const [name, create] of Object.entries(implementations)) {
-  describe(`UsageTracker contract: ${name}`, () => {
+for (const [name, [describeImplementation, create]] of Object.entries(implementations)) {
+  describeImplementation(`UsageTracker contract: ${name}`, () => {
     let subject: Subject;
     afterEach(() => subject.dispose());
 
