@@ -90,6 +90,10 @@ describe('a command line that cannot work exits 2 with one line saying why', () 
     ],
     [['models', 'extra'], 'Takes no arguments; 1 given'],
     [
+      ['compare-costs', '--model', 'nope/x', '--input-tokens', '1', '--output-tokens', '1'],
+      '--model: "nope/x" is not in the catalog',
+    ],
+    [
       ['usage', 'report', '--ledger', 'sqlite:/nonexistent/usage.db'],
       '--ledger (or LLM_ROUTER_LEDGER): no SQLite ledger',
     ],

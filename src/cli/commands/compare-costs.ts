@@ -1,11 +1,28 @@
-import type { CostComparison } from '@bestviable/llm-router';
+import type { CostComparison, ModelCatalog } from '@bestviable/llm-router';
 import type { CommandSpec } from '../command.ts';
 import { EXIT_CODES } from '../exit-codes.ts';
-import { flagError } from '../flags.ts';
+import { type Flags, flagError } from '../flags.ts';
 import { formatTable, formatUsd } from '../format-table.ts';
 import { createRouterFromFlags, GATEWAY_OPTIONS } from '../options/gateway-options.ts';
 import { REQUIREMENT_OPTIONS, readRequirements } from '../options/requirement-options.ts';
 import { readWholeNumber } from '../read-values.ts';
+
+/** A catalog id, or a model's name on one of its gateways (what `compareCosts` accepts). */
+function known(catalog: ModelCatalog, name: string): boolean {
+  return (
+    catalog.get(name) !== undefined ||
+    catalog.list().some((model) => Object.values(model.gatewayModels).includes(name))
+  );
+}
+
+function unknownModel(flags: Flags, name: string) {
+  const shown = /^[\w.:@/-]{1,120}$/.test(name) ? `"${name}"` : 'a model';
+  return flagError(
+    flags,
+    'model',
+    `${shown} is not in the catalog, by id or gateway name; run llm-router models for the list.`,
+  );
+}
 
 function comparisonTable(comparison: CostComparison): string {
   if (comparison.rows.length === 0) return 'No configured offer serves such a call.\n';
@@ -84,6 +101,7 @@ export const compareCostsCommand: CommandSpec = {
     const require = readRequirements(flags);
     const router = createRouterFromFlags(io, flags, verbose);
     try {
+      for (const name of models ?? []) if (!known(router.catalog, name)) throw unknownModel(flags, name);
       const comparison = router.compareCosts({
         inputTokens,
         outputTokens,
