@@ -42,9 +42,10 @@ function readHidden(io: CliIo, prompt: string): Promise<string> {
       if (state.kind === 'typing') state = { kind: 'done', text: state.text };
       finish();
     };
-    io.err(prompt);
-    // Raw mode turns the terminal's echo off: nothing typed is shown.
+    // Raw mode turns the terminal's echo off: nothing typed is shown. It is on before the prompt
+    // appears, so a key pasted the moment the prompt shows is not echoed either.
     stdin.setRawMode?.(true);
+    io.err(prompt);
     stdin.on('data', onData);
     stdin.on('end', onEnd);
     stdin.resume();
