@@ -158,7 +158,7 @@ describe('llm-router usage report', () => {
     // Figures are right-aligned under their header: each REQUESTS cell ends where the header does.
     const end = (lines[0]?.indexOf('REQUESTS') ?? 0) + 'REQUESTS'.length;
     for (const line of lines.slice(1, 5)) expect(line.slice(end - 1, end + 1)).toMatch(/^\d $/);
-    expect(run.stdout).toContain('From 2026-05-01T00:00:00.000Z to 2026-06-01T00:00:00.000Z (exclusive).');
+    expect(run.stdout).toContain('From 2026-05-01T00:00:00.000Z up to 2026-06-01T00:00:00.000Z (exclusive).');
   });
 
   test('filters: --user, --status, --provider', async () => {

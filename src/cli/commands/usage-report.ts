@@ -58,7 +58,10 @@ function reportTable(report: UsageReport): string {
     ...rows,
     [...totalLabel, ...metricCells(report.totals)],
   ]);
-  const period = `From ${report.from === null ? 'the start' : new Date(report.from).toISOString()} to ${report.to === null ? 'now' : new Date(report.to).toISOString()} (exclusive).`;
+  const start =
+    report.from === null ? 'From the first record' : `From ${new Date(report.from).toISOString()}`;
+  const end = report.to === null ? 'to the last.' : `up to ${new Date(report.to).toISOString()} (exclusive).`;
+  const period = `${start} ${end}`;
   const lines = [table, period];
   if (report.invalidRecords > 0)
     lines.push(`${report.invalidRecords} record(s) no report can trust were left out of every figure.`);
