@@ -1,6 +1,7 @@
-import { defineConfig } from 'tsup';
+import { readFileSync } from 'node:fs';
+import { defineConfig, type Options } from 'tsup';
 
-export default defineConfig({
+const library: Options = {
   entry: {
     index: 'src/index.ts',
     'testing/index': 'src/testing/index.ts',
@@ -12,7 +13,8 @@ export default defineConfig({
   },
   format: ['esm', 'cjs'],
   dts: true,
-  clean: true,
+  // dist/cli.js is written by the `cli` build below, in parallel: keep it.
+  clean: ['!cli.js', '!cli.js.map'],
   sourcemap: true,
   target: 'node22',
   platform: 'node',
@@ -21,4 +23,23 @@ export default defineConfig({
   // p-retry is ESM-only; bundling it keeps the CommonJS build loadable on every Node 22 release,
   // including those without require(esm).
   noExternal: ['p-retry', 'is-network-error'],
-});
+};
+
+const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+
+// The `llm-router` bin: ESM only, one file, importing the package by its own name (dist/index.js)
+// exactly as a user's script would; the #! line of src/cli/main.ts is kept and the file made executable.
+const cli: Options = {
+  entry: { cli: 'src/cli/main.ts' },
+  format: ['esm'],
+  dts: false,
+  clean: false,
+  sourcemap: true,
+  target: 'node22',
+  platform: 'node',
+  splitting: false,
+  external: [/^@bestviable\/llm-router(\/|$)/],
+  define: { LLM_ROUTER_VERSION: JSON.stringify(version) },
+};
+
+export default defineConfig([library, cli]);
