@@ -12,7 +12,9 @@ import type {
 import { jsonProblem } from './check-json-value.ts';
 
 const ROLES = new Set(['system', 'user', 'assistant', 'tool']);
-const PROVIDERS: ReadonlySet<string> = new Set(['openai', 'anthropic', 'google', 'cohere', 'mistral']);
+// Any provider id the catalog may know (the five, and `groq`, `deepseek`, … from the live catalog or
+// `catalog.models`), as in `providers` settings. An id no model has leaves no candidate of it.
+const PROVIDER_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 const TOOL_CHOICES: ReadonlySet<unknown> = new Set(['auto', 'none', 'required']);
 const REQUIRE_FLAGS = ['tools', 'vision', 'json'] as const;
@@ -255,11 +257,14 @@ function checkRequirements(require: ModelRequirements): void {
   const { providers } = require;
   if (
     providers !== undefined &&
-    !(Array.isArray(providers) && providers.every((provider) => PROVIDERS.has(provider)))
+    !(
+      Array.isArray(providers) &&
+      providers.every((provider) => typeof provider === 'string' && PROVIDER_ID.test(provider))
+    )
   ) {
     fail(
       'require.providers',
-      "expected an array of provider ids: 'openai', 'anthropic', 'google', 'cohere', 'mistral'.",
+      "expected an array of provider ids (lower-case letters, digits and -), e.g. ['openai', 'groq'].",
     );
   }
 }

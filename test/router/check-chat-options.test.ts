@@ -230,8 +230,13 @@ describe('router.chat() option checks', () => {
     ['require.vision as null', { messages: hello, require: { vision: null } }, 'require.vision'],
     ['require.providers of -1', { messages: hello, require: { providers: -1 } }, 'require.providers'],
     [
-      'require.providers with an unknown id',
-      { messages: hello, require: { providers: ['openai', 'acme'] } },
+      'require.providers with an id that is not a provider id',
+      { messages: hello, require: { providers: ['openai', 'Open AI'] } },
+      'require.providers',
+    ],
+    [
+      'require.providers with a non-string id',
+      { messages: hello, require: { providers: ['openai', 5] } },
       'require.providers',
     ],
     ['require as an array', { messages: hello, require: [] }, 'require'],
@@ -316,6 +321,35 @@ describe('router.chat() option checks', () => {
     const parameters = { type: 'object', properties: Object.create(null) as Record<string, unknown> };
     await router.chat({ messages: hello, tools: [{ name: 'g', parameters }] });
     expect(sent()).toBe(8);
+  });
+
+  it('require.providers takes any provider the catalog knows, beyond the five (groq)', async () => {
+    const clock = createFakeClock();
+    const litellm = createFakeTransport({ gateway: 'litellm', clock });
+    const groq = {
+      id: 'groq/llama-3.3-70b',
+      provider: 'groq',
+      name: 'Llama 3.3 70B',
+      tier: 'cheap' as const,
+      contextWindow: 128_000,
+      maxOutputTokens: 8_000,
+      pricing: { inputPerToken: 5.9e-7, outputPerToken: 7.9e-7 },
+      capabilities: { tools: true, vision: false, json: true, streaming: true },
+      gatewayModels: { litellm: 'groq/llama-3.3-70b-versatile' },
+    };
+    const router = createRouter({
+      clock,
+      logger: false,
+      transports: { litellm },
+      catalog: { refreshIntervalMs: 0, models: [groq] },
+    });
+    routers.push(router);
+    const reply = await router.chat({ messages: hello, require: { providers: ['groq'] } });
+    expect(reply.route).toMatchObject({ provider: 'groq', model: 'groq/llama-3.3-70b' });
+    // An id no catalog model has leaves no candidate: a typed NoCandidatesError, nothing sent.
+    const error = await rejection(router.chat({ messages: hello, require: { providers: ['acme'] } }));
+    expect(NoCandidatesError.isInstance(error)).toBe(true);
+    expect(litellm.calls.length).toBe(1);
   });
 
   it('a JSON Schema 64 levels deep is accepted, 65 is not', async () => {
