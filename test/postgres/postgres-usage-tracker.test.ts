@@ -263,6 +263,11 @@ describePostgres('createPostgresUsageTracker', () => {
   it('rows and totals of a report agree while another tracker writes', async () => {
     const { tablePrefix, tracker: writer } = tracker({ batchSize: 50, flushIntervalMs: 1 });
     const reader = createPostgresUsageTracker({ pool, schema, tablePrefix, logger: false });
+    // Some rows are committed before the first report, however slow the machine: the reports below
+    // then run while the writer keeps adding more.
+    for (let index = 0; index < 50; index++)
+      writer.record(usageRecord({ callId: `first${index}`, user: `u${index % 5}` }));
+    await writer.flush();
     let writing = true;
     const written = (async () => {
       for (let index = 0; writing; index++) {
