@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from 'vitest';
 import type {
   LimitAmounts,
   LimitReservationEntry,
@@ -8,25 +8,35 @@ import type {
 import { LimitStoreError } from '../../src/limits/limit-store-error.ts';
 import { createRedisLimitStore, type RedisLimitStore } from '../../src/redis/create-redis-limit-store.ts';
 import type { RedisUnavailablePolicy } from '../../src/redis/redis-limit-store-settings.ts';
+import { createFakeClock, type FakeClock } from '../../src/testing/fake-clock.ts';
 import { describeWithServices } from '../helpers/services.ts';
 import { type PrivateRedisServer, startPrivateRedisServer, waitFor } from './private-redis-server.ts';
 import { type ClientKind, connectTestClient, type TestClient, uniquePrefix } from './redis-test-clients.ts';
 
 // Redis paused (SIGSTOP: nothing answers, connections stay open, everything sent meanwhile is
 // answered on SIGCONT) and killed then restarted (empty: no persistence), on a private server.
-// Real time throughout, with a short store timeout and generous bounds on every wait.
+// Real time for the outage (a short store timeout, generous bounds on every wait); the callers'
+// clock is a fake one that starts each test at the start of a minute and does not move, so every
+// call of a test falls in the same per-minute window however slow the machine. (On real time, a
+// test that crossed a minute boundary saw its local use land in a window that had ended, so
+// nothing was left to reconcile.) Held operations still run at their time plus the real time they
+// waited: well within the minute, even with the slowest restart the waits allow.
 
 const describeRedis = await describeWithServices(['redis']);
 const MINUTE = 60_000;
 const TIMEOUT_MS = 250;
 
 let server: PrivateRedisServer;
+let clock: FakeClock;
 const opened: { connection: TestClient; store: RedisLimitStore }[] = [];
 
 /** A private server for the suite, and every store and client closed after each test. */
 function useServer() {
   beforeAll(async () => {
     server = await startPrivateRedisServer();
+  });
+  beforeEach(() => {
+    clock = createFakeClock(Math.floor(Date.now() / MINUTE) * MINUTE);
   });
   afterEach(async () => {
     server.resume();
@@ -57,7 +67,7 @@ async function open(kind: ClientKind, onUnavailable: RedisUnavailablePolicy) {
 
 /** One call against `user:u1`: 1 request in a requests-per-minute limit of `size`, tokens per day. */
 function reservation(id: string, size: number, tokens = 100): LimitReserveRequest {
-  const nowMs = Date.now();
+  const nowMs = clock.now();
   const minute = Math.floor(nowMs / MINUTE) * MINUTE;
   return {
     reservationId: id,
@@ -104,7 +114,7 @@ const settle = (store: RedisLimitStore, request: LimitReserveRequest, tokens: nu
   const actual: LimitAmounts = { requests: 1, tokens, costMicroUsd: 0 };
   return store.settle({
     reservationId: request.reservationId,
-    nowMs: Date.now(),
+    nowMs: clock.now(),
     expiresAtMs: request.expiresAtMs,
     entries: entries(request),
     actual,
@@ -112,7 +122,7 @@ const settle = (store: RedisLimitStore, request: LimitReserveRequest, tokens: nu
 };
 
 async function tokensUsed(store: RedisLimitStore) {
-  const snapshot = await store.read({ nowMs: Date.now(), scopes: ['user:u1'] });
+  const snapshot = await store.read({ nowMs: clock.now(), scopes: ['user:u1'] });
   const tokens = snapshot.counters.find((counter) => counter.limit === 'tokensPerMinute');
   const requests = snapshot.counters.find((counter) => counter.limit === 'requestsPerMinute');
   return { tokens: tokens?.used ?? 0, reserved: tokens?.reserved ?? 0, requests: requests?.used ?? 0 };
@@ -149,7 +159,7 @@ for (const kind of ['node-redis', 'ioredis'] as const) {
       expect((refused.value as Error).message).toMatch(/onUnavailable: 'allow-local'/);
       // Already known to be down: refused at once, without waiting for the timeout again.
       expect(refused.ms).toBeLessThan(TIMEOUT_MS);
-      await expect(store.read({ nowMs: Date.now() })).rejects.toMatchObject({ reason: 'unavailable' });
+      await expect(store.read({ nowMs: clock.now() })).rejects.toMatchObject({ reason: 'unavailable' });
 
       server.resume();
       await waitFor(() => store.available, 'the store to recover');
@@ -183,7 +193,7 @@ for (const kind of ['node-redis', 'ioredis'] as const) {
         denials: [{ scope: 'user:u1', limit: 'requestsPerMinute', size: 4, used: 0, reserved: 4 }],
       });
       await settle(store, local[0] as LimitReserveRequest, 5);
-      await store.release({ reservationId: 'local-2', nowMs: Date.now() });
+      await store.release({ reservationId: 'local-2', nowMs: clock.now() });
       // A reservation Redis held before it died settles while it is gone: held, not lost.
       await settle(store, held, 11);
       expect(events.map((event) => event.type)).toEqual(['unavailable']);
@@ -213,16 +223,16 @@ for (const kind of ['node-redis', 'ioredis'] as const) {
       await store.block({
         scope: 'provider:openai',
         limit: 'retryAfter',
-        untilMs: Date.now() + MINUTE,
-        nowMs: Date.now(),
+        untilMs: clock.now() + MINUTE,
+        nowMs: clock.now(),
       });
-      expect((await store.read({ nowMs: Date.now() })).blocks).toHaveLength(1);
+      expect((await store.read({ nowMs: clock.now() })).blocks).toHaveLength(1);
 
       server.resume();
       await waitFor(() => store.available, 'the store to recover');
       expect(events.map((event) => event.type)).toEqual(['unavailable', 'recovered']);
       expect(await tokensUsed(store)).toEqual({ tokens: 57, reserved: 0, requests: 6 });
-      const shared = await store.read({ nowMs: Date.now(), scopes: ['provider:openai'] });
+      const shared = await store.read({ nowMs: clock.now(), scopes: ['provider:openai'] });
       expect(shared.blocks).toEqual([
         expect.objectContaining({ scope: 'provider:openai', limit: 'retryAfter' }),
       ]);
