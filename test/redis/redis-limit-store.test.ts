@@ -100,13 +100,15 @@ describeRedis('createRedisLimitStore()', () => {
         const own = await connectTestClient(kind, server.url);
         try {
           const store = createRedisLimitStore({ client: own.client, keyPrefix: prefix('noscript') });
-          expect(await store.reserve(reservation('first'))).toEqual({ granted: true });
+          // One instant for the whole test, so both reservations are in one minute window.
+          const nowMs = Date.now();
+          expect(await store.reserve(reservation('first', nowMs))).toEqual({ granted: true });
           const flush = createClient({ url: server.url });
           await flush.connect();
           await flush.scriptFlush();
           flush.destroy();
-          expect(await store.reserve(reservation('second'))).toEqual({ granted: true });
-          const snapshot = await store.read({ nowMs: Date.now() });
+          expect(await store.reserve(reservation('second', nowMs))).toEqual({ granted: true });
+          const snapshot = await store.read({ nowMs });
           expect(snapshot.counters.find((counter) => counter.limit === 'requestsPerMinute')).toMatchObject({
             reserved: 2,
           });
