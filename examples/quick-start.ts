@@ -4,19 +4,46 @@
  *   npm install && npm run example
  *
  * With no environment variables it runs on the embedded default: loopback LiteLLM and OpenRouter
- * servers from the test kit. Part-way it takes LiteLLM down so the breaker opens and calls fall back
- * to OpenRouter, then brings it back so the breaker closes. With LITELLM_BASE_URL, LITELLM_API_KEY
- * and OPENROUTER_API_KEY set, the same calls go to the real services.
+ * servers from the test kit. First it reads the gateways' live catalogs (each also lists DeepSeek,
+ * a provider beyond the five, at its own price) and compares one request's cost across providers.
+ * Part-way it takes LiteLLM down so the breaker opens and calls fall back to OpenRouter, then brings
+ * it back so the breaker closes. With LITELLM_BASE_URL, LITELLM_API_KEY and OPENROUTER_API_KEY set,
+ * the same catalog reads and calls go to the real services.
  */
 import { type ChatOptions, createRouter, type UsageRecord } from '@bestviable/llm-router';
-import { type ChatServer, startLiteLLMServer, startOpenRouterServer } from '@bestviable/llm-router/testing';
+import {
+  bundledListing,
+  type ChatServer,
+  type LoopbackCatalogModel,
+  startLiteLLMServer,
+  startOpenRouterServer,
+} from '@bestviable/llm-router/testing';
 
 const live = Boolean(process.env.LITELLM_BASE_URL && process.env.OPENROUTER_API_KEY);
 let litellmServer: ChatServer | undefined;
 let openrouterServer: ChatServer | undefined;
 if (!live) {
-  litellmServer = await startLiteLLMServer({ apiKey: 'sk-demo-litellm', latencyMs: 5 });
-  openrouterServer = await startOpenRouterServer({ apiKey: 'sk-or-v1-demo', latencyMs: 15 });
+  // Each gateway's live catalog: the bundled models, plus DeepSeek's chat model at the gateway's price.
+  const deepseek = (inputPerToken: number, outputPerToken: number): LoopbackCatalogModel => ({
+    name: 'deepseek/deepseek-chat',
+    provider: 'deepseek',
+    inputPerToken,
+    outputPerToken,
+    contextWindow: 64_000,
+    maxOutputTokens: 8_192,
+    tools: true,
+    json: true,
+  });
+  litellmServer = await startLiteLLMServer({
+    apiKey: 'sk-demo-litellm',
+    latencyMs: 5,
+    catalog: [...bundledListing('litellm'), deepseek(2.8e-7, 4.2e-7)],
+  });
+  openrouterServer = await startOpenRouterServer({
+    apiKey: 'sk-or-v1-demo',
+    latencyMs: 15,
+    catalog: [...bundledListing('openrouter'), deepseek(2.7e-7, 1.1e-6)],
+  });
 }
 
 const router = createRouter({
@@ -57,6 +84,40 @@ async function ask(label: string, options: ChatOptions): Promise<void> {
 }
 
 const user = (content: string): ChatOptions['messages'] => [{ role: 'user', content }];
+
+// The router reads both gateways' live catalogs at start, without holding up any call (the bundled
+// data serves until then); refresh() joins that first read, so the catalog below is the live one.
+router.on('catalog-refreshed', (event) =>
+  console.log(`  catalog-refreshed ${event.gateway}: ${event.models} models (${event.skipped} skipped)`),
+);
+router.on('catalog-refresh-failed', (event) =>
+  console.log(`  catalog-refresh-failed ${event.gateway}: ${event.reason}, the last good catalog stays`),
+);
+console.log('\nLive catalog:');
+await router.catalog.refresh();
+for (const gateway of router.catalog.gateways()) {
+  console.log(`  ${gateway.gateway.padEnd(10)} serves ${gateway.models ?? '?'} models`);
+}
+console.log(`  ${router.catalog.list().length} models in the merged catalog`);
+
+console.log('\nCost of one 2,000-in / 500-out request with tools, one model per provider, on each offer:');
+for (const row of router.compareCosts({
+  model: [
+    'openai/gpt-5.4-mini',
+    'anthropic/claude-haiku-4-5',
+    'google/gemini-3-flash-preview',
+    'mistral/mistral-small-latest',
+    'deepseek/deepseek-chat', // beyond the five: known only from the gateways' live catalogs
+  ],
+  require: { tools: true },
+  inputTokens: 2_000,
+  outputTokens: 500,
+}).rows) {
+  console.log(
+    `  ${row.provider.padEnd(10)} ${row.gateway.padEnd(10)} ${row.gatewayModel.padEnd(42)} ` +
+      `$${row.totalCostUsd.toFixed(6)}  (${row.priceSource.source} price)${row.cheapest ? '  ← cheapest' : ''}`,
+  );
+}
 
 console.log('\nCheapest model for each need (through LiteLLM):');
 await ask('any model', { messages: user('Summarise this ticket'), user: 'user-42' });

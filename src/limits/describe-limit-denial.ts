@@ -9,7 +9,8 @@ const UPSTREAM_SOURCES: Readonly<Record<string, string>> = {
 
 function formatAmount(amount: number, unit: LimitUnit): string {
   if (unit === 'usd') return `$${Number(amount.toFixed(6))}`;
-  return `${amount.toLocaleString('en-US')} ${unit}`;
+  // `requests` and `tokens`: singular for exactly one.
+  return `${amount.toLocaleString('en-US')} ${amount === 1 ? unit.slice(0, -1) : unit}`;
 }
 
 /** `850 ms`, `42 s`, `3 min 5 s`, `3 h 12 min`, `12 d 4 h`. */

@@ -51,6 +51,21 @@ describe('LimitExceededError', () => {
     });
   });
 
+  it('says "1 request", not "1 requests", for an amount of one', () => {
+    const error = new LimitExceededError({
+      ...rateDenial,
+      limit: 'requestsPerMinute',
+      unit: 'requests',
+      used: 1,
+      reserved: 0,
+      size: 1,
+      requested: 1,
+    });
+    expect(error.message).toBe(
+      'requestsPerMinute of provider:openai reached: 1 request of 1 request used; this call needs 1 request. Frees up in 42 s (2026-01-01T00:01:00.000Z).',
+    );
+  });
+
   it('is recognised across copies of the package by name and marker', () => {
     const copy = new RouterError({ message: 'from another copy' });
     copy.name = 'LimitExceededError';
