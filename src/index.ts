@@ -56,12 +56,26 @@ export { type LimitScope, type LimitScopeKind, limitScope } from './limits/limit
 export type { LimitSettings, LimitTimeZone } from './limits/limit-settings.ts';
 export { limitSettingsSchema } from './limits/limit-settings-schema.ts';
 export type {
+  LimitAmounts,
+  LimitBlockRequest,
+  LimitCounterSnapshot,
+  LimitReadRequest,
+  LimitReleaseRequest,
+  LimitReservationEntry,
+  LimitReserveRequest,
+  LimitReserveResult,
+  LimitScopeCheck,
   LimitSettingsWrite,
+  LimitSettleRequest,
   LimitStore,
   LimitStoreAvailabilityEvent,
+  LimitStoreDenial,
   LimitStoreRecoveredEvent,
+  LimitStoreSnapshot,
   LimitStoreUnavailableEvent,
+  LimitWindowCheck,
   SharedLimitSettings,
+  UpstreamBlock,
 } from './limits/limit-store.ts';
 export {
   LimitStoreError,
