@@ -4,6 +4,7 @@ import { UsageStoreError } from './usage-store-error.ts';
 import {
   CREATE_USAGE_SCHEMA,
   MIGRATE_USAGE_SCHEMA_1_TO_2,
+  MIGRATE_USAGE_SCHEMA_2_TO_3,
   USAGE_STORE_APPLICATION_ID,
   USAGE_STORE_SCHEMA_VERSION,
 } from './usage-table.ts';
@@ -143,10 +144,11 @@ function initialize(database: DatabaseSync, path: string): void {
           message: `${path} is a usage store of schema version ${version}, written by a newer @bestviable/llm-router; this version reads up to ${USAGE_STORE_SCHEMA_VERSION}. Upgrade the package or pass another path.`,
         });
       }
-      if (version === 1) {
-        database.exec(MIGRATE_USAGE_SCHEMA_1_TO_2);
+      // Schema 1 is rebuilt straight into the current table; schema 2 gains its `extra` column.
+      if (version === 1) database.exec(MIGRATE_USAGE_SCHEMA_1_TO_2);
+      if (version === 2) database.exec(MIGRATE_USAGE_SCHEMA_2_TO_3);
+      if (version < USAGE_STORE_SCHEMA_VERSION)
         database.exec(`PRAGMA user_version = ${USAGE_STORE_SCHEMA_VERSION}`);
-      }
     } else {
       const { objects } = database.prepare('SELECT count(*) AS objects FROM sqlite_master').get() as {
         objects: number;

@@ -8,7 +8,7 @@ import type { UsageQuery, UsageRecord, UsageStatus } from './usage-record.ts';
 export const USAGE_STORE_APPLICATION_ID = 0x4c4c4d52;
 
 /** `PRAGMA user_version` of the schema below; bump it with a migration when the table changes. */
-export const USAGE_STORE_SCHEMA_VERSION = 2;
+export const USAGE_STORE_SCHEMA_VERSION = 3;
 
 /**
  * One row per finished call. `id` (the record's key) is the primary key, so `INSERT OR IGNORE`
@@ -41,7 +41,8 @@ CREATE TABLE usage_records (
   status TEXT NOT NULL,
   error_kind TEXT,
   stream INTEGER NOT NULL,
-  id TEXT PRIMARY KEY NOT NULL
+  id TEXT PRIMARY KEY NOT NULL,
+  extra TEXT
 );
 CREATE INDEX usage_records_started_at ON usage_records (started_at);
 CREATE INDEX usage_records_call_id ON usage_records (call_id);
@@ -58,6 +59,49 @@ ${CREATE_USAGE_SCHEMA}
 INSERT INTO usage_records (call_id, started_at, finished_at, user, key_id, provider, model, gateway, input_tokens, output_tokens, cached_input_tokens, cost_usd, cost_nano_usd, cost_source, latency_ms, time_to_first_token_ms, attempts, fallback, tags, status, error_kind, stream, id) SELECT call_id, started_at, finished_at, user, key_id, provider, model, gateway, input_tokens, output_tokens, cached_input_tokens, cost_usd, cost_nano_usd, cost_source, latency_ms, time_to_first_token_ms, attempts, fallback, tags, status, error_kind, stream, call_id FROM usage_records_v1;
 DROP TABLE usage_records_v1;
 `;
+
+/**
+ * Schema 2 to 3: `extra` keeps, as a JSON object, every record field without a column of its own
+ * (such as `byokFallback`), so fields added to `UsageRecord` later read back unchanged.
+ */
+export const MIGRATE_USAGE_SCHEMA_2_TO_3 = 'ALTER TABLE usage_records ADD COLUMN extra TEXT;';
+
+// The record fields that have a column; any other field goes to `extra`.
+const COLUMN_FIELDS = new Set<string>([
+  'id',
+  'callId',
+  'startedAt',
+  'finishedAt',
+  'user',
+  'keyId',
+  'provider',
+  'model',
+  'gateway',
+  'inputTokens',
+  'outputTokens',
+  'cachedInputTokens',
+  'costUsd',
+  'costSource',
+  'latencyMs',
+  'timeToFirstTokenMs',
+  'attempts',
+  'fallback',
+  'tags',
+  'status',
+  'errorKind',
+  'stream',
+]);
+
+/** The record's fields without a column, as JSON, or `null` when it has none. May throw (cyclic, BigInt). */
+function extraFields(record: UsageRecord): string | null {
+  let extra: Record<string, unknown> | undefined;
+  for (const [field, value] of Object.entries(record)) {
+    if (COLUMN_FIELDS.has(field) || value === undefined) continue;
+    extra ??= {};
+    extra[field] = value;
+  }
+  return extra === undefined ? null : JSON.stringify(extra);
+}
 
 const COLUMNS = [
   'call_id',
@@ -83,6 +127,7 @@ const COLUMNS = [
   'error_kind',
   'stream',
   'id',
+  'extra',
 ] as const;
 
 /** Inserts one record unless its id is already stored. */
@@ -118,6 +163,11 @@ export function describeUnstorableRecord(record: UsageRecord): string | undefine
   } catch {
     return 'a field cannot be read';
   }
+  try {
+    extraFields(record);
+  } catch {
+    return 'a field without a column (e.g. byokFallback) must be JSON data';
+  }
   return undefined;
 }
 
@@ -147,6 +197,7 @@ export function usageRecordToRow(record: UsageRecord): SQLInputValue[] {
     record.errorKind ?? null,
     record.stream ? 1 : 0,
     record.id,
+    extraFields(record),
   ];
 }
 
@@ -170,7 +221,7 @@ function readTags(value: SQLOutputValue | undefined): string[] {
  */
 export function rowToUsageRecord(row: readonly SQLOutputValue[]): UsageRecord {
   const timeToFirstToken = row[15];
-  return {
+  const record: UsageRecord = {
     id: String(row[22]),
     callId: String(row[0]),
     startedAt: number(row[1]),
@@ -196,6 +247,23 @@ export function rowToUsageRecord(row: readonly SQLOutputValue[]): UsageRecord {
     errorKind: text(row[20]) as UsageRecord['errorKind'],
     stream: row[21] === 1,
   };
+  return row[23] === null || row[23] === undefined ? record : withExtra(record, row[23]);
+}
+
+// Fields kept in `extra`, back on the record; a column's field is never overridden, and `extra`
+// that does not parse (a store edited by hand) is ignored.
+function withExtra(record: UsageRecord, extra: SQLOutputValue): UsageRecord {
+  try {
+    const fields = JSON.parse(String(extra)) as unknown;
+    if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) return record;
+    const merged: Record<string, unknown> = { ...record };
+    for (const [field, value] of Object.entries(fields)) {
+      if (!COLUMN_FIELDS.has(field) && field !== '__proto__') merged[field] = value;
+    }
+    return merged as unknown as UsageRecord;
+  } catch {
+    return record;
+  }
 }
 
 function time(value: number | Date | undefined): number | undefined {

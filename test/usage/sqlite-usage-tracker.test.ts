@@ -17,6 +17,7 @@ import { InvalidSettingsError } from '../../src/errors/invalid-settings-error.ts
 import { RouterError } from '../../src/errors/router-error.ts';
 import { createFakeClock } from '../../src/testing/fake-clock.ts';
 import { createSqliteUsageTracker } from '../../src/usage/sqlite-usage-tracker.ts';
+import type { UsageRecord } from '../../src/usage/usage-record.ts';
 import { UsageStoreError } from '../../src/usage/usage-store-error.ts';
 import { generateRecords, seededRandom, usageRecord, withoutNanos } from './generate-records.ts';
 
@@ -78,7 +79,7 @@ describe('createSqliteUsageTracker: persistence', () => {
     createSqliteUsageTracker({ path }).close();
     const header = readFileSync(path).subarray(0, 100);
     expect(header.readUInt32BE(68)).toBe(0x4c4c4d52);
-    expect(header.readUInt32BE(60)).toBe(2);
+    expect(header.readUInt32BE(60)).toBe(3);
     expect(header[18]).toBe(2); // file format write version 2 = WAL
   });
 });
@@ -122,7 +123,54 @@ INSERT INTO usage_records VALUES ('old-1', 1777636800000, 1777636800500, 'ada', 
     tracker.record(usageRecord({ callId: 'old-1', id: 'new-1' }));
     tracker.close();
     expect(storedCallIds()).toEqual(['old-1', 'old-1']);
-    expect(readFileSync(path).subarray(0, 100).readUInt32BE(60)).toBe(2);
+    expect(readFileSync(path).subarray(0, 100).readUInt32BE(60)).toBe(3);
+  });
+});
+
+describe('createSqliteUsageTracker: fields without a column', () => {
+  it('keeps byokFallback (and any field added later) through close and reopen', () => {
+    const first = createSqliteUsageTracker({ path });
+    const paidByOrganisation = {
+      ...usageRecord({ callId: 'fallback', id: 'r-1' }),
+      byokFallback: { keyId: 'key_abc', reason: 'integrity' as const },
+    };
+    const plain = usageRecord({ callId: 'plain', id: 'r-2' });
+    first.record(paidByOrganisation);
+    first.record(plain);
+    first.close();
+    const reopened = createSqliteUsageTracker({ path });
+    expect(reopened.query()).toEqual([paidByOrganisation, plain]);
+    reopened.close();
+  });
+
+  it('refuses a record whose extra field is not JSON data, at record()', () => {
+    const tracker = createSqliteUsageTracker({ path });
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const error = thrown(() =>
+      tracker.record({ ...usageRecord({ callId: 'bad' }), byokFallback: cyclic } as unknown as UsageRecord),
+    );
+    expect(UsageStoreError.isInstance(error) && error.reason).toBe('invalid-record');
+    tracker.close();
+  });
+
+  it('migrates a schema 2 store: rows kept, extra fields stored from then on', () => {
+    const before = createSqliteUsageTracker({ path });
+    before.record(usageRecord({ callId: 'old', id: 'old' }));
+    before.close();
+    // Back to what schema 2 was: no extra column.
+    const database = new DatabaseSync(path);
+    database.exec('ALTER TABLE usage_records DROP COLUMN extra; PRAGMA user_version = 2;');
+    database.close();
+    const tracker = createSqliteUsageTracker({ path });
+    const next = {
+      ...usageRecord({ callId: 'new', id: 'new' }),
+      byokFallback: { reason: 'unavailable' as const },
+    };
+    tracker.record(next);
+    expect(tracker.query()).toEqual([usageRecord({ callId: 'old', id: 'old' }), next]);
+    tracker.close();
+    expect(readFileSync(path).subarray(0, 100).readUInt32BE(60)).toBe(3);
   });
 });
 
@@ -440,7 +488,7 @@ describe('createSqliteUsageTracker: files that are not ours', () => {
   it('refuses a store written by a newer schema', () => {
     createSqliteUsageTracker({ path }).close();
     const store = new DatabaseSync(path);
-    store.exec('PRAGMA user_version = 3');
+    store.exec('PRAGMA user_version = 4');
     store.close();
     const before = readFileSync(path);
     const error = thrown(() => createSqliteUsageTracker({ path }));
