@@ -4,6 +4,7 @@ import type {
   LanguageModelV4Usage,
   SharedV4ProviderMetadata,
 } from '@ai-sdk/provider';
+import { type CallMetadata, callMetadata } from '../router/call-metadata.ts';
 import type { Cost, FinishReason, TokenUsage } from '../router/chat-types.ts';
 import type { Attempt, Route } from '../router/route.ts';
 import { ROUTER_PROVIDER_KEY } from './router-provider-settings.ts';
@@ -16,47 +17,7 @@ import { ROUTER_PROVIDER_KEY } from './router-provider-settings.ts';
  * const { providerMetadata } = await generateText({ model: llm('openai/gpt-5.4-mini'), prompt });
  * const { route, cost, attempts } = getRouterMetadata(providerMetadata) ?? {};
  */
-export interface RouterMetadata {
-  /** The router's call id (also the result's `response.id`). */
-  readonly callId: string;
-  /** The candidate that answered. */
-  readonly route: Route;
-  /** What the call cost, and where the figure comes from. */
-  readonly cost: Cost;
-  /** Every candidate tried or skipped, the one that answered last; `error` says why one failed. */
-  readonly attempts: readonly {
-    readonly route: Route;
-    readonly outcome: Attempt['outcome'];
-    readonly tries: number;
-    readonly latencyMs: number;
-    readonly error?: { readonly kind: string; readonly status?: number; readonly message: string };
-  }[];
-  /** An earlier candidate failed or was skipped. */
-  readonly fallback: boolean;
-  /** Wall time of the router call. */
-  readonly latencyMs: number;
-  /** Streams: from the call's start to the first content. */
-  readonly timeToFirstTokenMs?: number;
-}
-
-function attemptJson(attempt: Attempt): RouterMetadata['attempts'][number] {
-  const { error } = attempt;
-  return {
-    route: { ...attempt.route },
-    outcome: attempt.outcome,
-    tries: attempt.tries,
-    latencyMs: attempt.latencyMs,
-    ...(error === undefined
-      ? {}
-      : {
-          error: {
-            kind: error.kind,
-            ...(error.status === undefined ? {} : { status: error.status }),
-            message: error.message,
-          },
-        }),
-  };
-}
+export type RouterMetadata = CallMetadata;
 
 /** `providerMetadata` of a finished (or interrupted) router call. */
 export function toProviderMetadata(result: {
@@ -67,15 +28,7 @@ export function toProviderMetadata(result: {
   readonly latencyMs?: number;
   readonly timeToFirstTokenMs?: number | undefined;
 }): SharedV4ProviderMetadata {
-  const metadata: RouterMetadata = {
-    callId: result.callId,
-    route: { ...result.route },
-    cost: { ...result.cost },
-    attempts: result.attempts.map(attemptJson),
-    fallback: result.attempts.some((attempt) => attempt.outcome !== 'ok'),
-    latencyMs: result.latencyMs ?? result.attempts.reduce((total, attempt) => total + attempt.latencyMs, 0),
-    ...(result.timeToFirstTokenMs === undefined ? {} : { timeToFirstTokenMs: result.timeToFirstTokenMs }),
-  };
+  const metadata: RouterMetadata = callMetadata(result);
   return { [ROUTER_PROVIDER_KEY]: metadata as unknown as JSONObject };
 }
 

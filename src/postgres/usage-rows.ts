@@ -3,7 +3,7 @@ import type { CostSource } from '../router/chat-types.ts';
 import type { CheckedUsageQuery } from '../usage/check-usage-query.ts';
 import { usdToNanoUsd } from '../usage/money-sum.ts';
 import { USAGE_RECORD_BOUNDS } from '../usage/read-usage-record.ts';
-import type { UsageRecord, UsageStatus } from '../usage/usage-record.ts';
+import { USAGE_RECORD_COLUMN_FIELDS, type UsageRecord, type UsageStatus } from '../usage/usage-record.ts';
 
 /** A record as the values of `insertUsageRecords()`'s columns, checked and converted in `record()`. */
 export type UsageRow = readonly unknown[];
@@ -38,32 +38,6 @@ const COLUMNS: readonly (readonly [column: string, arrayType: string])[] = [
 
 const STATUSES: readonly UsageStatus[] = ['ok', 'error', 'aborted'];
 const COST_SOURCES: readonly CostSource[] = ['gateway', 'catalog', 'estimated', 'none'];
-
-/** The record fields that have a column; any other field goes to `extra`. */
-const KNOWN_FIELDS: ReadonlySet<string> = new Set([
-  'id',
-  'callId',
-  'startedAt',
-  'finishedAt',
-  'user',
-  'keyId',
-  'provider',
-  'model',
-  'gateway',
-  'inputTokens',
-  'outputTokens',
-  'cachedInputTokens',
-  'costUsd',
-  'costSource',
-  'latencyMs',
-  'timeToFirstTokenMs',
-  'attempts',
-  'fallback',
-  'tags',
-  'status',
-  'errorKind',
-  'stream',
-]);
 
 /**
  * One statement for a whole batch: every column as one array parameter, spread back into rows by
@@ -263,7 +237,7 @@ function arrayLiteral(values: readonly string[]): string {
 function extraFields(record: UsageRecord, repeatedTags: readonly string[] | undefined): string | null {
   let extra: Record<string, unknown> | undefined = repeatedTags ? { tags: repeatedTags } : undefined;
   for (const key of Object.keys(record)) {
-    if (KNOWN_FIELDS.has(key)) continue;
+    if (USAGE_RECORD_COLUMN_FIELDS.has(key)) continue;
     const value = (record as unknown as Record<string, unknown>)[key];
     if (value === undefined) continue;
     extra ??= {};

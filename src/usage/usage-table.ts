@@ -2,7 +2,12 @@ import type { SQLInputValue, SQLOutputValue } from 'node:sqlite';
 import type { GatewayId, ProviderId } from '../catalog/model-definition.ts';
 import type { CostSource } from '../router/chat-types.ts';
 import { usdToNanoUsd } from './money-sum.ts';
-import type { UsageQuery, UsageRecord, UsageStatus } from './usage-record.ts';
+import {
+  USAGE_RECORD_COLUMN_FIELDS,
+  type UsageQuery,
+  type UsageRecord,
+  type UsageStatus,
+} from './usage-record.ts';
 
 /** `PRAGMA application_id` of a usage store: ASCII "LLMR". Marks the file as ours. */
 export const USAGE_STORE_APPLICATION_ID = 0x4c4c4d52;
@@ -66,37 +71,11 @@ DROP TABLE usage_records_v1;
  */
 export const MIGRATE_USAGE_SCHEMA_2_TO_3 = 'ALTER TABLE usage_records ADD COLUMN extra TEXT;';
 
-// The record fields that have a column; any other field goes to `extra`.
-const COLUMN_FIELDS = new Set<string>([
-  'id',
-  'callId',
-  'startedAt',
-  'finishedAt',
-  'user',
-  'keyId',
-  'provider',
-  'model',
-  'gateway',
-  'inputTokens',
-  'outputTokens',
-  'cachedInputTokens',
-  'costUsd',
-  'costSource',
-  'latencyMs',
-  'timeToFirstTokenMs',
-  'attempts',
-  'fallback',
-  'tags',
-  'status',
-  'errorKind',
-  'stream',
-]);
-
 /** The record's fields without a column, as JSON, or `null` when it has none. May throw (cyclic, BigInt). */
 function extraFields(record: UsageRecord): string | null {
   let extra: Record<string, unknown> | undefined;
   for (const [field, value] of Object.entries(record)) {
-    if (COLUMN_FIELDS.has(field) || value === undefined) continue;
+    if (USAGE_RECORD_COLUMN_FIELDS.has(field) || value === undefined) continue;
     extra ??= {};
     extra[field] = value;
   }
@@ -258,7 +237,7 @@ function withExtra(record: UsageRecord, extra: SQLOutputValue): UsageRecord {
     if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) return record;
     const merged: Record<string, unknown> = { ...record };
     for (const [field, value] of Object.entries(fields)) {
-      if (!COLUMN_FIELDS.has(field) && field !== '__proto__') merged[field] = value;
+      if (!USAGE_RECORD_COLUMN_FIELDS.has(field) && field !== '__proto__') merged[field] = value;
     }
     return merged as unknown as UsageRecord;
   } catch {
