@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAINTAINED_PRICES_DATE } from '../../src/catalog/live/maintained-prices.ts';
+import { InvalidSettingsError } from '../../src/errors/invalid-settings-error.ts';
 import { createRouter } from '../../src/router/create-router.ts';
 import type { RouterSettings } from '../../src/router/router-settings.ts';
 import {
@@ -151,5 +152,20 @@ describe('a LiteLLM stream’s cost', () => {
     expect(result.cost.priceSource).toEqual({ source: 'litellm', asOf: '2026-01-01' });
     const [record] = await router.usage.query();
     expect(record?.costSource).toBe('catalog');
+  });
+
+  it('dates a user price by catalog.date, which must be a day: free text is refused, naming it', () => {
+    const settings = { logger: false as const, gateways: { litellm: { baseURL: 'http://127.0.0.1:9' } } };
+    const refused = (() => {
+      try {
+        createRouter({ ...settings, catalog: { date: 'sk-not-a-date' } });
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(refused).toBeInstanceOf(InvalidSettingsError);
+    expect(String((refused as Error).message)).toMatch(/catalog\.date.*YYYY-MM-DD/s);
+    expect(String((refused as Error).message)).not.toContain('sk-not-a-date');
+    createRouter({ ...settings, catalog: { date: '2026-05-01' } }).close();
   });
 });
