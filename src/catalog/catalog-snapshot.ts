@@ -1,4 +1,5 @@
 import type { GatewayListing, ListedModel } from './live/gateway-listing.ts';
+import type { MaintainedPrices } from './live/maintained-prices.ts';
 import type { ModelCatalog } from './model-catalog.ts';
 import type {
   GatewayId,
@@ -20,6 +21,8 @@ export interface CatalogSources {
   readonly listings?: readonly GatewayListing[];
   /** Names the user gave per gateway (`gateways.<id>.models` values): never turned into models of their own. */
   readonly userNames?: Readonly<Partial<Record<GatewayId, ReadonlySet<string>>>>;
+  /** Prices for models a gateway lists without one and no other source prices; last in precedence. */
+  readonly maintained?: { readonly prices: MaintainedPrices; readonly at: Date };
 }
 
 type Draft = {
@@ -59,6 +62,14 @@ function newModel(listed: ListedModel, pricing: ModelPricing, provenance: PriceP
     gatewayPricing: {},
     gatewayPricingSources: {},
   };
+}
+
+/** A model a gateway lists without a price, priced from the maintained table, else `undefined`. */
+function maintainedModel(listed: ListedModel, sources: CatalogSources): Draft | undefined {
+  const maintained = sources.maintained;
+  const slash = listed.id.indexOf('/');
+  const pricing = maintained?.prices.price(listed.provider, listed.id.slice(slash + 1), maintained.at);
+  return pricing && maintained ? newModel(listed, pricing, maintained.prices.provenance) : undefined;
 }
 
 // Models a listing does not touch stay the very objects given (bundled or user); a touched one is
@@ -103,8 +114,11 @@ function applyListing(
       index.get(listed.upstream) ?? index.get(listed.name) ?? (byId.has(listed.id) ? listed.id : undefined);
     let draft = id === undefined ? undefined : byId.draft(id);
     if (!draft) {
-      if (userNames?.has(listed.name) || !listed.pricing || byId.has(listed.id)) continue;
-      draft = newModel(listed, listed.pricing, provenance);
+      if (userNames?.has(listed.name) || byId.has(listed.id)) continue;
+      draft = listed.pricing
+        ? newModel(listed, listed.pricing, provenance)
+        : maintainedModel(listed, sources);
+      if (!draft) continue;
       byId.set(draft, true);
     }
     served.add(draft.id);
@@ -137,7 +151,8 @@ function servedNames(listing: GatewayListing): Set<string> {
 /**
  * One immutable catalog from bundled and user models and the gateways' last good listings.
  * Precedence of prices: the user's (`catalog.models`, `catalog.prices`) > the gateway's live price
- * (for offers on that gateway) > bundled. Models only a gateway lists are added with its price.
+ * (for offers on that gateway) > bundled > the maintained table. Models only a gateway lists are
+ * added with its price, or, listed without one, with the maintained table's (`sources.maintained`).
  */
 export function buildCatalogSnapshot(sources: CatalogSources): ModelCatalog {
   const byId = new Drafts();

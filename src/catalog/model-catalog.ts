@@ -33,7 +33,7 @@ export interface ModelCatalogSettings {
    * gateway (a user price wins over the gateways' live prices and the bundled ones).
    */
   readonly prices?: Readonly<Record<string, Partial<ModelPricing>>>;
-  /** Date of your prices. @default the bundled catalog's date */
+  /** Date of your prices, `YYYY-MM-DD` (the router refuses anything else). @default the bundled catalog's date */
   readonly date?: string;
   /**
    * How often the router re-reads the gateways' live catalogs (LiteLLM `/model/info`, OpenRouter

@@ -21,8 +21,11 @@ export function isKnownProvider(provider: string): provider is KnownProviderId {
  */
 export type ProviderId = KnownProviderId | (string & {});
 
-/** Where a price came from: the bundled snapshot, a gateway's live catalog, or your settings. */
-export type PriceSource = 'bundled' | 'litellm' | 'openrouter' | 'user';
+/**
+ * Where a price came from: the bundled snapshot, a gateway's live catalog, your settings, or the
+ * maintained `@pydantic/genai-prices` table (for a model a gateway lists without a price).
+ */
+export type PriceSource = 'bundled' | 'litellm' | 'openrouter' | 'user' | 'genai-prices';
 
 /** A price's source and the day (ISO `YYYY-MM-DD`) it was taken. */
 export interface PriceProvenance {

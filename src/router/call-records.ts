@@ -54,7 +54,7 @@ export function settleUsage(
 
 /**
  * The cost of the answering attempt: the gateway's figure when plausible (`acceptReportedCost`),
- * else catalog prices × tokens (estimated when the tokens were).
+ * else catalog prices × tokens (estimated when the tokens were), saying whose prices.
  */
 export function settleCost(
   candidate: Candidate,
@@ -65,7 +65,11 @@ export function settleCost(
 ): Cost {
   const accepted = acceptReportedCost(reportedUsd, warn, 'the answer');
   if (accepted !== undefined) return { usd: accepted, source: 'gateway' };
-  return { usd: computeCostUsd(candidate.pricing, usage), source: estimated ? 'estimated' : 'catalog' };
+  return {
+    usd: computeCostUsd(candidate.pricing, usage),
+    source: estimated ? 'estimated' : 'catalog',
+    priceSource: candidate.priceSource,
+  };
 }
 
 /**
@@ -75,8 +79,8 @@ export function settleCost(
 export function withBilledFailures(cost: Cost, billedNanoUsd: number): Cost {
   if (billedNanoUsd === 0) return cost;
   return {
+    ...cost,
     usd: (Math.round(cost.usd * NANO_USD_PER_USD) + billedNanoUsd) / NANO_USD_PER_USD,
-    source: cost.source,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { ProviderId } from '../catalog/model-definition.ts';
+import type { PriceProvenance, ProviderId } from '../catalog/model-definition.ts';
 import type { Attempt, Route } from './route.ts';
 
 /** A piece of message content. */
@@ -104,9 +104,16 @@ export interface TokenUsage {
  */
 export type CostSource = 'gateway' | 'catalog' | 'estimated' | 'none';
 
+/** What a call cost, and where the figure comes from. */
 export interface Cost {
   readonly usd: number;
   readonly source: CostSource;
+  /**
+   * With `catalog` and `estimated` costs: the price the tokens were multiplied by, and where it came
+   * from, e.g. `{ source: 'litellm', asOf }` for a LiteLLM stream priced from the proxy's own
+   * `/model/info` price. Absent for `gateway` and `none`.
+   */
+  readonly priceSource?: PriceProvenance;
 }
 
 /** Why generation stopped. */

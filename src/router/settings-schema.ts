@@ -85,7 +85,11 @@ const catalogObject = z.strictObject({
   includeDefaults: z.boolean().optional(),
   models: z.array(modelDefinition).optional(),
   prices: z.record(z.string(), pricing.partial()).optional(),
-  date: z.string().optional(),
+  // It dates prices on results (`cost.priceSource.asOf`): a day, never free text.
+  date: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected an ISO date, YYYY-MM-DD, e.g. "2026-05-01"')
+    .optional(),
   refreshIntervalMs: z
     .number({ message: 'expected a number of milliseconds' })
     .int('expected a whole number of milliseconds')

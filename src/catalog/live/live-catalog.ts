@@ -3,6 +3,7 @@ import { buildCatalogSnapshot, type CatalogSources } from '../catalog-snapshot.t
 import type { ModelCatalog } from '../model-catalog.ts';
 import type { GatewayId, ModelDefinition } from '../model-definition.ts';
 import type { GatewayListing } from './gateway-listing.ts';
+import { loadMaintainedPrices, type MaintainedPrices } from './maintained-prices.ts';
 import {
   type CatalogEndpoint,
   CatalogReadError,
@@ -87,6 +88,15 @@ export function createLiveCatalog(settings: LiveCatalogSettings): LiveCatalog & 
   let inflight: Promise<void> | undefined;
   let timer: TimerHandle | undefined;
   let stopped = false;
+  let maintained: Promise<MaintainedPrices | undefined> | undefined;
+
+  // The maintained table loads on the first listing with an unpriced model, never before.
+  async function maintainedFor(all: readonly GatewayListing[]): Promise<CatalogSources['maintained']> {
+    if (!all.some((listing) => listing.models.some((model) => !model.pricing))) return undefined;
+    maintained ??= loadMaintainedPrices();
+    const prices = await maintained;
+    return prices && { prices, at: new Date(settings.clock.now()) };
+  }
 
   async function readAll(): Promise<void> {
     const results = await Promise.allSettled(
@@ -115,7 +125,14 @@ export function createLiveCatalog(settings: LiveCatalogSettings): LiveCatalog & 
       settings.onFailed({ gateway, reason, message, keptFrom: listings.get(gateway)?.fetchedAt });
     });
     if (landed.length === 0) return;
-    snapshot = buildCatalogSnapshot({ ...settings.sources, listings: [...listings.values()] });
+    const all = [...listings.values()];
+    const prices = await maintainedFor(all);
+    if (stopped) return;
+    snapshot = buildCatalogSnapshot({
+      ...settings.sources,
+      listings: all,
+      ...(prices ? { maintained: prices } : {}),
+    });
     refreshedAt = settings.clock.now();
     settings.onChange(snapshot);
     for (const listing of landed)
