@@ -48,7 +48,7 @@ export function openUsageDatabase(path: string, options: OpenUsageDatabaseOption
   try {
     database.exec(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs)}`);
     initialize(database, path);
-    database.exec('PRAGMA journal_mode = WAL');
+    switchToWal(database, options.busyTimeoutMs);
     // FULL: every committed batch is fsynced to the WAL, so a batch written is a batch kept.
     database.exec('PRAGMA synchronous = FULL');
     // Call ids are random, so each insert dirties a random index page; checkpointing every ~40 MB of
@@ -58,6 +58,32 @@ export function openUsageDatabase(path: string, options: OpenUsageDatabaseOption
   } catch (error) {
     database.close();
     throw toStoreError(path, error, 'unavailable');
+  }
+}
+
+const SQLITE_BUSY = 5;
+const SQLITE_LOCKED = 6;
+
+/**
+ * Switches the file to WAL mode. Switching needs an exclusive lock, and SQLite does not call the
+ * busy handler for it when another connection is reading, so two processes opening a new store at
+ * the same moment can get "database is locked" at once: retried every few ms for up to
+ * `busyTimeoutMs`, like any other lock wait. A file already in WAL mode returns at once.
+ */
+function switchToWal(database: DatabaseSync, busyTimeoutMs: number): void {
+  const deadline = Date.now() + busyTimeoutMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      database.exec('PRAGMA journal_mode = WAL');
+      return;
+    } catch (error) {
+      const code = (error as { errcode?: unknown }).errcode;
+      const busy =
+        typeof code === 'number' && ((code & 0xff) === SQLITE_BUSY || (code & 0xff) === SQLITE_LOCKED);
+      if (!busy || Date.now() >= deadline) throw error;
+      Atomics.wait(pause, 0, 0, 5); // opening is synchronous: a short blocking pause between tries
+    }
   }
 }
 
