@@ -1,4 +1,5 @@
 import type { LanguageModelV4CallOptions, SharedV4Warning } from '@ai-sdk/provider';
+import { isRecord } from '../errors/is-record.ts';
 import type {
   ChatOptions,
   ModelRequirements,
@@ -34,9 +35,6 @@ const CALL_OPTION_KEYS: ReadonlySet<string> = new Set([
   'require',
   'callId',
 ]);
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function unsupported(feature: string, details: string): SharedV4Warning {
   return { type: 'unsupported', feature, details };
@@ -131,7 +129,7 @@ function callOptions(target: ModelTarget, call: LanguageModelV4CallOptions, warn
   const base = target.options;
   const tags = Array.isArray(given.tags) ? [...(base.tags ?? []), ...given.tags] : (given.tags ?? base.tags);
   const require =
-    isObject(given.require) && base.require !== undefined
+    isRecord(given.require) && base.require !== undefined
       ? { ...base.require, ...given.require }
       : (given.require ?? base.require);
   const options: Record<string, unknown> = {

@@ -1,4 +1,5 @@
 import { InvalidRequestError } from '../errors/invalid-request-error.ts';
+import { isRecord } from '../errors/is-record.ts';
 import type {
   ChatMessage,
   ChatOptions,
@@ -26,9 +27,6 @@ function fail(option: string, message: string): never {
   throw new InvalidRequestError({ option, message });
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /**
  * Cheap checks of a call's options, run before anything is sent (no schema library on this path).
  * Throws `InvalidRequestError` naming the option at fault. Only options present are looked at, and
@@ -46,7 +44,7 @@ export function checkChatOptions(options: ChatOptions): void {
 }
 
 function checkOptions(options: ChatOptions): void {
-  if (!isObject(options)) fail('options', 'expected an object with `messages`.');
+  if (!isRecord(options)) fail('options', 'expected an object with `messages`.');
   const { messages } = options;
   if (!Array.isArray(messages) || messages.length === 0) {
     fail('messages', "expected a non-empty array, e.g. [{ role: 'user', content: 'Hello' }].");
@@ -127,7 +125,7 @@ function isAbortSignal(value: unknown): value is AbortSignal {
 }
 
 function checkMessage(message: ChatMessage | undefined, index: number): void {
-  if (!isObject(message) || !ROLES.has(message.role as string)) {
+  if (!isRecord(message) || !ROLES.has(message.role as string)) {
     fail(`messages[${index}].role`, "expected 'system', 'user', 'assistant' or 'tool'.");
   }
   if (message.role === 'tool' && typeof message.toolCallId !== 'string') {
@@ -157,7 +155,7 @@ function checkParts(parts: readonly ContentPart[], index: number): void {
     const part: unknown = parts[at];
     // Paths are built only on failure: this runs for every part of every call.
     const path = (field = '') => `messages[${index}].content[${at}]${field}`;
-    if (!isObject(part)) fail(path(), "expected { type: 'text', text } or { type: 'image', url }.");
+    if (!isRecord(part)) fail(path(), "expected { type: 'text', text } or { type: 'image', url }.");
     if (part.type === 'text') {
       if (typeof part.text !== 'string') fail(path('.text'), 'expected a string.');
     } else if (part.type === 'image') {
@@ -175,7 +173,7 @@ function checkToolCalls(toolCalls: readonly ToolCall[], index: number): void {
   if (!Array.isArray(toolCalls)) fail(path(), 'expected an array of { id, name, arguments }.');
   for (let at = 0; at < toolCalls.length; at++) {
     const call: unknown = toolCalls[at];
-    if (!isObject(call)) fail(path(at), 'expected { id, name, arguments } (as in result.toolCalls).');
+    if (!isRecord(call)) fail(path(at), 'expected { id, name, arguments } (as in result.toolCalls).');
     if (typeof call.id !== 'string' || call.id.length === 0)
       fail(path(at, '.id'), 'expected the non-empty id of the tool call.');
     if (typeof call.name !== 'string' || call.name.length === 0)
@@ -189,7 +187,7 @@ function checkTools(tools: readonly ToolDefinition[]): void {
   if (!Array.isArray(tools)) fail('tools', 'expected an array of { name, description?, parameters }.');
   for (let index = 0; index < tools.length; index++) {
     const tool: unknown = tools[index];
-    if (!isObject(tool) || typeof tool.name !== 'string' || !TOOL_NAME.test(tool.name)) {
+    if (!isRecord(tool) || typeof tool.name !== 'string' || !TOOL_NAME.test(tool.name)) {
       fail(`tools[${index}].name`, 'expected 1-64 letters, digits, "_" or "-".');
     }
     for (let before = 0; before < index; before++) {
@@ -199,7 +197,7 @@ function checkTools(tools: readonly ToolDefinition[]): void {
     if (tool.description !== undefined && typeof tool.description !== 'string') {
       fail(`tools[${index}].description`, 'expected a string.');
     }
-    if (!isObject(tool.parameters)) {
+    if (!isRecord(tool.parameters)) {
       fail(
         `tools[${index}].parameters`,
         "expected a JSON Schema object, e.g. { type: 'object', properties: {} }.",
@@ -216,7 +214,7 @@ function checkToolChoice(choice: ToolChoice, tools: readonly ToolDefinition[] | 
       fail('toolChoice', "'required' needs `tools`.");
     return;
   }
-  if (!isObject(choice) || typeof choice.name !== 'string') {
+  if (!isRecord(choice) || typeof choice.name !== 'string') {
     fail('toolChoice', "expected 'auto', 'none', 'required' or { name } of one of `tools`.");
   }
   if (!tools?.some((tool) => tool.name === choice.name)) {
@@ -225,12 +223,12 @@ function checkToolChoice(choice: ToolChoice, tools: readonly ToolDefinition[] | 
 }
 
 function checkResponseFormat(format: ResponseFormat): void {
-  if (!isObject(format) || (format.type !== 'text' && format.type !== 'json')) {
+  if (!isRecord(format) || (format.type !== 'text' && format.type !== 'json')) {
     fail('responseFormat', "expected { type: 'text' } or { type: 'json', schema?, name? }.");
   }
   if (format.type === 'text') return;
   if (format.schema !== undefined) {
-    if (!isObject(format.schema))
+    if (!isRecord(format.schema))
       fail(
         'responseFormat.schema',
         "expected a JSON Schema object, e.g. { type: 'object', properties: {} }.",
@@ -244,7 +242,7 @@ function checkResponseFormat(format: ResponseFormat): void {
 }
 
 function checkRequirements(require: ModelRequirements): void {
-  if (!isObject(require)) fail('require', 'expected an object, e.g. { tools: true }.');
+  if (!isRecord(require)) fail('require', 'expected an object, e.g. { tools: true }.');
   for (const key of REQUIRE_FLAGS) {
     const value = require[key];
     if (value !== undefined && typeof value !== 'boolean') fail(`require.${key}`, 'expected true or false.');

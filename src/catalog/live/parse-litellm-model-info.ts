@@ -1,3 +1,4 @@
+import { isRecord } from '../../errors/is-record.ts';
 import {
   type GatewayListing,
   isoDay,
@@ -9,19 +10,15 @@ import {
   readTokens,
 } from './gateway-listing.ts';
 
-type Fields = Record<string, unknown>;
-const isObject = (value: unknown): value is Fields =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /**
  * One `/model/info` entry as a listed model, or `undefined` when malformed or priced nonsensically.
  * The provider is `model_info.litellm_provider`, else the prefix of `litellm_params.model`.
  */
 function readEntry(entry: unknown): Omit<ListedModel, 'aliases'> | undefined {
-  if (!isObject(entry)) return undefined;
+  if (!isRecord(entry)) return undefined;
   const name = readName(entry.model_name);
-  const params = isObject(entry.litellm_params) ? entry.litellm_params : {};
-  const info = isObject(entry.model_info) ? entry.model_info : undefined;
+  const params = isRecord(entry.litellm_params) ? entry.litellm_params : {};
+  const info = isRecord(entry.model_info) ? entry.model_info : undefined;
   if (name === undefined || info === undefined) return undefined;
   const upstream = readName(params.model) ?? name;
   const slash = upstream.indexOf('/');
@@ -61,7 +58,7 @@ function readEntry(entry: unknown): Omit<ListedModel, 'aliases'> | undefined {
  * itself is wrong (no `data` array); a bad entry is skipped and counted.
  */
 export function parseLiteLLMModelInfo(body: unknown, fetchedAt: number): GatewayListing {
-  if (!isObject(body) || !Array.isArray(body.data))
+  if (!isRecord(body) || !Array.isArray(body.data))
     throw new TypeError('expected { data: [...] } from /model/info');
   const byUpstream = new Map<string, Omit<ListedModel, 'aliases'> & { aliases: string[] }>();
   const names = new Set<string>();

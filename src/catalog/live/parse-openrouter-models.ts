@@ -1,3 +1,4 @@
+import { isRecord } from '../../errors/is-record.ts';
 import {
   type GatewayListing,
   isoDay,
@@ -9,25 +10,22 @@ import {
   readTokens,
 } from './gateway-listing.ts';
 
-type Fields = Record<string, unknown>;
-const isObject = (value: unknown): value is Fields =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 const includes = (list: unknown, value: string) => Array.isArray(list) && list.includes(value);
 
 function readEntry(entry: unknown): ListedModel | undefined {
-  if (!isObject(entry)) return undefined;
+  if (!isRecord(entry)) return undefined;
   const name = readName(entry.id);
   if (name === undefined) return undefined;
   const slash = name.indexOf('/');
   const provider = slash > 0 ? normalizeProviderId(name.slice(0, slash)) : undefined;
-  if (provider === undefined || !isObject(entry.pricing)) return undefined;
+  if (provider === undefined || !isRecord(entry.pricing)) return undefined;
   const prices = entry.pricing;
   // Prices are strings (USD per token); a router model such as `openrouter/auto` says "-1".
   const pricing = readPricing(prices.prompt, prices.completion, prices.input_cache_read);
   if (!pricing) return undefined;
   const contextWindow = readTokens(entry.context_length);
-  const top = isObject(entry.top_provider) ? entry.top_provider : {};
-  const architecture = isObject(entry.architecture) ? entry.architecture : {};
+  const top = isRecord(entry.top_provider) ? entry.top_provider : {};
+  const architecture = isRecord(entry.architecture) ? entry.architecture : {};
   const parameters = entry.supported_parameters;
   return {
     name,
@@ -55,12 +53,12 @@ function readEntry(entry: unknown): ListedModel | undefined {
  * Conditional prices (`pricing.overrides`, long-context tiers) are not read: the base price is used.
  */
 export function parseOpenRouterModels(body: unknown, fetchedAt: number): GatewayListing {
-  if (!isObject(body) || !Array.isArray(body.data))
+  if (!isRecord(body) || !Array.isArray(body.data))
     throw new TypeError('expected { data: [...] } from /api/v1/models');
   const models = new Map<string, ListedModel>();
   let skipped = 0;
   for (const raw of body.data as unknown[]) {
-    if (isObject(raw) && typeof raw.id === 'string' && raw.id.endsWith(':free')) continue;
+    if (isRecord(raw) && typeof raw.id === 'string' && raw.id.endsWith(':free')) continue;
     const entry = readEntry(raw);
     if (entry === undefined || models.size >= MAX_LISTED_MODELS) skipped++;
     else if (!models.has(entry.name)) models.set(entry.name, entry);

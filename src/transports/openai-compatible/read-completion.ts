@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import { isRecord } from '../../errors/is-record.ts';
 import { readRateLimit } from '../http-headers.ts';
 import type { TransportResult } from '../transport.ts';
 import { UnreadableAnswer } from '../unreadable-answer.ts';
@@ -9,7 +10,6 @@ import {
 } from './classify-openai-error.ts';
 import {
   describeType,
-  isRecord,
   readContent,
   toFinishReason,
   toTokenUsage,

@@ -1,10 +1,10 @@
 import { GatewayError } from '../../errors/gateway-error.ts';
+import { isRecord } from '../../errors/is-record.ts';
 import type { TransportStreamPart } from '../transport.ts';
 import { UnreadableAnswer } from '../unreadable-answer.ts';
 import { classifyOpenAIError } from './classify-openai-error.ts';
 import { type CompletionReading, inBodyFailure } from './read-completion.ts';
 import { readServerSentEvents } from './read-server-sent-events.ts';
-import { isRecord } from './read-wire-response.ts';
 import { readWireChunk } from './read-wire-stream.ts';
 
 /**

@@ -10,10 +10,7 @@ import { UnreadableAnswer } from '../unreadable-answer.ts';
 /** An OpenAI-compatible `usage` object, as found on the wire (unchecked). */
 export type WireUsage = Readonly<Record<string, unknown>>;
 
-/** A plain JSON object (not an array, not null). */
-export function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isRecord } from '../../errors/is-record.ts';
 
 /** What a wrong value was, for messages: its type, never its content. */
 export function describeType(value: unknown): string {

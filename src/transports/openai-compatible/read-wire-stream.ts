@@ -1,9 +1,9 @@
+import { isRecord } from '../../errors/is-record.ts';
 import { MAX_TOOL_CALLS } from '../answer-limits.ts';
 import type { TransportStreamPart } from '../transport.ts';
 import { UnreadableAnswer } from '../unreadable-answer.ts';
 import {
   describeType,
-  isRecord,
   optionalString,
   readContent,
   toFinishReason,
