@@ -54,7 +54,6 @@ export type {
 } from './limits/limit-names.ts';
 export { type LimitScope, type LimitScopeKind, limitScope } from './limits/limit-scope.ts';
 export type { LimitSettings, LimitTimeZone } from './limits/limit-settings.ts';
-export { limitSettingsSchema } from './limits/limit-settings-schema.ts';
 export type {
   LimitAmounts,
   LimitBlockRequest,

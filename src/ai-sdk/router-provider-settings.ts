@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { whole } from '../errors/check-settings.ts';
 import type { ModelRequirements } from '../router/chat-types.ts';
 
 /**
@@ -44,20 +45,28 @@ export interface RouterCallOptions extends RouterModelOptions {
 export const ROUTER_PROVIDER_KEY = 'llmRouter';
 
 const defaultsShape = {
-  user: z.string().min(1, 'expected a non-empty user id').optional(),
-  tags: z.array(z.string()).readonly().optional(),
-  timeoutMs: z.number().int().positive().max(2_147_483_647).optional(),
-  waitForHeadroomMs: z.number().int().nonnegative().max(2_147_483_647).optional(),
+  user: z.optional(z.string().check(z.minLength(1, 'expected a non-empty user id'))),
+  tags: z.optional(z.readonly(z.array(z.string()))),
+  timeoutMs: z.optional(
+    z
+      .number()
+      .check(whole('expected a whole number of milliseconds'), z.positive(), z.maximum(2_147_483_647)),
+  ),
+  waitForHeadroomMs: z.optional(
+    z
+      .number()
+      .check(whole('expected a whole number of milliseconds'), z.nonnegative(), z.maximum(2_147_483_647)),
+  ),
 };
 
 /** Checks `createRouterProvider()` settings once. */
 export const providerSettingsSchema = z.strictObject({
   ...defaultsShape,
-  name: z.string().min(1).optional(),
+  name: z.optional(z.string().check(z.minLength(1))),
 });
 
 /** Checks a model's options once, when the model is created (requirements are checked per call by the router). */
 export const modelOptionsSchema = z.strictObject({
   ...defaultsShape,
-  require: z.record(z.string(), z.unknown()).optional(),
+  require: z.optional(z.record(z.string(), z.unknown())),
 });

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import english from 'zod/v4/locales/en.js';
 import type { Clock } from '../clock/clock.ts';
 import { InvalidSettingsError, type SettingIssue } from './invalid-settings-error.ts';
 
@@ -9,7 +10,7 @@ function segment(key: PropertyKey): string {
   return /^[\x20-\x7e]*$/.test(text) ? text : JSON.stringify(text);
 }
 
-function toIssues(error: z.ZodError): SettingIssue[] {
+function toIssues(error: z.core.$ZodError): SettingIssue[] {
   const all = error.issues.flatMap((issue): SettingIssue[] => {
     const path = issue.path.map(segment).join('.');
     if (issue.code === 'unrecognized_keys') {
@@ -27,14 +28,26 @@ function toIssues(error: z.ZodError): SettingIssue[] {
   return all.filter((issue) => !seen.has(issue.setting) && seen.add(issue.setting));
 }
 
+// zod/mini loads no messages of its own (that keeps the bundle small); its English messages are
+// passed to each parse instead of configured globally, so no module-level state changes.
+const messages = { error: english().localeError };
+
+/**
+ * Parses with zod's English messages for the issues a schema does not word itself. Every parse of
+ * settings goes through here, nested ones included, so every message is in words.
+ */
+export function parseSetting<T>(schema: z.ZodMiniType<T>, value: unknown) {
+  return schema.safeParse(value, messages);
+}
+
 /**
  * Checks settings once, at the factory. Throws `InvalidSettingsError` naming each bad setting.
  * `undefined` means "no settings"; anything else (`null` included) must match the schema.
  */
-export function checkSettings<T>(schema: z.ZodType<T>, settings: unknown, factory: string): T {
+export function checkSettings<T>(schema: z.ZodMiniType<T>, settings: unknown, factory: string): T {
   let result: ReturnType<typeof schema.safeParse>;
   try {
-    result = schema.safeParse(settings === undefined ? {} : settings);
+    result = parseSetting(schema, settings === undefined ? {} : settings);
   } catch {
     // A getter or a Proxy trap that throws while the settings are read. Its error is not kept: it
     // may quote a value.
@@ -61,3 +74,11 @@ export const hasMethods =
 export const clockSchema = z.custom<Clock>(hasMethods('now', 'setTimer'), {
   message: 'expected a Clock (now() and setTimer())',
 });
+
+/**
+ * A check that a number is whole and exactly representable (what zod's classic `.int()` checked):
+ * `z.number().check(whole('expected a whole number of tokens'))`.
+ */
+export function whole(message: string) {
+  return z.refine<number>((value) => Number.isSafeInteger(value), message);
+}

@@ -1,6 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Clock } from '../clock/clock.ts';
-import { checkSettings, clockSchema, hasMethods } from '../errors/check-settings.ts';
+import { checkSettings, clockSchema, hasMethods, whole } from '../errors/check-settings.ts';
 import type { Logger } from '../logger/logger.ts';
 import type { KeyCipher } from './key-cipher.ts';
 import type { KeyRecordStore } from './key-record-store.ts';
@@ -43,8 +43,7 @@ export interface KeyVaultSettings {
 
 const milliseconds = z
   .number({ message: 'expected a number of milliseconds' })
-  .int('expected a whole number of milliseconds')
-  .min(0, 'expected 0 or more milliseconds');
+  .check(whole('expected a whole number of milliseconds'), z.minimum(0, 'expected 0 or more milliseconds'));
 
 const settingsSchema = z.strictObject({
   cipher: z.custom(hasMethods('encrypt', 'decrypt'), {
@@ -58,16 +57,16 @@ const settingsSchema = z.strictObject({
   validator: z.custom(hasMethods('validate'), {
     message: 'expected a KeyValidator, e.g. createKeyValidator()',
   }),
-  clock: clockSchema.optional(),
-  cacheTtlMs: milliseconds.optional(),
-  onInvalid: z.enum(['disable', 'refuse'], { message: "expected 'disable' or 'refuse'" }).optional(),
-  rejectionRecheckMs: milliseconds.optional(),
-  logger: z
-    .union([z.literal(false), z.custom(hasMethods('warn', 'error'))], {
+  clock: z.optional(clockSchema),
+  cacheTtlMs: z.optional(milliseconds),
+  onInvalid: z.optional(z.enum(['disable', 'refuse'], { message: "expected 'disable' or 'refuse'" })),
+  rejectionRecheckMs: z.optional(milliseconds),
+  logger: z.optional(
+    z.union([z.literal(false), z.custom(hasMethods('warn', 'error'))], {
       message: 'expected false or a console-compatible logger (warn() and error())',
-    })
-    .optional(),
-  onEvent: z.custom((value) => typeof value === 'function', { message: 'expected a function' }).optional(),
+    }),
+  ),
+  onEvent: z.optional(z.custom((value) => typeof value === 'function', { message: 'expected a function' })),
 });
 
 /** Checks `createKeyVault()` settings once; throws `InvalidSettingsError` naming each bad setting. */

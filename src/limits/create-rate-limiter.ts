@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { checkSettings } from '../errors/check-settings.ts';
 import { buildLimitStatus } from './build-limit-status.ts';
 import { calendarWindow } from './calendar-window.ts';
@@ -24,7 +24,7 @@ import { upstreamBlocks } from './upstream-blocks.ts';
 
 const DEFAULT_RESERVATION_TIMEOUT_MS = 900_000;
 
-const setLimitsSchema = z.strictObject({ scope: limitScopeSchema, limits: limitSettingsSchema.optional() });
+const setLimitsSchema = z.strictObject({ scope: limitScopeSchema, limits: z.optional(limitSettingsSchema) });
 
 // Hot path: plain checks, no zod. A bad estimate is a bug in the caller, and reserving 0 for it
 // would let the call through every budget, so it throws.

@@ -1,29 +1,33 @@
-import { z } from 'zod';
-import { clockSchema, hasMethods } from '../errors/check-settings.ts';
+import * as z from 'zod/mini';
+import { clockSchema, hasMethods, parseSetting, whole } from '../errors/check-settings.ts';
 import { isLimitScope } from './limit-scope.ts';
 import type { LimitSettings } from './limit-settings.ts';
 
 const count = (unit: string) =>
   z
     .number({ message: `expected a number of ${unit}` })
-    .int(`expected a whole number of ${unit}`)
-    .min(0, `expected 0 or more ${unit} (0 allows none)`);
+    .check(
+      whole(`expected a whole number of ${unit}`),
+      z.minimum(0, `expected 0 or more ${unit} (0 allows none)`),
+    );
 
 // Budgets are counted in whole micro-dollars, exact up to 2^53: a billion USD keeps every sum exact.
 const MAX_BUDGET_USD = 1_000_000_000;
 
 const usd = z
   .number({ message: 'expected a USD amount, e.g. 25 or 0.5' })
-  .min(0, 'expected 0 or more USD (0 allows no spend)')
-  .max(MAX_BUDGET_USD, 'expected at most 1,000,000,000 USD (leave the budget out for no limit)');
+  .check(
+    z.minimum(0, 'expected 0 or more USD (0 allows no spend)'),
+    z.maximum(MAX_BUDGET_USD, 'expected at most 1,000,000,000 USD (leave the budget out for no limit)'),
+  );
 
 const limitFields = z.strictObject({
-  requestsPerMinute: count('requests').optional(),
-  tokensPerMinute: count('tokens').optional(),
-  requestsPerDay: count('requests').optional(),
-  tokensPerDay: count('tokens').optional(),
-  budgetUsdPerDay: usd.optional(),
-  budgetUsdPerMonth: usd.optional(),
+  requestsPerMinute: z.optional(count('requests')),
+  tokensPerMinute: z.optional(count('tokens')),
+  requestsPerDay: z.optional(count('requests')),
+  tokensPerDay: z.optional(count('tokens')),
+  budgetUsdPerDay: z.optional(usd),
+  budgetUsdPerMonth: z.optional(usd),
 });
 
 // Names people bring from LiteLLM and provider dashboards. Not accepted as aliases (one name per
@@ -50,27 +54,34 @@ const SPELLINGS: Readonly<Record<string, string>> = {
  * @example
  * z.strictObject({ providers: z.record(z.string(), limitSettingsSchema) })
  */
-export const limitSettingsSchema: z.ZodType<LimitSettings, unknown> = z
-  .unknown()
-  .transform((value, context): LimitSettings => {
+export const limitSettingsSchema: z.ZodMiniType<LimitSettings, unknown> = z.pipe(
+  z.unknown(),
+  z.transform((value, context): LimitSettings => {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      context.addIssue({
+      context.issues.push({
+        input: value,
         code: 'custom',
         message:
           'expected an object of limits, e.g. { requestsPerMinute: 60, tokensPerMinute: 100_000, budgetUsdPerDay: 5 }',
       });
       return z.NEVER;
     }
-    const result = limitFields.safeParse(value);
+    const result = parseSetting(limitFields, value);
     if (result.success) return result.data as LimitSettings;
     for (const issue of result.error.issues) {
       if (issue.code !== 'unrecognized_keys') {
-        context.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+        context.issues.push({
+          input: value,
+          code: 'custom',
+          message: issue.message,
+          path: issue.path,
+        });
         continue;
       }
       for (const key of issue.keys) {
         const instead = SPELLINGS[key];
-        context.addIssue({
+        context.issues.push({
+          input: value,
           code: 'custom',
           message: instead
             ? `unknown setting; write ${instead} instead`
@@ -80,7 +91,8 @@ export const limitSettingsSchema: z.ZodType<LimitSettings, unknown> = z
       }
     }
     return z.NEVER;
-  });
+  }),
+);
 
 const SCOPE_EXPECTED =
   'expected a scope "<kind>:<id>", e.g. "provider:openai", "key:<keyId>", "user:<userId>" or "user:*"';
@@ -88,7 +100,7 @@ const SCOPE_EXPECTED =
 /** Checks a scope key: `<kind>:<id>` such as `provider:openai`, `key:team-a`, `user:alice` or `user:*`. */
 export const limitScopeSchema = z
   .string({ message: 'expected a scope string such as "provider:openai"' })
-  .refine(isLimitScope, SCOPE_EXPECTED);
+  .check(z.refine(isLimitScope, SCOPE_EXPECTED));
 
 /** Checks limits by scope key: `{ 'provider:openai': { requestsPerMinute: 500 }, 'user:*': { budgetUsdPerDay: 1 } }`. */
 export const scopedLimitsSchema = z
@@ -97,14 +109,16 @@ export const scopedLimitsSchema = z
   })
   // Keys are checked here, not by a key schema: zod reports key issues only as "Invalid key in
   // record". `when` reports them even when some scope's limits are bad too.
-  .superRefine(
-    (limits, context) => {
-      for (const scope of Object.keys(limits)) {
-        if (!isLimitScope(scope))
-          context.addIssue({ code: 'custom', message: SCOPE_EXPECTED, path: [scope] });
-      }
-    },
-    { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
+  .check(
+    z.superRefine(
+      (limits, context) => {
+        for (const scope of Object.keys(limits)) {
+          if (!isLimitScope(scope))
+            context.addIssue({ code: 'custom', message: SCOPE_EXPECTED, path: [scope] });
+        }
+      },
+      { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
+    ),
   );
 
 const TIME_ZONE_EXPECTED =
@@ -116,9 +130,11 @@ export const limitTimeZoneSchema = z.union(
     z.literal('UTC'),
     z
       .number({ message: TIME_ZONE_EXPECTED })
-      .int(TIME_ZONE_EXPECTED)
-      .min(-720, TIME_ZONE_EXPECTED)
-      .max(840, TIME_ZONE_EXPECTED),
+      .check(
+        whole(TIME_ZONE_EXPECTED),
+        z.minimum(-720, TIME_ZONE_EXPECTED),
+        z.maximum(840, TIME_ZONE_EXPECTED),
+      ),
   ],
   { message: TIME_ZONE_EXPECTED },
 );
@@ -126,16 +142,19 @@ export const limitTimeZoneSchema = z.union(
 /** Checks `createRateLimiter()` settings. */
 export const rateLimiterSettingsSchema = z.strictObject({
   clock: clockSchema,
-  store: z
-    .custom(hasMethods('reserve', 'settle', 'release', 'block', 'read'), {
+  store: z.optional(
+    z.custom(hasMethods('reserve', 'settle', 'release', 'block', 'read'), {
       message: 'expected a LimitStore (reserve(), settle(), release(), block() and read())',
-    })
-    .optional(),
-  timeZone: limitTimeZoneSchema.optional(),
-  limits: scopedLimitsSchema.optional(),
-  reservationTimeoutMs: z
-    .number({ message: 'expected a number of milliseconds' })
-    .int('expected a whole number of milliseconds')
-    .positive('expected a positive number of milliseconds')
-    .optional(),
+    }),
+  ),
+  timeZone: z.optional(limitTimeZoneSchema),
+  limits: z.optional(scopedLimitsSchema),
+  reservationTimeoutMs: z.optional(
+    z
+      .number({ message: 'expected a number of milliseconds' })
+      .check(
+        whole('expected a whole number of milliseconds'),
+        z.positive('expected a positive number of milliseconds'),
+      ),
+  ),
 });

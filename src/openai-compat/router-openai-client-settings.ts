@@ -1,16 +1,22 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { whole } from '../errors/check-settings.ts';
 
-const ms = z.number().int().max(2_147_483_647);
+const ms = (bound: ReturnType<typeof z.positive>) =>
+  z.optional(
+    z.number().check(whole('expected a whole number of milliseconds'), bound, z.maximum(2_147_483_647)),
+  );
 
 /** Checks `createRouterOpenAIClient()` settings once (requirements are checked per call by the router). */
 export const routerOpenAIClientSettingsSchema = z.strictObject({
-  user: z.string().min(1, 'expected a non-empty user id').optional(),
-  tags: z.array(z.string()).optional(),
-  require: z.record(z.string(), z.unknown()).optional(),
-  timeoutMs: ms.positive().optional(),
-  waitForHeadroomMs: ms.nonnegative().optional(),
-  maxRetries: z.number().int().min(0).max(10).optional(),
-  timeout: ms.positive().optional(),
-  logger: z.custom((value) => typeof value === 'object' && value !== null, 'expected a logger').optional(),
-  logLevel: z.enum(['debug', 'info', 'warn', 'error', 'off']).optional(),
+  user: z.optional(z.string().check(z.minLength(1, 'expected a non-empty user id'))),
+  tags: z.optional(z.array(z.string())),
+  require: z.optional(z.record(z.string(), z.unknown())),
+  timeoutMs: ms(z.positive()),
+  waitForHeadroomMs: ms(z.nonnegative()),
+  maxRetries: z.optional(
+    z.number().check(whole('expected a whole number of retries'), z.minimum(0), z.maximum(10)),
+  ),
+  timeout: ms(z.positive()),
+  logger: z.optional(z.custom((value) => typeof value === 'object' && value !== null, 'expected a logger')),
+  logLevel: z.optional(z.enum(['debug', 'info', 'warn', 'error', 'off'])),
 });

@@ -1,5 +1,5 @@
 import type { MeterProvider, TracerProvider } from '@opentelemetry/api';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { checkSettings, hasMethods } from '../errors/check-settings.ts';
 
 /** What `instrumentRouter()` takes. Every field is optional. */
@@ -46,19 +46,17 @@ export interface ResolvedInstrumentationSettings {
   readonly captureContent: boolean;
 }
 
-const schema = z
-  .object({
-    tracerProvider: z
-      .custom<TracerProvider>(hasMethods('getTracer'), 'expected a TracerProvider (with getTracer())')
-      .optional(),
-    meterProvider: z
-      .custom<MeterProvider>(hasMethods('getMeter'), 'expected a MeterProvider (with getMeter())')
-      .optional(),
-    traces: z.boolean().optional(),
-    metrics: z.boolean().optional(),
-    captureContent: z.boolean().optional(),
-  })
-  .strict();
+const schema = z.strictObject({
+  tracerProvider: z.optional(
+    z.custom<TracerProvider>(hasMethods('getTracer'), 'expected a TracerProvider (with getTracer())'),
+  ),
+  meterProvider: z.optional(
+    z.custom<MeterProvider>(hasMethods('getMeter'), 'expected a MeterProvider (with getMeter())'),
+  ),
+  traces: z.optional(z.boolean()),
+  metrics: z.optional(z.boolean()),
+  captureContent: z.optional(z.boolean()),
+});
 
 /** Checks `instrumentRouter()`'s settings; throws `InvalidSettingsError` naming each bad one. */
 export function resolveInstrumentationSettings(settings: unknown): ResolvedInstrumentationSettings {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { checkSettings, hasMethods } from '../errors/check-settings.ts';
 import type { RouterError } from '../errors/router-error.ts';
 import type { KeyRecord } from '../keys/key-record.ts';

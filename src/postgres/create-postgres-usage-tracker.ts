@@ -1,6 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { type Clock, createSystemClock, type TimerHandle } from '../clock/clock.ts';
-import { checkSettings, clockSchema, hasMethods } from '../errors/check-settings.ts';
+import { checkSettings, clockSchema, hasMethods, whole } from '../errors/check-settings.ts';
 import { RouterError } from '../errors/router-error.ts';
 import { type Logger, resolveLogger } from '../logger/logger.ts';
 import { checkReportOptions } from '../usage/check-report-options.ts';
@@ -112,18 +112,22 @@ const settingsSchema = z
       message: 'expected a node-postgres Pool (query() and connect()), e.g. new Pool({ connectionString })',
     }),
     ...postgresLocationSchema,
-    batchSize: z.number().int().positive().max(50_000).optional(),
-    flushIntervalMs: z.number().int().positive().optional(),
-    maxBufferedRecords: z.number().int().positive().optional(),
-    flushTimeoutMs: z.number().int().nonnegative().optional(),
-    clock: clockSchema.optional(),
-    logger: z.union([z.literal(false), z.custom<Logger>(hasMethods('warn', 'error'))]).optional(),
-    onError: z.custom<(error: UsageStoreError) => void>((value) => typeof value === 'function').optional(),
+    batchSize: z.optional(
+      z.number().check(whole('expected a whole number'), z.positive(), z.maximum(50_000)),
+    ),
+    flushIntervalMs: z.optional(z.number().check(whole('expected a whole number'), z.positive())),
+    maxBufferedRecords: z.optional(z.number().check(whole('expected a whole number'), z.positive())),
+    flushTimeoutMs: z.optional(z.number().check(whole('expected a whole number'), z.nonnegative())),
+    clock: z.optional(clockSchema),
+    logger: z.optional(z.union([z.literal(false), z.custom<Logger>(hasMethods('warn', 'error'))])),
+    onError: z.optional(z.custom<(error: UsageStoreError) => void>((value) => typeof value === 'function')),
   })
-  .refine((settings) => (settings.maxBufferedRecords ?? 100_000) >= (settings.batchSize ?? 1_000), {
-    path: ['maxBufferedRecords'],
-    message: 'expected at least batchSize records (1,000 when batchSize is not set)',
-  });
+  .check(
+    z.refine((settings) => (settings.maxBufferedRecords ?? 100_000) >= (settings.batchSize ?? 1_000), {
+      path: ['maxBufferedRecords'],
+      message: 'expected at least batchSize records (1,000 when batchSize is not set)',
+    }),
+  );
 
 /** First retry of a failed write; doubled on each failure in a row, up to MAX_RETRY_MS. */
 const FIRST_RETRY_MS = 100;

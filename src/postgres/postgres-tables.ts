@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** Where the PostgreSQL stores keep their tables. */
 export interface PostgresLocationSettings {
@@ -33,21 +33,25 @@ export interface PostgresTables {
 
 /** zod checks of `schema` and `tablePrefix`, shared by every PostgreSQL store's settings. */
 export const postgresLocationSchema = {
-  schema: z
-    .string()
-    .regex(
-      /^[a-z_][a-z0-9_]{0,62}$/,
-      'expected a schema name of lower-case letters, digits and _, starting with a letter or _ (at most 63 characters)',
-    )
-    .refine((name) => !name.startsWith('pg_'), 'names starting with pg_ are reserved by PostgreSQL')
-    .optional(),
-  tablePrefix: z
-    .string()
-    .regex(
-      /^([a-z_][a-z0-9_]{0,29})?$/,
-      "expected a prefix of lower-case letters, digits and _, starting with a letter or _ (at most 30 characters), or ''",
-    )
-    .optional(),
+  schema: z.optional(
+    z.string().check(
+      z.regex(
+        /^[a-z_][a-z0-9_]{0,62}$/,
+        'expected a schema name of lower-case letters, digits and _, starting with a letter or _ (at most 63 characters)',
+      ),
+      z.refine((name) => !name.startsWith('pg_'), 'names starting with pg_ are reserved by PostgreSQL'),
+    ),
+  ),
+  tablePrefix: z.optional(
+    z
+      .string()
+      .check(
+        z.regex(
+          /^([a-z_][a-z0-9_]{0,29})?$/,
+          "expected a prefix of lower-case letters, digits and _, starting with a letter or _ (at most 30 characters), or ''",
+        ),
+      ),
+  ),
 };
 
 /** Double-quotes an identifier (the names are checked first; quoting keeps them exact anyway). */

@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { hasMethods } from '../errors/check-settings.ts';
+import * as z from 'zod/mini';
+import { hasMethods, whole } from '../errors/check-settings.ts';
 import {
   type IoRedisClientLike,
   isIoRedisClient,
@@ -67,27 +67,36 @@ const adapterSchema = z.custom<RedisScriptAdapter>(hasMethods('evalsha', 'eval')
 /** Checks `RedisLimitStoreSettings` once, in the factory. */
 export const redisLimitStoreSettingsSchema = z
   .strictObject({
-    client: clientSchema.optional(),
-    adapter: adapterSchema.optional(),
-    keyPrefix: z
-      .string()
-      .min(1)
-      .max(200)
-      .regex(/^[^{}]+$/, 'expected no { or }: the prefix becomes the hash tag {<keyPrefix>}')
-      .optional(),
-    timeoutMs: z.number().int().min(1).max(600_000).optional(),
-    onUnavailable: z.enum(['refuse', 'allow-local']).optional(),
-    retryIntervalMs: z.number().int().min(1).max(3_600_000).optional(),
+    client: z.optional(clientSchema),
+    adapter: z.optional(adapterSchema),
+    keyPrefix: z.optional(
+      z
+        .string()
+        .check(
+          z.minLength(1),
+          z.maxLength(200),
+          z.regex(/^[^{}]+$/, 'expected no { or }: the prefix becomes the hash tag {<keyPrefix>}'),
+        ),
+    ),
+    timeoutMs: z.optional(
+      z.number().check(whole('expected a whole number of milliseconds'), z.minimum(1), z.maximum(600_000)),
+    ),
+    onUnavailable: z.optional(z.enum(['refuse', 'allow-local'])),
+    retryIntervalMs: z.optional(
+      z.number().check(whole('expected a whole number of milliseconds'), z.minimum(1), z.maximum(3_600_000)),
+    ),
   })
-  .superRefine((settings, context) => {
-    if ((settings.client === undefined) === (settings.adapter === undefined)) {
-      context.addIssue({
-        code: 'custom',
-        path: [settings.client === undefined ? 'client' : 'adapter'],
-        message:
-          settings.client === undefined
-            ? 'expected `client` (a node-redis or ioredis client) or `adapter` ({ evalsha, eval })'
-            : 'give `client` or `adapter`, not both',
-      });
-    }
-  });
+  .check(
+    z.superRefine((settings, context) => {
+      if ((settings.client === undefined) === (settings.adapter === undefined)) {
+        context.addIssue({
+          code: 'custom',
+          path: [settings.client === undefined ? 'client' : 'adapter'],
+          message:
+            settings.client === undefined
+              ? 'expected `client` (a node-redis or ioredis client) or `adapter` ({ evalsha, eval })'
+              : 'give `client` or `adapter`, not both',
+        });
+      }
+    }),
+  );

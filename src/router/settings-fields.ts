@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { whole } from '../errors/check-settings.ts';
 
 // Field schemas shared by the router's settings: URLs, keys, headers and bounded numbers. Each one
 // refuses at construction what would otherwise fail on every call (an unparsable URL, a header
@@ -23,10 +24,12 @@ const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
  * carry a query or a fragment.
  */
 export function httpUrl({ appendsPaths }: { appendsPaths: boolean }) {
-  return z.string({ message: `expected a URL string, ${URL_EXAMPLE}` }).superRefine((value, context) => {
-    const problem = urlProblem(value, appendsPaths);
-    if (problem) context.addIssue({ code: 'custom', message: problem });
-  });
+  return z.string({ message: `expected a URL string, ${URL_EXAMPLE}` }).check(
+    z.superRefine((value, context) => {
+      const problem = urlProblem(value, appendsPaths);
+      if (problem) context.addIssue({ code: 'custom', message: problem });
+    }),
+  );
 }
 
 function urlProblem(value: string, appendsPaths: boolean): string | undefined {
@@ -57,10 +60,12 @@ function urlProblem(value: string, appendsPaths: boolean): string | undefined {
 export function apiKey(what: string) {
   return z
     .string({ message: `expected ${what} as a string` })
-    .min(1, `expected a non-empty ${what}`)
-    .regex(
-      PRINTABLE_ASCII,
-      `expected ${what} of visible ASCII characters, without spaces or line breaks (it is sent in an HTTP header)`,
+    .check(
+      z.minLength(1, `expected a non-empty ${what}`),
+      z.regex(
+        PRINTABLE_ASCII,
+        `expected ${what} of visible ASCII characters, without spaces or line breaks (it is sent in an HTTP header)`,
+      ),
     );
 }
 
@@ -74,52 +79,65 @@ const HEADER_VALUE_PROBLEM =
 /** A string sent as a header value (`appName`). */
 export const headerValue = z
   .string({ message: 'expected a string' })
-  .regex(HEADER_VALUE, HEADER_VALUE_PROBLEM);
+  .check(z.regex(HEADER_VALUE, HEADER_VALUE_PROBLEM));
 
 /** Extra headers: valid names (tokens) and values. A bad name is quoted; a value never is. */
 export const headers = z
   .record(z.string(), z.string({ message: 'expected a string header value' }), {
     message: 'expected an object of header names to string values',
   })
-  .superRefine((record, context) => {
-    for (const [name, value] of Object.entries(record)) {
-      if (!HEADER_NAME.test(name))
-        context.addIssue({
-          code: 'custom',
-          message: `header name ${JSON.stringify(name)} is not valid: expected letters, digits and !#$%&'*+.^_\`|~- only (no spaces, colons or line breaks)`,
-        });
-      else if (!HEADER_VALUE.test(value))
-        context.addIssue({ code: 'custom', message: HEADER_VALUE_PROBLEM, path: [name] });
-    }
-  });
+  .check(
+    z.superRefine((record, context) => {
+      for (const [name, value] of Object.entries(record)) {
+        if (!HEADER_NAME.test(name))
+          context.addIssue({
+            code: 'custom',
+            message: `header name ${JSON.stringify(name)} is not valid: expected letters, digits and !#$%&'*+.^_\`|~- only (no spaces, colons or line breaks)`,
+          });
+        else if (!HEADER_VALUE.test(value))
+          context.addIssue({ code: 'custom', message: HEADER_VALUE_PROBLEM, path: [name] });
+      }
+    }),
+  );
 
 /** A whole number of milliseconds, from `min` (0 or 1) to `MAX_MILLISECONDS`. */
 export function milliseconds(min: 0 | 1) {
   return z
     .number({ message: 'expected a number of milliseconds' })
-    .int('expected a whole number of milliseconds')
-    .min(min, min === 0 ? 'expected 0 or more milliseconds' : 'expected a positive number of milliseconds')
-    .max(MAX_MILLISECONDS, `expected at most ${MAX_MILLISECONDS} milliseconds (about 24.8 days)`);
+    .check(
+      whole('expected a whole number of milliseconds'),
+      z.minimum(
+        min,
+        min === 0 ? 'expected 0 or more milliseconds' : 'expected a positive number of milliseconds',
+      ),
+      z.maximum(MAX_MILLISECONDS, `expected at most ${MAX_MILLISECONDS} milliseconds (about 24.8 days)`),
+    );
 }
 
 /** A whole number of tokens from 1 to `MAX_TOKENS`. */
 export const tokens = z
   .number({ message: 'expected a number of tokens' })
-  .int('expected a whole number of tokens')
-  .positive('expected a positive number of tokens')
-  .max(MAX_TOKENS, `expected at most ${MAX_TOKENS} tokens`);
+  .check(
+    whole('expected a whole number of tokens'),
+    z.positive('expected a positive number of tokens'),
+    z.maximum(MAX_TOKENS, `expected at most ${MAX_TOKENS} tokens`),
+  );
 
 /** A USD price per token from 0 to `MAX_USD_PER_TOKEN`. */
 export const usdPerToken = z
   .number({ message: 'expected a USD price per token, e.g. 0.000003 for $3 per million tokens' })
-  .min(0, 'expected a USD price per token, 0 or more')
-  .max(MAX_USD_PER_TOKEN, `expected at most ${MAX_USD_PER_TOKEN} USD per token ($10,000 per million)`);
+  .check(
+    z.minimum(0, 'expected a USD price per token, 0 or more'),
+    z.maximum(MAX_USD_PER_TOKEN, `expected at most ${MAX_USD_PER_TOKEN} USD per token ($10,000 per million)`),
+  );
 
 /** A whole count from 0 to `max`. */
 export function count(what: string, max: number) {
   return z
     .number({ message: `expected a number of ${what}` })
-    .int(`expected a whole number of ${what}`)
-    .min(0, `expected 0 or more ${what}`)
-    .max(max, `expected at most ${max} ${what}`);
+    .check(
+      whole(`expected a whole number of ${what}`),
+      z.minimum(0, `expected 0 or more ${what}`),
+      z.maximum(max, `expected at most ${max} ${what}`),
+    );
 }

@@ -1,6 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { DEFAULT_BREAKER_SETTINGS } from '../breaker/circuit-breaker.ts';
-import { clockSchema, hasMethods } from '../errors/check-settings.ts';
+import { clockSchema, hasMethods, parseSetting, whole } from '../errors/check-settings.ts';
 import { limitSettingsSchema, limitTimeZoneSchema } from '../limits/limit-settings-schema.ts';
 import { answerLimitsSchema } from '../transports/answer-limits.ts';
 import {
@@ -29,37 +29,45 @@ const nonNegativeMilliseconds = fieldMilliseconds(0);
 const keyString = apiKey('key');
 // A key, or a function returning one (a key reference). Not a z.union: a union reports only "no
 // branch matched", while a key with a line break needs to hear that.
-const secret = z.unknown().superRefine((value, context) => {
-  if (typeof value === 'function') return;
-  if (typeof value !== 'string') {
-    context.addIssue({ code: 'custom', message: 'expected a key string or a function returning one' });
-    return;
-  }
-  const result = keyString.safeParse(value);
-  if (!result.success)
-    for (const issue of result.error.issues) context.addIssue({ code: 'custom', message: issue.message });
-});
-const modelNames = z.record(z.string(), z.string().min(1), {
+const secret = z.unknown().check(
+  z.superRefine((value, context) => {
+    if (typeof value === 'function') return;
+    if (typeof value !== 'string') {
+      context.addIssue({ code: 'custom', message: 'expected a key string or a function returning one' });
+      return;
+    }
+    const result = parseSetting(keyString, value);
+    if (!result.success)
+      for (const issue of result.error.issues) context.addIssue({ code: 'custom', message: issue.message });
+  }),
+);
+const nonEmptyString = z.string().check(z.minLength(1));
+const modelNames = z.record(z.string(), nonEmptyString, {
   message: 'expected an object of catalog ids to model names',
 });
 
 const providerSettings = z.strictObject({
-  enabled: z.boolean().optional(),
-  models: z.array(z.string().min(1)).optional(),
-  apiKey: secret.optional(),
-  baseURL: httpUrl({ appendsPaths: true }).optional(),
-  limits: limitSettingsSchema.optional(),
+  enabled: z.optional(z.boolean()),
+  models: z.optional(z.array(nonEmptyString)),
+  apiKey: z.optional(secret),
+  baseURL: z.optional(httpUrl({ appendsPaths: true })),
+  limits: z.optional(limitSettingsSchema),
 });
 
 const pricing = z.strictObject({
   inputPerToken: usdPerToken,
   outputPerToken: usdPerToken,
-  cachedInputPerToken: usdPerToken.optional(),
+  cachedInputPerToken: z.optional(usdPerToken),
 });
+const providerId = z
+  .string()
+  .check(z.regex(PROVIDER_ID, 'expected a provider id: lower-case letters, digits and -'));
 
 const modelDefinition = z.strictObject({
-  id: z.string().regex(/^[a-z0-9-]+\/.+$/, 'expected "<provider>/<model>", e.g. "openai/gpt-5.4-mini"'),
-  provider: z.string().regex(PROVIDER_ID, 'expected a provider id: lower-case letters, digits and -'),
+  id: z
+    .string()
+    .check(z.regex(/^[a-z0-9-]+\/.+$/, 'expected "<provider>/<model>", e.g. "openai/gpt-5.4-mini"')),
+  provider: providerId,
   name: z.string(),
   tier: z.enum(['flagship', 'cheap']),
   contextWindow: tokens,
@@ -72,68 +80,73 @@ const modelDefinition = z.strictObject({
     streaming: z.boolean(),
   }),
   gatewayModels: z.strictObject({
-    litellm: z.string().optional(),
-    openrouter: z.string().optional(),
-    direct: z.string().optional(),
+    litellm: z.optional(z.string()),
+    openrouter: z.optional(z.string()),
+    direct: z.optional(z.string()),
   }),
-  gatewayPricing: z
-    .strictObject({ litellm: pricing.optional(), openrouter: pricing.optional(), direct: pricing.optional() })
-    .optional(),
+  gatewayPricing: z.optional(
+    z.strictObject({
+      litellm: z.optional(pricing),
+      openrouter: z.optional(pricing),
+      direct: z.optional(pricing),
+    }),
+  ),
 });
 
 const catalogObject = z.strictObject({
-  includeDefaults: z.boolean().optional(),
-  models: z.array(modelDefinition).optional(),
-  prices: z.record(z.string(), pricing.partial()).optional(),
+  includeDefaults: z.optional(z.boolean()),
+  models: z.optional(z.array(modelDefinition)),
+  prices: z.optional(z.record(z.string(), z.partial(pricing))),
   // It dates prices on results (`cost.priceSource.asOf`): a day, never free text.
-  date: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected an ISO date, YYYY-MM-DD, e.g. "2026-05-01"')
-    .optional(),
-  refreshIntervalMs: z
-    .number({ message: 'expected a number of milliseconds' })
-    .int('expected a whole number of milliseconds')
-    .min(0, 'expected 0 (off) or 60000 milliseconds or more')
-    .max(2 ** 31 - 1, 'expected at most 2147483647 milliseconds (about 24.8 days)')
-    .refine((value) => value === 0 || value >= 60_000, 'expected 0 (off) or 60000 milliseconds or more')
-    .optional(),
-  providers: z
-    .array(z.string().regex(PROVIDER_ID, 'expected a provider id: lower-case letters, digits and -'))
-    .max(1_000)
-    .optional(),
+  date: z.optional(
+    z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'expected an ISO date, YYYY-MM-DD, e.g. "2026-05-01"')),
+  ),
+  refreshIntervalMs: z.optional(
+    z.number({ message: 'expected a number of milliseconds' }).check(
+      whole('expected a whole number of milliseconds'),
+      z.minimum(0, 'expected 0 (off) or 60000 milliseconds or more'),
+      z.maximum(2 ** 31 - 1, 'expected at most 2147483647 milliseconds (about 24.8 days)'),
+      z.refine((value) => value === 0 || value >= 60_000, 'expected 0 (off) or 60000 milliseconds or more'),
+    ),
+  ),
+  providers: z.optional(z.array(providerId).check(z.maxLength(1_000))),
 });
 
 // A ModelCatalog object, or settings for the bundled one. Not a z.union: a union reports only
 // "no branch matched", while users need to hear which field of which model is wrong.
-const catalogSettings = z.unknown().superRefine((value, context) => {
-  if (hasMethods('get', 'list', 'pricing')(value)) return;
-  const result = catalogObject.safeParse(value);
-  if (result.success) return;
-  for (const issue of result.error.issues) {
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys)
-        context.addIssue({
-          code: 'custom',
-          message: 'unknown setting (check its spelling)',
-          path: [...issue.path, key],
-        });
-    } else context.addIssue({ code: 'custom', message: issue.message, path: issue.path });
-  }
-});
+const catalogSettings = z.unknown().check(
+  z.superRefine((value, context) => {
+    if (hasMethods('get', 'list', 'pricing')(value)) return;
+    const result = parseSetting(catalogObject, value);
+    if (result.success) return;
+    for (const issue of result.error.issues) {
+      if (issue.code === 'unrecognized_keys') {
+        for (const key of issue.keys)
+          context.addIssue({
+            code: 'custom',
+            message: 'unknown setting (check its spelling)',
+            path: [...issue.path, key],
+          });
+      } else context.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+    }
+  }),
+);
 
 const weight = z
   .number({ message: 'expected a weight from 0 to 1000' })
-  .min(0, 'expected a weight from 0 to 1000')
-  .max(1000, 'expected a weight from 0 to 1000');
+  .check(
+    z.minimum(0, 'expected a weight from 0 to 1000'),
+    z.maximum(1000, 'expected a weight from 0 to 1000'),
+  );
 
 const rankingPolicy = z.union(
   [
     z.enum(['cheapest', 'available']),
     z.strictObject({
       weights: z.strictObject({
-        cost: weight.optional(),
-        availability: weight.optional(),
-        latency: weight.optional(),
+        cost: z.optional(weight),
+        availability: z.optional(weight),
+        latency: z.optional(weight),
       }),
     }),
     fn('a ranking function'),
@@ -145,133 +158,147 @@ const transport = z.custom(hasMethods('chat'), {
   message: 'expected a Transport (an object with a chat() method)',
 });
 
+const opt = z.optional;
+
 export const routerSettingsSchema = z.strictObject(
   {
-    gateways: z
-      .strictObject({
-        litellm: z
-          .strictObject({
-            enabled: z.boolean().optional(),
-            baseURL: httpUrl({ appendsPaths: true }).optional(),
-            apiKey: apiKey('LiteLLM virtual key').optional(),
-            headers: headers.optional(),
-            models: modelNames.optional(),
-          })
-          .optional(),
-        openrouter: z
-          .strictObject({
-            enabled: z.boolean().optional(),
-            baseURL: httpUrl({ appendsPaths: true }).optional(),
-            apiKey: apiKey('OpenRouter key (sk-or-v1-…)').optional(),
-            appUrl: httpUrl({ appendsPaths: false }).optional(),
-            appName: headerValue.optional(),
-            headers: headers.optional(),
-            models: modelNames.optional(),
-          })
-          .optional(),
-        direct: z.strictObject({ enabled: z.boolean().optional(), models: modelNames.optional() }).optional(),
-      })
-      .optional(),
-    providers: z
-      .record(
-        z.string().regex(PROVIDER_ID, 'expected a provider id: lower-case letters, digits and -'),
-        providerSettings,
-        { message: 'expected an object of provider ids to provider settings' },
-      )
-      .optional(),
-    catalog: catalogSettings.optional(),
-    ranking: rankingPolicy.optional(),
-    retry: z
-      .strictObject({
-        maxRetries: z
-          .number()
-          .int('expected a whole number of retries')
-          .min(0)
-          .max(10, 'expected at most 10 retries')
-          .optional(),
-        baseDelayMs: nonNegativeMilliseconds.optional(),
-        maxDelayMs: nonNegativeMilliseconds.optional(),
-        maxRetryAfterMs: nonNegativeMilliseconds.optional(),
-        maxCandidates: z.number().int('expected a whole number of candidates').min(1).max(100).optional(),
-      })
-      .optional(),
-    breaker: z
-      .strictObject({
-        errorThresholdPercent: z
-          .number({ message: 'expected a percentage between 0 and 100' })
-          .gt(0, 'expected a percentage between 0 and 100')
-          .max(100, 'expected a percentage between 0 and 100')
-          .optional(),
-        volumeThreshold: count('calls', 1_000_000).optional(),
-        rollingWindowMs: milliseconds.optional(),
-        rollingWindowBuckets: z
-          .number({ message: 'expected a number of buckets' })
-          .int('expected a whole number of buckets')
-          .min(1, 'expected 1 or more buckets')
-          .max(MAX_BUCKETS, `expected at most ${MAX_BUCKETS} buckets`)
-          .optional(),
-        resetTimeoutMs: milliseconds.optional(),
-        consecutiveFailures: count('failures', 1_000_000).optional(),
-        probeIntervalMs: nonNegativeMilliseconds.optional(),
-        probeTimeoutMs: milliseconds.optional(),
-      })
-      .superRefine((breaker, context) => {
-        // Statistics rotate once per bucket on a timer: a bucket shorter than this would keep a
-        // timer firing every millisecond for the router's whole life.
-        const windowMs = breaker.rollingWindowMs ?? DEFAULT_BREAKER_SETTINGS.rollingWindowMs;
-        const buckets = breaker.rollingWindowBuckets ?? DEFAULT_BREAKER_SETTINGS.rollingWindowBuckets;
-        // Only between values that passed their own checks (zod runs this even when one failed).
-        if (typeof windowMs !== 'number' || typeof buckets !== 'number' || buckets > MAX_BUCKETS) return;
-        if (windowMs / buckets < MIN_BUCKET_MS)
-          context.addIssue({
-            code: 'custom',
-            path: ['rollingWindowBuckets'],
-            message: `expected buckets of ${MIN_BUCKET_MS} ms or more (rollingWindowMs / rollingWindowBuckets = ${windowMs} / ${buckets})`,
-          });
-      })
-      .optional(),
-    timeoutMs: milliseconds.optional(),
-    attemptTimeoutMs: milliseconds.optional(),
-    expectedOutputTokens: tokens.optional(),
-    keys: z
-      .custom(hasMethods('resolve', 'reportRejected'), {
+    gateways: opt(
+      z.strictObject({
+        litellm: opt(
+          z.strictObject({
+            enabled: opt(z.boolean()),
+            baseURL: opt(httpUrl({ appendsPaths: true })),
+            apiKey: opt(apiKey('LiteLLM virtual key')),
+            headers: opt(headers),
+            models: opt(modelNames),
+          }),
+        ),
+        openrouter: opt(
+          z.strictObject({
+            enabled: opt(z.boolean()),
+            baseURL: opt(httpUrl({ appendsPaths: true })),
+            apiKey: opt(apiKey('OpenRouter key (sk-or-v1-…)')),
+            appUrl: opt(httpUrl({ appendsPaths: false })),
+            appName: opt(headerValue),
+            headers: opt(headers),
+            models: opt(modelNames),
+          }),
+        ),
+        direct: opt(z.strictObject({ enabled: opt(z.boolean()), models: opt(modelNames) })),
+      }),
+    ),
+    providers: opt(
+      z.record(providerId, providerSettings, {
+        message: 'expected an object of provider ids to provider settings',
+      }),
+    ),
+    catalog: opt(catalogSettings),
+    ranking: opt(rankingPolicy),
+    retry: opt(
+      z.strictObject({
+        maxRetries: opt(
+          z
+            .number()
+            .check(
+              whole('expected a whole number of retries'),
+              z.minimum(0),
+              z.maximum(10, 'expected at most 10 retries'),
+            ),
+        ),
+        baseDelayMs: opt(nonNegativeMilliseconds),
+        maxDelayMs: opt(nonNegativeMilliseconds),
+        maxRetryAfterMs: opt(nonNegativeMilliseconds),
+        maxCandidates: opt(
+          z.number().check(whole('expected a whole number of candidates'), z.minimum(1), z.maximum(100)),
+        ),
+      }),
+    ),
+    breaker: opt(
+      z
+        .strictObject({
+          errorThresholdPercent: opt(
+            z
+              .number({ message: 'expected a percentage between 0 and 100' })
+              .check(
+                z.gt(0, 'expected a percentage between 0 and 100'),
+                z.maximum(100, 'expected a percentage between 0 and 100'),
+              ),
+          ),
+          volumeThreshold: opt(count('calls', 1_000_000)),
+          rollingWindowMs: opt(milliseconds),
+          rollingWindowBuckets: opt(
+            z
+              .number({ message: 'expected a number of buckets' })
+              .check(
+                whole('expected a whole number of buckets'),
+                z.minimum(1, 'expected 1 or more buckets'),
+                z.maximum(MAX_BUCKETS, `expected at most ${MAX_BUCKETS} buckets`),
+              ),
+          ),
+          resetTimeoutMs: opt(milliseconds),
+          consecutiveFailures: opt(count('failures', 1_000_000)),
+          probeIntervalMs: opt(nonNegativeMilliseconds),
+          probeTimeoutMs: opt(milliseconds),
+        })
+        .check(
+          z.superRefine((breaker, context) => {
+            // Statistics rotate once per bucket on a timer: a bucket shorter than this would keep a
+            // timer firing every millisecond for the router's whole life.
+            const windowMs = breaker.rollingWindowMs ?? DEFAULT_BREAKER_SETTINGS.rollingWindowMs;
+            const buckets = breaker.rollingWindowBuckets ?? DEFAULT_BREAKER_SETTINGS.rollingWindowBuckets;
+            // Only between values that passed their own checks (zod runs this even when one failed).
+            if (typeof windowMs !== 'number' || typeof buckets !== 'number' || buckets > MAX_BUCKETS) return;
+            if (windowMs / buckets < MIN_BUCKET_MS)
+              context.addIssue({
+                code: 'custom',
+                path: ['rollingWindowBuckets'],
+                message: `expected buckets of ${MIN_BUCKET_MS} ms or more (rollingWindowMs / rollingWindowBuckets = ${windowMs} / ${buckets})`,
+              });
+          }),
+        ),
+    ),
+    timeoutMs: opt(milliseconds),
+    attemptTimeoutMs: opt(milliseconds),
+    expectedOutputTokens: opt(tokens),
+    keys: opt(
+      z.custom(hasMethods('resolve', 'reportRejected'), {
         message: 'expected a KeyVault (from createKeyVault())',
-      })
-      .optional(),
-    byok: z
-      .enum(['required', 'preferred', 'off'], { message: "expected 'required', 'preferred' or 'off'" })
-      .optional(),
-    byokAllowOpenRouter: z.boolean().optional(),
-    limits: z
-      .strictObject({
-        users: z.record(z.string().min(1), limitSettingsSchema).optional(),
-        keys: z.record(z.string().min(1), limitSettingsSchema).optional(),
-        timeZone: limitTimeZoneSchema.optional(),
-        store: z
-          .custom(hasMethods('reserve', 'settle', 'release', 'block', 'read'), {
+      }),
+    ),
+    byok: opt(
+      z.enum(['required', 'preferred', 'off'], { message: "expected 'required', 'preferred' or 'off'" }),
+    ),
+    byokAllowOpenRouter: opt(z.boolean()),
+    limits: opt(
+      z.strictObject({
+        users: opt(z.record(nonEmptyString, limitSettingsSchema)),
+        keys: opt(z.record(nonEmptyString, limitSettingsSchema)),
+        timeZone: opt(limitTimeZoneSchema),
+        store: opt(
+          z.custom(hasMethods('reserve', 'settle', 'release', 'block', 'read'), {
             message: 'expected a LimitStore',
-          })
-          .optional(),
-      })
-      .optional(),
-    usage: z
-      .custom(hasMethods('record', 'query'), { message: 'expected a UsageTracker (record() and query())' })
-      .optional(),
-    logger: z
-      .union([z.literal(false), z.custom(hasMethods('warn', 'error'), { message: '' })], {
+          }),
+        ),
+      }),
+    ),
+    usage: opt(
+      z.custom(hasMethods('record', 'query'), { message: 'expected a UsageTracker (record() and query())' }),
+    ),
+    logger: opt(
+      z.union([z.literal(false), z.custom(hasMethods('warn', 'error'), { message: '' })], {
         message: 'expected false or a console-compatible logger (warn() and error())',
-      })
-      .optional(),
-    clock: clockSchema.optional(),
-    fetch: fn('a fetch function').optional(),
-    answerLimits: answerLimitsSchema.optional(),
-    transports: z
-      .strictObject({
-        litellm: transport.optional(),
-        openrouter: transport.optional(),
-        direct: transport.optional(),
-      })
-      .optional(),
+      }),
+    ),
+    clock: opt(clockSchema),
+    fetch: opt(fn('a fetch function')),
+    answerLimits: opt(answerLimitsSchema),
+    transports: opt(
+      z.strictObject({
+        litellm: opt(transport),
+        openrouter: opt(transport),
+        direct: opt(transport),
+      }),
+    ),
   },
   { message: 'expected an object of settings (or no argument at all)' },
 );

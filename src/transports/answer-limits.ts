@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { whole } from '../errors/check-settings.ts';
 
 /**
  * How much of a gateway's answer the router reads. Past a bound the attempt fails with a
@@ -34,15 +35,19 @@ export function resolveAnswerLimits(limits: AnswerLimits | undefined): Required<
   return { ...DEFAULT_ANSWER_LIMITS, ...limits };
 }
 
-const bytes = z
-  .number({ message: 'expected a number of bytes' })
-  .int('expected a whole number of bytes')
-  .min(1024, 'expected at least 1024 bytes')
-  .max(2 ** 31, 'expected at most 2147483648 bytes (2 GiB)');
+const bytes = z.optional(
+  z
+    .number({ message: 'expected a number of bytes' })
+    .check(
+      whole('expected a whole number of bytes'),
+      z.minimum(1024, 'expected at least 1024 bytes'),
+      z.maximum(2 ** 31, 'expected at most 2147483648 bytes (2 GiB)'),
+    ),
+);
 
 /** Checks the `answerLimits` setting. */
 export const answerLimitsSchema = z.strictObject({
-  maxBodyBytes: bytes.optional(),
-  maxEventBytes: bytes.optional(),
-  maxStreamBytes: bytes.optional(),
+  maxBodyBytes: bytes,
+  maxEventBytes: bytes,
+  maxStreamBytes: bytes,
 });

@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { checkSettings } from '../errors/check-settings.ts';
+import * as z from 'zod/mini';
+import { checkSettings, whole } from '../errors/check-settings.ts';
 import { checkUsageQuery } from './check-usage-query.ts';
 import { matchesUsageQuery } from './matches-usage-query.ts';
 import type { UsageQuery, UsageRecord } from './usage-record.ts';
@@ -28,7 +28,7 @@ export interface MemoryUsageTracker extends UsageTracker {
 }
 
 const settingsSchema = z.strictObject({
-  maxRecords: z.number().int().positive().optional(),
+  maxRecords: z.optional(z.number().check(whole('expected a whole number'), z.positive())),
 });
 
 /**

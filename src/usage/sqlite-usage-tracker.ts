@@ -1,7 +1,7 @@
 import type { DatabaseSync, SQLInputValue, SQLOutputValue, StatementSync } from 'node:sqlite';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { type Clock, createSystemClock, type TimerHandle } from '../clock/clock.ts';
-import { checkSettings, clockSchema } from '../errors/check-settings.ts';
+import { checkSettings, clockSchema, whole } from '../errors/check-settings.ts';
 import { checkUsageQuery } from './check-usage-query.ts';
 import { describeValue } from './describe-value.ts';
 import { openUsageDatabase } from './open-usage-database.ts';
@@ -88,17 +88,21 @@ export interface SqliteUsageTracker extends UsageTracker {
 
 const settingsSchema = z
   .strictObject({
-    path: z.string().min(1, 'expected the path of the store file'),
-    batchSize: z.number().int().positive().max(100_000).optional(),
-    flushIntervalMs: z.number().int().positive().optional(),
-    busyTimeoutMs: z.number().int().nonnegative().optional(),
-    maxBufferedRecords: z.number().int().positive().optional(),
-    clock: clockSchema.optional(),
+    path: z.string().check(z.minLength(1, 'expected the path of the store file')),
+    batchSize: z.optional(
+      z.number().check(whole('expected a whole number'), z.positive(), z.maximum(100_000)),
+    ),
+    flushIntervalMs: z.optional(z.number().check(whole('expected a whole number'), z.positive())),
+    busyTimeoutMs: z.optional(z.number().check(whole('expected a whole number'), z.nonnegative())),
+    maxBufferedRecords: z.optional(z.number().check(whole('expected a whole number'), z.positive())),
+    clock: z.optional(clockSchema),
   })
-  .refine((settings) => (settings.maxBufferedRecords ?? 100_000) >= (settings.batchSize ?? 500), {
-    path: ['maxBufferedRecords'],
-    message: 'expected at least batchSize records (500 when batchSize is not set)',
-  });
+  .check(
+    z.refine((settings) => (settings.maxBufferedRecords ?? 100_000) >= (settings.batchSize ?? 500), {
+      path: ['maxBufferedRecords'],
+      message: 'expected at least batchSize records (500 when batchSize is not set)',
+    }),
+  );
 
 /** First retry of a background write that found the store locked; doubled on each failure. */
 const FIRST_RETRY_MS = 10;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { parseSetting } from '../../src/errors/check-settings.ts';
 import { InvalidSettingsError } from '../../src/errors/invalid-settings-error.ts';
 import { createRateLimiter } from '../../src/limits/create-rate-limiter.ts';
 import {
@@ -10,8 +11,8 @@ import {
 import type { RateLimiterSettings } from '../../src/limits/rate-limiter.ts';
 import { createFakeClock } from '../../src/testing/fake-clock.ts';
 
-function issuesOf(schema: z.ZodType, value: unknown): { path: string; message: string }[] {
-  const result = schema.safeParse(value);
+function issuesOf(schema: z.ZodMiniType, value: unknown): { path: string; message: string }[] {
+  const result = parseSetting(schema, value);
   expect(result.success, 'expected the value to be rejected').toBe(false);
   return (result.error?.issues ?? []).map((issue) => ({
     path: issue.path.join('.'),

@@ -1,7 +1,7 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { isKnownProvider, type KnownProviderId } from '../../catalog/model-definition.ts';
 import { type Clock, createSystemClock } from '../../clock/clock.ts';
-import { checkSettings, clockSchema } from '../../errors/check-settings.ts';
+import { checkSettings, clockSchema, whole } from '../../errors/check-settings.ts';
 import {
   interpretAnthropic,
   interpretCohere,
@@ -51,29 +51,36 @@ const INTERPRETERS: Readonly<Record<KnownProviderId, Interpreter>> = {
   cohere: interpretCohere,
 };
 
-const httpUrl = z.string().refine((value) => /^https?:\/\/[^\s/]+/.test(value), {
-  message: 'expected an http(s) URL, e.g. "https://api.openai.com"',
-});
+const httpUrl = z.optional(
+  z.string().check(
+    z.refine((value) => /^https?:\/\/[^\s/]+/.test(value), {
+      message: 'expected an http(s) URL, e.g. "https://api.openai.com"',
+    }),
+  ),
+);
 
 const settingsSchema = z.strictObject({
-  baseURLs: z
-    .strictObject({
-      openai: httpUrl.optional(),
-      anthropic: httpUrl.optional(),
-      google: httpUrl.optional(),
-      cohere: httpUrl.optional(),
-      mistral: httpUrl.optional(),
-    })
-    .optional(),
-  timeoutMs: z
-    .number({ message: 'expected a number of milliseconds' })
-    .int('expected a whole number of milliseconds')
-    .positive('expected a positive number of milliseconds')
-    .optional(),
-  fetch: z
-    .custom((value) => typeof value === 'function', { message: 'expected a fetch function' })
-    .optional(),
-  clock: clockSchema.optional(),
+  baseURLs: z.optional(
+    z.strictObject({
+      openai: httpUrl,
+      anthropic: httpUrl,
+      google: httpUrl,
+      cohere: httpUrl,
+      mistral: httpUrl,
+    }),
+  ),
+  timeoutMs: z.optional(
+    z
+      .number({ message: 'expected a number of milliseconds' })
+      .check(
+        whole('expected a whole number of milliseconds'),
+        z.positive('expected a positive number of milliseconds'),
+      ),
+  ),
+  fetch: z.optional(
+    z.custom((value) => typeof value === 'function', { message: 'expected a fetch function' }),
+  ),
+  clock: z.optional(clockSchema),
 });
 
 /**
