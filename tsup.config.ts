@@ -20,9 +20,9 @@ const library: Options = {
   platform: 'node',
   splitting: true,
   treeshake: true,
-  // p-retry is ESM-only; bundling it keeps the CommonJS build loadable on every Node 22 release,
-  // including those without require(esm).
-  noExternal: ['p-retry', 'is-network-error'],
+  // p-retry and eventsource-parser are ESM-only; bundling them keeps the CommonJS build loadable
+  // on every Node 22 release, including those without require(esm).
+  noExternal: ['p-retry', 'is-network-error', 'eventsource-parser'],
 };
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
