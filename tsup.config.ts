@@ -20,11 +20,11 @@ const library: Options = {
   platform: 'node',
   splitting: true,
   treeshake: true,
-  // p-retry is ESM-only; bundling it keeps the CommonJS build loadable on every Node 22 release,
-  // including those without require(esm). zod/mini is bundled so that only the checks the settings
-  // use are loaded: tree-shaken it is about 50 KB and loads in under 10 ms, where importing zod
-  // from node_modules costs about 80 ms at start-up.
-  noExternal: ['p-retry', 'is-network-error', /^zod(\/|$)/],
+  // p-retry and eventsource-parser are ESM-only; bundling them keeps the CommonJS build loadable
+  // on every Node 22 release, including those without require(esm). zod/mini is bundled so that
+  // only the checks the settings use are loaded: tree-shaken it is about 50 KB and loads in under
+  // 10 ms, where importing zod from node_modules costs about 80 ms at start-up.
+  noExternal: ['p-retry', 'is-network-error', 'eventsource-parser', /^zod(\/|$)/],
 };
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };

@@ -5,8 +5,9 @@ import { UnreadableAnswer } from './unreadable-answer.ts';
  * Wraps `fetch` so that no answer body is read past its bound: `maxStreamBytes` for a
  * `text/event-stream` answer, `maxBodyBytes` for any other (whole answers and error bodies alike).
  * Past the bound the body fails with `UnreadableAnswer` and the connection is closed; a
- * `content-length` over the bound fails before anything is read. Clients that read the body
- * themselves (the `openai` client) are bounded through the `fetch` they are given.
+ * `content-length` over the bound fails before anything is read. For readers that take a whole
+ * `Response` (health probes); the chat transport reads within its bounds itself (`readBoundedText`,
+ * `readStreamParts`), without a second stream per answer.
  */
 export function boundedFetch(
   fetchImplementation: typeof globalThis.fetch,

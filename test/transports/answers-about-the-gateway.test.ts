@@ -1,4 +1,3 @@
-import { APIError } from 'openai';
 import { describe, expect, test } from 'vitest';
 import {
   AllCandidatesFailedError,
@@ -12,10 +11,11 @@ import { startLiteLLMServer, startOpenRouterServer } from '../../src/testing/ind
 import { refineLiteLLMFailure } from '../../src/transports/litellm/create-litellm-transport.ts';
 import { ANSWERS_ABOUT_THE_GATEWAY } from '../../src/transports/openai-compatible/answers-about-the-gateway.ts';
 import {
-  classifyOpenAIError,
+  classifyHttpFailure,
   type FailureContext,
   type HttpFailureRefiner,
-} from '../../src/transports/openai-compatible/classify-openai-error.ts';
+  readHttpFailure,
+} from '../../src/transports/openai-compatible/classify-http-failure.ts';
 import { refineOpenRouterFailure } from '../../src/transports/openrouter/create-openrouter-transport.ts';
 import { collect } from '../helpers/events.ts';
 import { LITELLM_KEY, OPENROUTER_KEY } from '../helpers/gateways.ts';
@@ -44,8 +44,8 @@ function contextFor(gateway: GatewayId): FailureContext {
 
 /** How the gateway's own transport classifies an HTTP error answer with this status and body. */
 function classify(gateway: GatewayId, status: number, body: Record<string, unknown>): GatewayError {
-  const error = APIError.generate(status, { error: body }, undefined, new Headers());
-  return classifyOpenAIError(error, contextFor(gateway), REFINERS[gateway]);
+  const failure = readHttpFailure(status, JSON.stringify({ error: body }), new Headers());
+  return classifyHttpFailure(failure, contextFor(gateway), REFINERS[gateway]);
 }
 
 describe('the table of answers about the gateway', () => {
@@ -106,7 +106,7 @@ describe('the table of answers about the gateway', () => {
   });
 });
 
-describe('OpenRouter "<id> is not a valid model ID" through the real openai client', () => {
+describe('OpenRouter "<id> is not a valid model ID" through the real transport', () => {
   // OpenRouter is ranked first; it knows no model (its loopback answers 400 "… is not a valid model ID").
   const openRouterFirst = (inputs: readonly RankingInput[]) =>
     [...inputs].sort(

@@ -17,7 +17,7 @@ function body(chunks: readonly (string | Uint8Array)[]): ReadableStream<Uint8Arr
 }
 
 async function events(chunks: readonly (string | Uint8Array)[], maxEventBytes = 1_024) {
-  const read: { event: string | undefined; data: string }[] = [];
+  const read: { event?: string | undefined; data: string }[] = [];
   for await (const event of readServerSentEvents(body(chunks), maxEventBytes)) read.push(event);
   return read;
 }

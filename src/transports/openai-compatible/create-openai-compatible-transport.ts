@@ -1,19 +1,20 @@
-import OpenAI, { APIError } from 'openai';
 import type { GatewayId } from '../../catalog/model-definition.ts';
 import type { Clock } from '../../clock/clock.ts';
 import type { FailureScope } from '../../errors/gateway-error.ts';
 import { type AnswerLimits, resolveAnswerLimits } from '../answer-limits.ts';
-import { boundedFetch } from '../bounded-fetch.ts';
 import { readRateLimit } from '../http-headers.ts';
+import { checkDeclaredLength, readBoundedText } from '../read-bounded-text.ts';
 import type { Transport, TransportRequest, TransportResult, TransportStream } from '../transport.ts';
 import { UnreadableAnswer } from '../unreadable-answer.ts';
 import {
-  classifyOpenAIError,
+  classifyHttpFailure,
+  classifyTransportError,
   type FailureContext,
   type HttpFailureRefiner,
-} from './classify-openai-error.ts';
+  readHttpFailure,
+} from './classify-http-failure.ts';
 import { type CompletionReading, readCompletion, requestIdOf } from './read-completion.ts';
-import { readStreamParts } from './read-stream-parts.ts';
+import { readStreamParts, type StreamBounds } from './read-stream-parts.ts';
 import type { WireUsage } from './read-wire-response.ts';
 import { toWireRequest, type WireBody } from './to-wire-request.ts';
 
@@ -45,46 +46,55 @@ export interface OpenAICompatibleTransportSettings {
    * endpoint is the provider itself. @default 'gateway'
    */
   readonly defaultScope?: FailureScope | undefined;
-  /** Upper bound the client itself enforces; the router's own attempt timeout is normally shorter. */
+  /**
+   * Upper bound on one request, enforced by the transport itself; the router's own attempt timeout
+   * is normally shorter. Unset: undici's own bounds apply (300 s for the headers, 300 s between
+   * body chunks).
+   */
   readonly clientTimeoutMs?: number | undefined;
   /** How much of an answer is read. @default DEFAULT_ANSWER_LIMITS */
   readonly answerLimits?: AnswerLimits | undefined;
 }
 
+/** Header names in lower case, so that one set by a gateway replaces a default of any spelling. */
+function lowerCaseKeys(headers: Readonly<Record<string, string>> | undefined, into: Record<string, string>) {
+  if (headers) for (const name of Object.keys(headers)) into[name.toLowerCase()] = headers[name] as string;
+  return into;
+}
+
 /**
- * A transport for any endpoint that speaks OpenAI's chat-completions wire protocol, over the
- * official `openai` client with its own retries turned off (the router retries, once).
+ * A transport for any endpoint that speaks OpenAI's chat-completions wire protocol, written on
+ * `fetch` (Node's undici): one `JSON.stringify` per request, headers built once per transport, the
+ * answer read as text within `answerLimits` and only the fields the router uses read off it;
+ * streamed answers framed by `eventsource-parser`. It never retries (the router does).
  */
 export function createOpenAICompatibleTransport(settings: OpenAICompatibleTransportSettings): Transport & {
-  readonly client: OpenAI;
   failureContext(request: TransportRequest): FailureContext;
 } {
   const limits = resolveAnswerLimits(settings.answerLimits);
-  const client = new OpenAI({
-    baseURL: settings.baseURL,
-    // The client insists on a key. Without one (a proxy that needs none), a placeholder satisfies it
-    // and the Authorization header is removed below, so nothing that looks like a credential is sent.
-    apiKey: settings.apiKey ?? 'none',
-    maxRetries: 0,
-    // The client would print unparsable stream events to the console; we report them as errors.
-    logLevel: 'off',
-    timeout: settings.clientTimeoutMs ?? 600_000,
-    // Every body the client reads (answers and error bodies) goes through the answer bounds.
-    fetch: boundedFetch((input, init) => (settings.fetch ?? globalThis.fetch)(input, init), limits),
-    defaultHeaders: {
-      ...settings.defaultHeaders,
-      ...(settings.apiKey === undefined ? { authorization: null } : {}),
-    },
-  });
+  const url = `${settings.baseURL.replace(/\/+$/, '')}/chat/completions`;
+  const fetchImplementation = settings.fetch ?? globalThis.fetch;
+  const defaultScope = settings.defaultScope ?? 'gateway';
+  const secrets = [settings.apiKey];
+  // Built once: a request copies them only when it adds headers of its own.
+  const fixed: Record<string, string> = { 'content-type': 'application/json' };
+  if (settings.apiKey !== undefined) fixed.authorization = `Bearer ${settings.apiKey}`;
+  lowerCaseKeys(settings.defaultHeaders, fixed);
+  const chatHeaders: Record<string, string> = { accept: 'application/json', ...fixed };
+  const streamHeaders: Record<string, string> = { accept: 'text/event-stream', ...fixed };
+  const headersFor = (request: TransportRequest, base: Record<string, string>): Record<string, string> => {
+    const own = settings.requestHeaders?.(request);
+    return own ? lowerCaseKeys(own, { ...base }) : base;
+  };
 
   const failureContext = (request: TransportRequest): FailureContext => ({
     gateway: settings.gateway,
     provider: request.provider,
     model: request.model,
     signal: request.signal,
-    secrets: [settings.apiKey, request.providerApiKey],
+    secrets: request.providerApiKey === undefined ? secrets : [settings.apiKey, request.providerApiKey],
     usedProviderKey: request.providerApiKey !== undefined,
-    defaultScope: settings.defaultScope ?? 'gateway',
+    defaultScope,
     now: settings.clock.now(),
   });
 
@@ -93,29 +103,64 @@ export function createOpenAICompatibleTransport(settings: OpenAICompatibleTransp
     refineFailure: settings.refineFailure,
     failureContext: () => failureContext(request),
   });
-  // An HTTP error answer may still say what it cost (LiteLLM's cost header).
-  const billedOf = (error: unknown): number | undefined =>
-    error instanceof APIError && error.headers ? settings.readCost?.(error.headers, undefined) : undefined;
+
+  /** Sends one request; resolves with a success answer, throws a classified `GatewayError` otherwise. */
+  const send = async (
+    request: TransportRequest,
+    body: WireBody,
+    headers: Record<string, string>,
+  ): Promise<Response> => {
+    const signal =
+      settings.clientTimeoutMs === undefined
+        ? request.signal
+        : AbortSignal.any([request.signal, AbortSignal.timeout(settings.clientTimeoutMs)]);
+    let response: Response;
+    try {
+      response = await fetchImplementation(url, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(body),
+        signal,
+      });
+    } catch (error) {
+      throw classifyTransportError(error, failureContext(request), 'connect');
+    }
+    if (response.status >= 200 && response.status < 300) return response;
+    // An error answer: its body (bounded) says why, its headers may say when to retry and what
+    // the failed attempt cost (LiteLLM's cost header).
+    let text = '';
+    try {
+      text = await readBoundedText(response, limits.maxBodyBytes, 'answerLimits.maxBodyBytes');
+    } catch {
+      // An error body that cannot be read (too large, cut off): the status still says enough.
+    }
+    throw classifyHttpFailure(
+      readHttpFailure(response.status, text, response.headers),
+      failureContext(request),
+      settings.refineFailure,
+      settings.readCost?.(response.headers, undefined),
+    );
+  };
 
   return {
     gateway: settings.gateway,
-    client,
     failureContext,
     async chat(request: TransportRequest): Promise<TransportResult> {
       const body = toWireRequest(request);
       settings.decorateBody?.(body, request);
-      const headers = settings.requestHeaders?.(request);
+      const response = await send(request, body, headersFor(request, chatHeaders));
       const reading = readingFor(request);
+      let data: unknown;
       try {
-        const result = await client.chat.completions
-          .create(body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming, {
-            signal: request.signal,
-            ...(headers ? { headers } : {}),
-          })
-          .withResponse();
-        return readCompletion(result.data as unknown, result.response, reading);
+        const text = await readBoundedText(response, limits.maxBodyBytes, 'answerLimits.maxBodyBytes');
+        try {
+          data = JSON.parse(text);
+        } catch {
+          throw new UnreadableAnswer('the answer is not valid JSON');
+        }
+        return readCompletion(data, response, reading);
       } catch (error) {
-        throw classifyOpenAIError(error, reading.failureContext(), settings.refineFailure, billedOf(error));
+        throw classifyTransportError(error, reading.failureContext(), 'read');
       }
     },
     async stream(request: TransportRequest): Promise<TransportStream> {
@@ -124,27 +169,33 @@ export function createOpenAICompatibleTransport(settings: OpenAICompatibleTransp
       const usage = settings.streamUsage ?? true;
       if (typeof usage === 'function' ? usage(request) : usage) body.stream_options = { include_usage: true };
       settings.decorateBody?.(body, request);
-      const headers = settings.requestHeaders?.(request);
+      const response = await send(request, body, headersFor(request, streamHeaders));
       const reading = readingFor(request);
-      let response: Response;
-      try {
-        // The raw answer: its events are read by readStreamParts, within answerLimits.
-        response = await client.chat.completions
-          .create(body as unknown as OpenAI.ChatCompletionCreateParamsStreaming, {
-            signal: request.signal,
-            ...(headers ? { headers } : {}),
-          })
-          .asResponse();
-        if (!response.body) throw new UnreadableAnswer('the streamed answer has no body');
-      } catch (error) {
-        throw classifyOpenAIError(error, reading.failureContext(), settings.refineFailure, billedOf(error));
-      }
+      const streamed = (response.headers.get('content-type') ?? '')
+        .toLowerCase()
+        .includes('text/event-stream');
+      const bounds: StreamBounds = streamed
+        ? {
+            maxBytes: limits.maxStreamBytes,
+            setting: 'answerLimits.maxStreamBytes',
+            maxEventBytes: limits.maxEventBytes,
+          }
+        : {
+            maxBytes: limits.maxBodyBytes,
+            setting: 'answerLimits.maxBodyBytes',
+            maxEventBytes: limits.maxEventBytes,
+          };
       const stream = response.body;
+      try {
+        if (!stream) throw new UnreadableAnswer('the streamed answer has no body');
+        checkDeclaredLength(response, bounds.maxBytes, bounds.setting);
+      } catch (error) {
+        throw classifyTransportError(error, reading.failureContext(), 'read');
+      }
       return {
         requestId: requestIdOf(response.headers),
         rateLimit: readRateLimit(response.headers),
-        [Symbol.asyncIterator]: () =>
-          readStreamParts(stream, response, request.signal, limits.maxEventBytes, reading),
+        [Symbol.asyncIterator]: () => readStreamParts(stream, response, request.signal, bounds, reading),
       };
     },
   };

@@ -1,13 +1,14 @@
-import OpenAI from 'openai';
+import type { GatewayError } from '../../errors/gateway-error.ts';
 import { isRecord } from '../../errors/is-record.ts';
 import { readRateLimit } from '../http-headers.ts';
 import type { TransportResult } from '../transport.ts';
 import { UnreadableAnswer } from '../unreadable-answer.ts';
 import {
-  classifyOpenAIError,
+  classifyHttpFailure,
   type FailureContext,
   type HttpFailureRefiner,
-} from './classify-openai-error.ts';
+  inBodyHttpFailure,
+} from './classify-http-failure.ts';
 import {
   describeType,
   readContent,
@@ -40,16 +41,9 @@ export function inBodyFailure(
   headers: Headers,
   billedCostUsd: number | undefined,
   reading: Pick<CompletionReading, 'refineFailure' | 'failureContext'>,
-  inStream: boolean,
-) {
-  const body: Record<string, unknown> = isRecord(error)
-    ? { ...error }
-    : { message: typeof error === 'string' ? error : 'The gateway reported an error inside its answer.' };
-  if (typeof body.message !== 'string') body.message = 'The gateway reported an error inside its answer.';
-  const code = Number(body.code);
-  const status = Number.isInteger(code) && code >= 400 && code < 600 ? code : inStream ? undefined : 502;
-  return classifyOpenAIError(
-    new OpenAI.APIError(status, body, undefined, headers),
+): GatewayError {
+  return classifyHttpFailure(
+    inBodyHttpFailure(error, headers),
     reading.failureContext(),
     reading.refineFailure,
     billedCostUsd,
@@ -87,7 +81,6 @@ export function readCompletion(
       response.headers,
       reading.readCost?.(response.headers, wireUsage),
       reading,
-      false,
     );
   }
   if (!choice) throw new UnreadableAnswer('the answer holds no choices');

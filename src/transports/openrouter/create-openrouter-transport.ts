@@ -2,7 +2,7 @@ import type { Clock } from '../../clock/clock.ts';
 import type { GatewayErrorKind } from '../../errors/gateway-error.ts';
 import type { AnswerLimits } from '../answer-limits.ts';
 import { boundWaitMs } from '../http-headers.ts';
-import type { HttpFailureRefiner } from '../openai-compatible/classify-openai-error.ts';
+import type { HttpFailureRefiner } from '../openai-compatible/classify-http-failure.ts';
 import { createOpenAICompatibleTransport } from '../openai-compatible/create-openai-compatible-transport.ts';
 import { readNumericCost } from '../openai-compatible/read-wire-response.ts';
 import { probeHttp } from '../probe-http.ts';

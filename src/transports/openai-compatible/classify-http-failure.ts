@@ -1,6 +1,6 @@
-import { APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import type { GatewayId, ProviderId } from '../../catalog/model-definition.ts';
 import { type FailureScope, GatewayError, type GatewayErrorKind } from '../../errors/gateway-error.ts';
+import { isRecord } from '../../errors/is-record.ts';
 import { redactSecrets, summarizeError } from '../../errors/redact.ts';
 import { isAttemptTimeout } from '../abort-reasons.ts';
 import { type HeaderReader, readRetryAfterMs } from '../http-headers.ts';
@@ -61,12 +61,12 @@ export function findErrorCode(error: unknown): string | undefined {
   return undefined;
 }
 
-/** Default meaning of an HTTP status, for any OpenAI-compatible gateway. */
 // Billing and key failures some providers report with a 400 (Anthropic's "credit balance is too
 // low", Gemini's API_KEY_INVALID): another candidate may still serve, so they are not final.
 const BILLING = /credit balance is too low|insufficient_quota|exceeded your current quota|billing/i;
 const BAD_KEY = /API_KEY_INVALID|API key not valid|invalid api[ _-]?key|incorrect api key/i;
 
+/** Default meaning of an HTTP status, for any OpenAI-compatible gateway. */
 export function defaultKindForStatus(failure: HttpFailure, context: FailureContext): GatewayErrorKind {
   const { status, message } = failure;
   if (status >= 400 && status < 500 && BILLING.test(message)) return 'billing';
@@ -88,15 +88,89 @@ export function defaultKindForStatus(failure: HttpFailure, context: FailureConte
 // A gateway's message is kept to this many characters: enough to act on, never a whole body.
 const MAX_MESSAGE_LENGTH = 1_000;
 
-function messageOf(error: APIError): string {
-  const inner = error.error as { message?: unknown } | undefined;
-  let message = error.message;
-  if (inner && typeof inner.message === 'string') message = inner.message;
-  else if (inner && inner.message !== undefined) message = JSON.stringify(inner.message) ?? message;
+function shorten(message: string): string {
   return message.length > MAX_MESSAGE_LENGTH ? `${message.slice(0, MAX_MESSAGE_LENGTH)}…` : message;
 }
 
-/** The `UnreadableAnswer` in a cause chain (a body bound hit inside the client's own reading). */
+/**
+ * An HTTP error answer as a classifier sees it, from its status, headers and body text: the body's
+ * `error` object (OpenAI shape) or, for other shapes, the whole JSON object; its message is
+ * `error.message`, else the status with what the body held (as the `openai` client words it).
+ */
+export function readHttpFailure(
+  status: number,
+  text: string,
+  headers: HeaderReader | undefined,
+): HttpFailure {
+  let parsed: unknown;
+  if (text.length > 0) {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+  }
+  const inner = isRecord(parsed) ? parsed.error : undefined;
+  const body = isRecord(inner) ? inner : isRecord(parsed) ? parsed : undefined;
+  let message: string;
+  if (typeof body?.message === 'string') message = body.message;
+  else if (body?.message !== undefined) message = JSON.stringify(body.message) ?? `${status}`;
+  else if (typeof inner === 'string' && inner.length > 0) message = inner;
+  else if (text.trim().length > 0) message = `${status} ${isRecord(inner) ? JSON.stringify(inner) : text}`;
+  else message = `${status} status code (no body)`;
+  return { status, body, message: shorten(message), headers };
+}
+
+/**
+ * An error a gateway reported inside a 200 answer (OpenRouter does once a model has started), as
+ * an HTTP failure with the error's `code` as status (502 when it has none or an impossible one).
+ */
+export function inBodyHttpFailure(error: unknown, headers: HeaderReader | undefined): HttpFailure {
+  const body: Record<string, unknown> = isRecord(error)
+    ? { ...error }
+    : { message: typeof error === 'string' ? error : IN_BODY_MESSAGE };
+  if (typeof body.message !== 'string') body.message = IN_BODY_MESSAGE;
+  const code = Number(body.code);
+  const status = Number.isInteger(code) && code >= 400 && code < 600 ? code : 502;
+  return { status, body, message: shorten(body.message as string), headers };
+}
+
+const IN_BODY_MESSAGE = 'The gateway reported an error inside its answer.';
+
+/**
+ * Classifies an HTTP error answer (or an error a gateway reported inside a 200 answer) as a
+ * `GatewayError`, with secrets removed from its message. A 4xx answer about the gateway rather
+ * than the request (see `ANSWERS_ABOUT_THE_GATEWAY`) is read first; then `refine`, the gateway's
+ * own vocabulary; then the status. `billedCostUsd` is what the gateway reported charging for it.
+ */
+export function classifyHttpFailure(
+  failure: HttpFailure,
+  context: FailureContext,
+  refine?: HttpFailureRefiner,
+  billedCostUsd?: number,
+): GatewayError {
+  const aboutGateway = findGatewayAnswer(context.gateway, failure);
+  const refined = aboutGateway ?? refine?.(failure, context);
+  const kind = refined?.kind ?? defaultKindForStatus(failure, context);
+  const message = redactSecrets(failure.message, context.secrets);
+  return new GatewayError({
+    gateway: context.gateway,
+    provider: context.provider,
+    model: context.model,
+    billedCostUsd,
+    cause: { name: 'HttpFailure', message: `HTTP ${failure.status}: ${message}` },
+    kind,
+    status: failure.status,
+    scope: refined?.scope ?? context.defaultScope,
+    retryAfterMs:
+      (refined && 'retryAfterMs' in refined ? refined.retryAfterMs : undefined) ??
+      readRetryAfterMs(failure.headers, context.now),
+    requestId: failure.headers?.get('x-request-id') ?? undefined,
+    message,
+  });
+}
+
+/** The `UnreadableAnswer` in a cause chain. */
 function findUnreadableAnswer(error: unknown): UnreadableAnswer | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 6 && current; depth++) {
@@ -107,30 +181,33 @@ function findUnreadableAnswer(error: unknown): UnreadableAnswer | undefined {
 }
 
 /**
- * Turns whatever the `openai` client threw into a classified `GatewayError`, with secrets removed
- * from its message. A 4xx answer about the gateway rather than the request (see
- * `ANSWERS_ABOUT_THE_GATEWAY`) is read first; then `refine`, the gateway's own vocabulary; then the
- * status. `billedCostUsd` is what the gateway reported charging for the failed attempt.
+ * Where a thrown error came from: `connect` while `fetch` was waiting for the answer's status and
+ * headers (nothing was answered), `read` while the answer's body was being read.
  */
-export function classifyOpenAIError(
+export type FailurePhase = 'connect' | 'read';
+
+/**
+ * Turns whatever was thrown while calling a gateway into a classified `GatewayError`, secrets
+ * removed: the attempt's signal (`timeout` for the router's attempt timeout, `aborted` for the
+ * caller's), an answer past its bounds or of the wrong shape (`bad-response`), a network failure
+ * from `fetch` (undici's `TypeError: fetch failed` with `cause.code` ECONNREFUSED, ECONNRESET,
+ * UND_ERR_SOCKET…: `connection-refused`, `timeout` or `connection-reset`), or a connection broken
+ * while the body was read (`connection-reset`). A `GatewayError` is passed through.
+ */
+export function classifyTransportError(
   error: unknown,
   context: FailureContext,
-  refine?: HttpFailureRefiner,
-  billedCostUsd?: number,
+  phase: FailurePhase,
 ): GatewayError {
   if (GatewayError.isInstance(error)) return error;
+  const code = findErrorCode(error);
   const base = {
     gateway: context.gateway,
     provider: context.provider,
     model: context.model,
-    billedCostUsd,
-    cause: summarizeError(error, context.secrets, findErrorCode(error)),
+    cause: summarizeError(error, context.secrets, code),
   };
-
-  if (
-    error instanceof APIUserAbortError ||
-    (context.signal.aborted && !(error instanceof APIError && error.status))
-  ) {
+  if (context.signal.aborted) {
     if (isAttemptTimeout(context.signal)) {
       return new GatewayError({
         ...base,
@@ -149,58 +226,23 @@ export function classifyOpenAIError(
       message: `Unusable answer from ${context.gateway}: ${redactSecrets(unreadable.message, context.secrets)}.`,
     });
   }
-  if (error instanceof APIConnectionTimeoutError) {
-    return new GatewayError({
-      ...base,
-      kind: 'timeout',
-      scope: context.defaultScope,
-      message: 'The gateway did not answer in time.',
-    });
-  }
-  if (error instanceof APIError && error.status === undefined && error.error === undefined) {
-    const code = findErrorCode(error);
-    const kind: GatewayErrorKind =
-      code && REFUSED_CODES.has(code)
-        ? 'connection-refused'
-        : code && TIMEOUT_CODES.has(code)
-          ? 'timeout'
-          : 'connection-reset';
-    return new GatewayError({
-      ...base,
-      kind,
-      scope: context.defaultScope,
-      message: `Could not reach ${context.gateway}${code ? ` (${code})` : ''}: ${redactSecrets(error.message, context.secrets)}`,
-    });
-  }
-  // An error event inside a 200 stream: the client raises it as an APIError with the event's
-  // `error` object but no status; the object's `code` says what it would have been.
-  const inStream = error instanceof APIError && error.status === undefined && error.error !== undefined;
-  if (error instanceof APIError && (typeof error.status === 'number' || inStream)) {
-    const code = Number((error.error as { code?: unknown } | undefined)?.code);
-    const failure: HttpFailure = {
-      status:
-        typeof error.status === 'number' ? error.status : Number.isInteger(code) && code >= 400 ? code : 502,
-      body: error.error as Record<string, unknown> | undefined,
-      message: messageOf(error),
-      headers: error.headers,
-    };
-    const aboutGateway = findGatewayAnswer(context.gateway, failure);
-    const refined = aboutGateway ?? refine?.(failure, context);
-    const kind = refined?.kind ?? defaultKindForStatus(failure, context);
-    return new GatewayError({
-      ...base,
-      kind,
-      status: failure.status,
-      scope: refined?.scope ?? context.defaultScope,
-      retryAfterMs:
-        (refined && 'retryAfterMs' in refined ? refined.retryAfterMs : undefined) ??
-        readRetryAfterMs(error.headers, context.now),
-      requestId: error.requestID ?? undefined,
-      message: redactSecrets(failure.message, context.secrets),
-    });
-  }
   const text = error instanceof Error ? error.message : String(error);
-  const code = findErrorCode(error);
+  if (phase === 'connect') {
+    const timedOut =
+      (code !== undefined && TIMEOUT_CODES.has(code)) ||
+      (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'));
+    const kind: GatewayErrorKind =
+      code && REFUSED_CODES.has(code) ? 'connection-refused' : timedOut ? 'timeout' : 'connection-reset';
+    return new GatewayError({
+      ...base,
+      kind,
+      scope: context.defaultScope,
+      message:
+        kind === 'timeout' && code === undefined
+          ? 'The gateway did not answer in time.'
+          : `Could not reach ${context.gateway}${code ? ` (${code})` : ''}: ${redactSecrets(text, context.secrets)}`,
+    });
+  }
   if ((code && !REFUSED_CODES.has(code)) || text === 'terminated') {
     // The connection broke while the body was being read (a stream cut mid-way).
     return new GatewayError({
@@ -210,7 +252,7 @@ export function classifyOpenAIError(
       message: `The connection to ${context.gateway} broke${code ? ` (${code})` : ''}.`,
     });
   }
-  // A body the client could not parse, or a bug in a gateway adapter: treat as a bad answer.
+  // A body that could not be parsed, or a bug in a gateway adapter: treat as a bad answer.
   return new GatewayError({
     ...base,
     kind: 'bad-response',
