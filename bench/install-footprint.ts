@@ -101,7 +101,7 @@ const projects = {
 console.log(
   `\nInstall footprint of ${PACKAGE_NAME} (npm pack → npm install into an empty project; Node ${process.version})`,
 );
-console.log('project        node_modules   packages installed');
+console.log('project        node_modules (files / on disk)   packages installed');
 for (const [name, project] of Object.entries(projects)) {
   const extra =
     name === 'routing-only'
@@ -109,8 +109,9 @@ for (const [name, project] of Object.entries(projects)) {
       : name === 'BYOK'
         ? `+ ${BYOK_PACKAGES.join(', ')}`
         : `+ ${SUBPATH_PACKAGES.join(', ')}`;
+  const size = directorySize(`${project.dir}/node_modules`);
   console.log(
-    `${name.padEnd(14)} ${megabytes(directorySize(`${project.dir}/node_modules`)).padStart(12)}   ${extra}`,
+    `${name.padEnd(14)} ${megabytes(size.bytes).padStart(10)} / ${megabytes(size.diskBytes).padStart(8)}           ${extra}`,
   );
 }
 

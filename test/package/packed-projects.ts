@@ -110,15 +110,31 @@ export function installProject(name: string, tarball: string, packages: readonly
   return { dir, reused: false };
 }
 
-/** Bytes of every file under `dir` (apparent sizes, symlinks not followed). */
-export function directorySize(dir: string): number {
-  let total = 0;
+/** The size of everything under `dir`, symlinks not followed. */
+export interface DirectorySize {
+  /** Sum of the files' lengths. */
+  readonly bytes: number;
+  /** Blocks allocated on disk, directories included (what `du` reports). */
+  readonly diskBytes: number;
+}
+
+/** What `dir` holds: the files' bytes and the space they take on disk. */
+export function directorySize(dir: string): DirectorySize {
+  let bytes = 0;
+  let diskBytes = lstatSync(dir).blocks * 512;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) total += directorySize(path);
-    else total += lstatSync(path).size;
+    if (entry.isDirectory()) {
+      const inner = directorySize(path);
+      bytes += inner.bytes;
+      diskBytes += inner.diskBytes;
+    } else {
+      const stat = lstatSync(path);
+      bytes += stat.size;
+      diskBytes += stat.blocks * 512;
+    }
   }
-  return total;
+  return { bytes, diskBytes };
 }
 
 /** What a script run in a project printed, and how it ended. */
