@@ -145,11 +145,9 @@ if ('missing' in rootRequire) {
 for (const [entry, timing, where] of rows) {
   const figure =
     'ms' in timing
-      ? timing.ms.toFixed(0)
-      : 'missing' in timing
-        ? `needs ${timing.missing}`
-        : `failed: ${timing.failed}`;
-  console.log(`${entry.padEnd(28)} ${figure.padStart(8)}   ${where}`);
+      ? `${timing.ms.toFixed(0).padStart(8)} ${timing.cpuMs.toFixed(0).padStart(8)}`
+      : ('missing' in timing ? `needs ${timing.missing}` : `failed: ${timing.failed}`).padStart(17);
+  console.log(`${entry.padEnd(28)}${figure}   ${where}`);
 }
 console.log(
   `\n(${((performance.now() - started) / 1000).toFixed(0)} s; projects under ${projects.all.dir.replace(/\/[^/]+$/, '')})`,
