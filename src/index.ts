@@ -39,6 +39,10 @@ export {
 export { type FailureScope, GatewayError, type GatewayErrorKind } from './errors/gateway-error.ts';
 export { InvalidRequestError } from './errors/invalid-request-error.ts';
 export { InvalidSettingsError, type SettingIssue } from './errors/invalid-settings-error.ts';
+export {
+  MissingDependencyError,
+  type MissingDependencyErrorOptions,
+} from './errors/missing-dependency-error.ts';
 export { RouterError } from './errors/router-error.ts';
 export { StreamAlreadyReadError } from './errors/stream-already-read-error.ts';
 export * from './keys/index.ts';

@@ -5,6 +5,7 @@ import type { KeyCipher, KeyPayload } from '../key-cipher.ts';
 import { decodeKeyPayload, encodeKeyPayload } from '../key-payload.ts';
 import { KeyVaultError } from '../key-vault-error.ts';
 import { createInfisicalSession } from './infisical-session.ts';
+import { resolveInfisicalSdkUrl } from './infisical-worker.ts';
 
 /** Environment variables `createInfisicalCipher()` reads when a setting is not passed. */
 export const INFISICAL_ENV = {
@@ -192,6 +193,9 @@ function resolveSettings(settings: InfisicalCipherSettings): ResolvedSettings {
  * `close()` (called by `vault.close()`) ends them all at once. The worker never keeps the process
  * alive on its own.
  *
+ * `@infisical/sdk` is an optional peer dependency, loaded only by that worker: this throws
+ * `MissingDependencyError` when it is not installed (`npm i @infisical/sdk@5.0.2`).
+ *
  * @example
  * // INFISICAL_CLIENT_ID, INFISICAL_CLIENT_SECRET and INFISICAL_KMS_KEY_ID set in the environment
  * const cipher = createInfisicalCipher();
@@ -202,6 +206,7 @@ export function createInfisicalCipher(settings: InfisicalCipherSettings = {}): K
   const clock = settings.clock ?? createSystemClock();
   const session = createInfisicalSession({
     siteUrl: resolved.siteUrl,
+    sdkUrl: resolveInfisicalSdkUrl(),
     clientId: resolved.clientId,
     clientSecret: resolved.clientSecret,
     requestTimeoutMs: resolved.requestTimeoutMs,

@@ -18,6 +18,8 @@ import {
 /** What an Infisical session needs. */
 export interface InfisicalSessionSettings {
   readonly siteUrl: string;
+  /** Where `@infisical/sdk` is (`resolveInfisicalSdkUrl()`). */
+  readonly sdkUrl: string;
   readonly clientId: string;
   readonly clientSecret: string;
   /** Bound on each operation (login and one retry included), on `clock`. */
@@ -53,10 +55,12 @@ interface Connection {
 
 const named = (error: unknown, name: string) => (error as { name?: unknown } | undefined)?.name === name;
 
+// The package was found when the cipher was created (else MissingDependencyError), but the worker
+// could not import it: a broken or partial install.
 const sdkMissing = () =>
   new KeyVaultError({
     kind: 'misconfigured',
-    message: 'Could not load @infisical/sdk; install it (npm install @infisical/sdk@5.0.2).',
+    message: 'Could not load @infisical/sdk; reinstall it (npm install @infisical/sdk@5.0.2).',
   });
 
 const workerRefused = (error: unknown) => {
@@ -91,7 +95,7 @@ export function createInfisicalSession(settings: InfisicalSessionSettings): Infi
 
   function connection(): Connection {
     if (current) return current;
-    const worker = startInfisicalWorker(settings.siteUrl);
+    const worker = startInfisicalWorker(settings.siteUrl, settings.sdkUrl);
     workers.add(worker);
     worker.gone.then(() => workers.delete(worker));
     const dropped = new AbortController();
@@ -130,7 +134,7 @@ export function createInfisicalSession(settings: InfisicalSessionSettings): Infi
             try {
               inUse = connection();
             } catch (error) {
-              throw named(error, SDK_NOT_LOADED) ? sdkMissing() : workerRefused(error);
+              throw workerRefused(error);
             }
             try {
               await inUse.ready;

@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { OPTIONAL_DEPENDENCIES, resolveOptional } from '../optional-dependency.ts';
 
 /** The `@infisical/sdk` calls the cipher makes, each run in the worker thread. */
 export interface InfisicalCalls {
@@ -71,11 +72,16 @@ parentPort.on('message', ({ id, method, args }) => {
 });
 `;
 
-/** Where `@infisical/sdk` is, resolved from this module (ES modules and the test runner), or by `require` (CommonJS build, where `import.meta` is empty). */
-function sdkUrl(): string {
+/**
+ * Where `@infisical/sdk` is, resolved from this module (ES modules and the test runner), or by
+ * `require` (CommonJS build, where `import.meta` is empty). Resolving reads no SDK code; the worker
+ * imports it. Throws `MissingDependencyError` when the optional package is not installed.
+ */
+export function resolveInfisicalSdkUrl(): string {
   const meta = import.meta as ImportMeta & { resolve?: (specifier: string) => string };
-  if (typeof meta.resolve === 'function') return meta.resolve('@infisical/sdk');
-  return pathToFileURL(require.resolve('@infisical/sdk')).href;
+  return resolveOptional(OPTIONAL_DEPENDENCIES.infisical, 'The Infisical cipher', (name) =>
+    typeof meta.resolve === 'function' ? meta.resolve(name) : pathToFileURL(require.resolve(name)).href,
+  );
 }
 
 function namedError(name: string, message: string): Error {
@@ -92,20 +98,15 @@ interface Pending {
 }
 
 /**
- * Starts a worker thread holding one `new InfisicalSDK({ siteUrl })`. It keeps the process alive
- * only while a caller waits for one of its answers. Throws an error named `InfisicalSdkNotLoaded`
- * when `@infisical/sdk` cannot be found, and whatever `new Worker()` throws.
+ * Starts a worker thread holding one `new InfisicalSDK({ siteUrl })`, the SDK imported from
+ * `sdkUrl` (see `resolveInfisicalSdkUrl`). It keeps the process alive only while a caller waits for
+ * one of its answers. Requests reject with an error named `InfisicalSdkNotLoaded` when the SDK
+ * cannot be imported; throws whatever `new Worker()` throws.
  */
-export function startInfisicalWorker(siteUrl: string): InfisicalWorker {
-  let url: string;
-  try {
-    url = sdkUrl();
-  } catch {
-    throw namedError(SDK_NOT_LOADED, 'could not find @infisical/sdk');
-  }
+export function startInfisicalWorker(siteUrl: string, sdkUrl: string): InfisicalWorker {
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { sdkUrl: url, siteUrl },
+    workerData: { sdkUrl, siteUrl },
   });
   const pending = new Map<number, Pending>();
   let nextId = 0;

@@ -10,7 +10,7 @@ import {
   interpretOpenAI,
 } from './interpret-answers.ts';
 import type { KeyValidationRequest, KeyValidationResult, KeyValidator } from './key-validator.ts';
-import { isClientTimeout, PROBES } from './probes.ts';
+import { ClientTimeoutError, createProbeSdks, PROBES } from './probes.ts';
 import type { ProviderAnswer } from './provider-answer.ts';
 
 /** The public API roots the validator calls by default. */
@@ -89,6 +89,10 @@ const settingsSchema = z.strictObject({
  * (through `@anthropic-ai/sdk`), Gemini `GET /v1beta/models`, Cohere `POST /v1/check-api-key`.
  * No retries: a failure to check is reported as `unverified`, never as `invalid`.
  *
+ * The two SDKs are optional peer dependencies, imported on the first check that needs one;
+ * `validate()` rejects with `MissingDependencyError` when it is not installed
+ * (`npm i openai` / `npm i @anthropic-ai/sdk`).
+ *
  * @example
  * const validator = createKeyValidator({ timeoutMs: 5000 });
  * const result = await validator.validate({ provider: 'openai', apiKey: new SecretKey(key) });
@@ -99,13 +103,17 @@ export function createKeyValidator(settings: KeyValidatorSettings = {}): KeyVali
   const timeoutMs = settings.timeoutMs ?? 10_000;
   const clock = settings.clock ?? createSystemClock();
   const baseURLs = { ...DEFAULT_VALIDATION_BASE_URLS, ...settings.baseURLs };
+  const sdks = createProbeSdks();
 
   return {
     async validate({ provider, apiKey }: KeyValidationRequest): Promise<KeyValidationResult> {
-      const probe = isKnownProvider(provider) ? PROBES[provider] : undefined;
+      const prepare = isKnownProvider(provider) ? PROBES[provider] : undefined;
       const interpret = isKnownProvider(provider) ? INTERPRETERS[provider] : undefined;
-      if (!probe || !interpret || !isKnownProvider(provider))
+      if (!prepare || !interpret || !isKnownProvider(provider))
         throw new TypeError(`KeyValidator: unknown provider "${String(provider)}".`);
+      // Before the clock starts, and outside the catch below: a missing SDK is the caller's to fix
+      // (MissingDependencyError), not an `unverified` key.
+      const probe = await prepare(sdks);
       const secret = apiKey.reveal();
       const controller = new AbortController();
       let timedOut = false;
@@ -124,7 +132,8 @@ export function createKeyValidator(settings: KeyValidatorSettings = {}): KeyVali
         return interpret(answer, [secret], clock.now());
       } catch (error) {
         // No answer came. The error itself is dropped: its message may quote a URL or the request.
-        if (timedOut || isClientTimeout(error)) return { status: 'unverified', reason: 'timeout' };
+        if (timedOut || error instanceof ClientTimeoutError)
+          return { status: 'unverified', reason: 'timeout' };
         return { status: 'unverified', reason: 'network' };
       } finally {
         timer.cancel();
