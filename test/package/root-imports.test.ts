@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from './packed-projects.ts';
@@ -35,7 +36,41 @@ describe.each(['index.js', 'index.cjs'])('dist/%s', (entry) => {
 
   it.skipIf(!existsSync(file))('loads none of the optional SDKs at module level', () => {
     const loaded = [...staticImports(file)];
-    expect(loaded).toContain('zod'); // the scan does find what is imported
+    expect(loaded).toContain('eventemitter3'); // the scan does find what is imported
     expect(loaded.filter((specifier) => OPTIONAL_SDKS.includes(specifier))).toEqual([]);
+  });
+});
+
+// zod/mini, p-retry and eventsource-parser are bundled into dist and are only devDependencies: a
+// built file that still imported one would fail in every application that installs the package.
+describe('every built file', () => {
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    dependencies?: Record<string, string>;
+    peerDependencies?: Record<string, string>;
+    name: string;
+  };
+  const allowed = new Set([
+    ...Object.keys(manifest.dependencies ?? {}),
+    ...Object.keys(manifest.peerDependencies ?? {}),
+    manifest.name,
+  ]);
+  const packageOf = (specifier: string) =>
+    specifier.startsWith('@')
+      ? specifier.split('/').slice(0, 2).join('/')
+      : (specifier.split('/')[0] as string);
+  const isBuiltin = (specifier: string) =>
+    specifier.startsWith('node:') || builtinModules.includes(packageOf(specifier));
+  const dist = join(ROOT, 'dist');
+
+  it.skipIf(!existsSync(dist))('imports only dependencies, peer dependencies and Node built-ins', () => {
+    const files = readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((name) =>
+      /\.(c|m)?js$/.test(name),
+    );
+    expect(files.length).toBeGreaterThan(10);
+    const strays = new Set<string>();
+    for (const name of files)
+      for (const specifier of staticImports(join(dist, name)))
+        if (!isBuiltin(specifier) && !allowed.has(packageOf(specifier))) strays.add(`${name}: ${specifier}`);
+    expect([...strays]).toEqual([]);
   });
 });
