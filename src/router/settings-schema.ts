@@ -51,11 +51,21 @@ const providerSettings = z.strictObject({
   limits: limitSettingsSchema.optional(),
 });
 
-const pricing = z.strictObject({
+const tokenPrices = {
   inputPerToken: usdPerToken,
   outputPerToken: usdPerToken,
   cachedInputPerToken: usdPerToken.optional(),
+  cacheWriteInputPerToken: usdPerToken.optional(),
+};
+const pricing = z.strictObject({
+  ...tokenPrices,
+  tiers: z
+    .array(z.strictObject({ aboveInputTokens: tokens, ...tokenPrices }))
+    .max(100)
+    .optional(),
 });
+// Accepted so a bundled model can be spread into catalog.models; a user model's prices are `user`.
+const provenance = z.unknown().optional();
 
 const modelDefinition = z.strictObject({
   id: z.string().regex(/^[a-z0-9-]+\/.+$/, 'expected "<provider>/<model>", e.g. "openai/gpt-5.4-mini"'),
@@ -79,6 +89,8 @@ const modelDefinition = z.strictObject({
   gatewayPricing: z
     .strictObject({ litellm: pricing.optional(), openrouter: pricing.optional(), direct: pricing.optional() })
     .optional(),
+  pricingSource: provenance,
+  gatewayPricingSources: provenance,
 });
 
 const catalogObject = z.strictObject({
