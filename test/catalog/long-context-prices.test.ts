@@ -4,6 +4,7 @@ import { parseLiteLLMModelInfo } from '../../src/catalog/live/parse-litellm-mode
 import { parseOpenRouterModels } from '../../src/catalog/live/parse-openrouter-models.ts';
 import type { ModelPricing } from '../../src/catalog/model-definition.ts';
 import { createRouter } from '../../src/router/create-router.ts';
+import { costBoundUsd } from '../../src/router/limit-admission.ts';
 import {
   createFakeClock,
   type LoopbackCatalogModel,
@@ -141,6 +142,11 @@ describe('a call priced by the tier its prompt falls in', () => {
     expect(
       computeCostUsd(tiered, { inputTokens: 1_001, cachedInputTokens: 0, outputTokens: 10 }),
     ).toBeCloseTo(1_001 * 2e-5 + 10 * 4e-5, 15);
+  });
+
+  it('bounds a USD budget reservation at the tier of the prompt’s bound', () => {
+    expect(costBoundUsd(1_000, 100, tiered)).toBeCloseTo(1_000 * 1e-7 + 100 * 1e-6, 15);
+    expect(costBoundUsd(5_000, 100, tiered)).toBeCloseTo(5_000 * 2e-5 + 100 * 4e-5, 15);
   });
 
   async function start() {
