@@ -80,6 +80,8 @@ describe('long-context prices in the gateways’ live catalogs', () => {
             { min_prompt_tokens: 500_001, prompt: '0.000003' },
           ]),
           entry('acme/odd-overrides', 'not an array'),
+          // A nonsensical cache-write price (never applied) is left out, not the model.
+          { ...entry('acme/odd-cache-write', []), pricing: { ...base, input_cache_write: '-1' } },
           // A nonsensical tier price skips the entry, like a nonsensical base price.
           entry('acme/negative-tier', [{ min_prompt_tokens: 1_000, prompt: '-1' }]),
         ],
@@ -96,6 +98,7 @@ describe('long-context prices in the gateways’ live catalogs', () => {
       outputPerToken: 4e-6,
       cachedInputPerToken: 1e-7,
     });
+    expect(byName.get('acme/odd-cache-write')).toEqual(byName.get('acme/odd-overrides'));
     expect(byName.has('acme/negative-tier')).toBe(false);
     expect(listing.skipped).toBe(1);
   });

@@ -72,8 +72,9 @@ export function readName(value: unknown): string | undefined {
 }
 
 /**
- * Prices from the raw fields: `undefined` when input or output is missing, `null` when any is
- * nonsense (negative, NaN, absurd), which skips the whole entry.
+ * Prices from the raw fields: `undefined` when input or output is missing, `null` when an applied
+ * price (input, output, cache read) is nonsense (negative, NaN, absurd), which skips the whole
+ * entry. A nonsensical cache-write price, shown but never applied, is only left out.
  */
 export function readPricing(
   input: unknown,
@@ -84,9 +85,8 @@ export function readPricing(
   const inputPerToken = readPrice(input);
   const outputPerToken = readPrice(output);
   const cachedInputPerToken = readPrice(cached);
-  const cacheWriteInputPerToken = readPrice(cacheWrite);
-  if (inputPerToken === null || outputPerToken === null) return null;
-  if (cachedInputPerToken === null || cacheWriteInputPerToken === null) return null;
+  const cacheWriteInputPerToken = readPrice(cacheWrite) ?? undefined;
+  if (inputPerToken === null || outputPerToken === null || cachedInputPerToken === null) return null;
   if (inputPerToken === undefined || outputPerToken === undefined) return undefined;
   return {
     inputPerToken,

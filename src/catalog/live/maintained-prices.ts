@@ -61,9 +61,9 @@ function pricesAt(price: LibraryModelPrice, inputTokens: number): TokenPrices | 
   const inputPerToken = read(KEYS.inputPerToken);
   const outputPerToken = read(KEYS.outputPerToken);
   const cachedInputPerToken = read(KEYS.cachedInputPerToken);
-  const cacheWriteInputPerToken = read(KEYS.cacheWriteInputPerToken);
-  if (inputPerToken == null || outputPerToken == null) return undefined;
-  if (cachedInputPerToken === null || cacheWriteInputPerToken === null) return undefined;
+  // A cache-write price is shown, never applied: an unbelievable one is left out, not the model.
+  const cacheWriteInputPerToken = read(KEYS.cacheWriteInputPerToken) ?? undefined;
+  if (inputPerToken == null || outputPerToken == null || cachedInputPerToken === null) return undefined;
   return {
     inputPerToken,
     outputPerToken,
