@@ -169,15 +169,18 @@ export function buildCatalogSnapshot(sources: CatalogSources): ModelCatalog {
   const frozen = new Map(models.map((model) => [model.id, model]));
   for (const model of models)
     for (const name of Object.values(model.gatewayModels)) if (!names.has(name)) names.set(name, model.id);
+  // A user price is the user's whatever the model it replaced said; bundled models date their own.
   const baseSource = (model: ModelDefinition) =>
-    model.pricingSource ?? (sources.userPriced.has(model.id) ? user : bundled);
+    sources.userPriced.has(model.id) ? user : (model.pricingSource ?? bundled);
   return {
     date: sources.date,
     get: (id) => frozen.get(id),
     list: () => models,
     pricing: (model, gateway) => model.gatewayPricing?.[gateway] ?? model.pricing,
+    // A user model's prices are all the user's, whatever provenance it carries (e.g. spread from a
+    // bundled model): free text from settings never reaches results or records.
     priceSource: (model, gateway) =>
-      model.gatewayPricing?.[gateway]
+      model.gatewayPricing?.[gateway] && !sources.userPriced.has(model.id)
         ? (model.gatewayPricingSources?.[gateway] ?? baseSource(model))
         : baseSource(model),
     serves: (gateway, name) => served.get(gateway)?.has(name) ?? true,

@@ -1,15 +1,29 @@
 import type { TokenUsage } from '../router/chat-types.ts';
-import type { ModelPricing } from './model-definition.ts';
+import type { ModelPricing, TokenPrices } from './model-definition.ts';
 
-/** USD for the given token counts at the given prices; cached input at its cache price. */
+/**
+ * The prices that apply to a call with a prompt of `inputTokens` tokens (cached ones included): the
+ * last long-context tier whose threshold the prompt exceeds, else the base prices.
+ */
+export function pricesForPrompt(pricing: ModelPricing, inputTokens: number): TokenPrices {
+  const tiers = pricing.tiers;
+  if (tiers === undefined) return pricing;
+  let prices: TokenPrices = pricing;
+  for (const tier of tiers) if (inputTokens > tier.aboveInputTokens) prices = tier;
+  return prices;
+}
+
+/**
+ * USD for the given token counts at the given prices; cached input at its cache price. A tiered
+ * price (long context) is taken at the tier the prompt size (`inputTokens`) falls in.
+ */
 export function computeCostUsd(
   pricing: ModelPricing,
   usage: Pick<TokenUsage, 'inputTokens' | 'outputTokens' | 'cachedInputTokens'>,
 ): number {
+  const prices = pricesForPrompt(pricing, usage.inputTokens);
   const cached = Math.min(usage.cachedInputTokens, usage.inputTokens);
   const uncached = usage.inputTokens - cached;
-  const cachedPrice = pricing.cachedInputPerToken ?? pricing.inputPerToken;
-  return (
-    uncached * pricing.inputPerToken + cached * cachedPrice + usage.outputTokens * pricing.outputPerToken
-  );
+  const cachedPrice = prices.cachedInputPerToken ?? prices.inputPerToken;
+  return uncached * prices.inputPerToken + cached * cachedPrice + usage.outputTokens * prices.outputPerToken;
 }

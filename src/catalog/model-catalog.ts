@@ -30,7 +30,8 @@ export interface ModelCatalogSettings {
   readonly models?: readonly ModelDefinition[];
   /**
    * Price overrides by model id, USD per token; merged over the model's prices, and used on every
-   * gateway (a user price wins over the gateways' live prices and the bundled ones).
+   * gateway (a user price wins over the gateways' live prices and the bundled ones). The model's
+   * long-context `tiers` are dropped unless the override gives `tiers` of its own.
    */
   readonly prices?: Readonly<Record<string, Partial<ModelPricing>>>;
   /** Date of your prices, `YYYY-MM-DD` (the router refuses anything else). @default the bundled catalog's date */
@@ -74,9 +75,16 @@ export function catalogBase(settings: ModelCatalogSettings): {
         ],
       });
     }
-    // A user price is the price on every gateway: the gateways' own offers give way to it.
-    const { gatewayPricing: _offers, ...rest } = model;
-    byId.set(id, { ...rest, pricing: { ...model.pricing, ...override } });
+    // A user price is the price on every gateway: the gateways' own offers give way to it, and so
+    // do the long-context tiers of the price it replaces (unless the override gives its own).
+    const {
+      gatewayPricing: _offers,
+      gatewayPricingSources: _offerSources,
+      pricingSource: _source,
+      ...rest
+    } = model;
+    const { tiers: _tiers, ...base } = model.pricing;
+    byId.set(id, { ...rest, pricing: { ...base, ...override } });
     userPriced.add(id);
   }
   return { models: [...byId.values()], userPriced };
@@ -84,7 +92,7 @@ export function catalogBase(settings: ModelCatalogSettings): {
 
 /**
  * Builds a catalog from the bundled snapshot plus your models and price overrides. Every price
- * says where it came from (`priceSource`): `bundled` or `user`.
+ * says where it came from (`priceSource`): `bundled` (naming the library and its date) or `user`.
  *
  * @example
  * const catalog = createModelCatalog({

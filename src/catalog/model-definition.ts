@@ -22,7 +22,7 @@ export function isKnownProvider(provider: string): provider is KnownProviderId {
 export type ProviderId = KnownProviderId | (string & {});
 
 /**
- * Where a price came from: the bundled snapshot, a gateway's live catalog, your settings, or the
+ * Where a price came from: the bundled data, a gateway's live catalog, your settings, or the
  * maintained `@pydantic/genai-prices` table (for a model a gateway lists without a price).
  */
 export type PriceSource = 'bundled' | 'litellm' | 'openrouter' | 'user' | 'genai-prices';
@@ -31,19 +31,51 @@ export type PriceSource = 'bundled' | 'litellm' | 'openrouter' | 'user' | 'genai
 export interface PriceProvenance {
   readonly source: PriceSource;
   readonly asOf: string;
+  /**
+   * What the price was read from, where the source alone does not say: the library and version
+   * (`@pydantic/genai-prices@0.1.8`) for bundled and maintained prices, or `hand-typed: <where>`
+   * for a bundled price the library lacks. Absent for gateway and user prices.
+   */
+  readonly from?: string;
 }
 
 /** The gateways a call can travel through. */
 export type GatewayId = 'litellm' | 'openrouter' | 'direct';
 
-/** USD prices per single token (not per million). */
-export interface ModelPricing {
+/** The per-token prices of one prompt-size tier (or of the base tier). */
+export interface TokenPrices {
   /** USD per uncached input token. */
   readonly inputPerToken: number;
   /** USD per output token. */
   readonly outputPerToken: number;
   /** USD per input token read from the provider's prompt cache, where the provider has one. */
   readonly cachedInputPerToken?: number;
+  /**
+   * USD per input token written to the prompt cache (Anthropic's five-minute cache write, Gemini's
+   * context cache). Shown, not applied: the token counts a call reports do not separate cache
+   * writes from other input, which is priced at `inputPerToken`.
+   */
+  readonly cacheWriteInputPerToken?: number;
+}
+
+/**
+ * Long-context prices: from a prompt of more than `aboveInputTokens` tokens (cached ones included),
+ * the whole call is priced at this tier (Gemini 2.5 Pro above 200k prompt tokens, GPT-5.5 above
+ * 272k, OpenRouter's `min_prompt_tokens` overrides, LiteLLM's `…_above_200k_tokens` prices).
+ */
+export interface PriceTier extends TokenPrices {
+  /** The tier applies to prompts of more than this many input tokens. */
+  readonly aboveInputTokens: number;
+}
+
+/** USD prices per single token (not per million). */
+export interface ModelPricing extends TokenPrices {
+  /**
+   * Higher prices for long prompts, by ascending `aboveInputTokens`; the last tier whose threshold
+   * the prompt exceeds prices the whole call (input, cached input and output). Absent: one price
+   * whatever the prompt size.
+   */
+  readonly tiers?: readonly PriceTier[];
 }
 
 /** What a model can do. */

@@ -30,6 +30,9 @@ const DIMENSIONS: Record<UsageGroupKey, string> = {
   gateway: 'r.gateway',
   tag: 'r.tag',
   day: `floor(r.started_at / ${DAY_MS})`,
+  costSource: 'r.cost_source',
+  // As buildUsageReport: the source when it is text, else null.
+  priceSource: `CASE WHEN jsonb_typeof(r.extra->'priceSource'->'source') = 'string' THEN r.extra->'priceSource'->>'source' END`,
 };
 
 // The figures of a group, summed in SQL: money as the exact numeric sum of nano-dollars, sent as text.
@@ -194,7 +197,7 @@ FROM grouped`,
  * lateral join per record.
  */
 function byTag(table: string, where: string): string {
-  return `(SELECT r.user_id, r.key_id, r.provider, r.model, r.gateway, r.started_at, r.status, r.input_tokens, r.output_tokens, r.cached_input_tokens, r.cost_nano_usd, r.latency_ms, r.fallback,
+  return `(SELECT r.user_id, r.key_id, r.provider, r.model, r.gateway, r.started_at, r.status, r.input_tokens, r.output_tokens, r.cached_input_tokens, r.cost_nano_usd, r.cost_source, r.extra, r.latency_ms, r.fallback,
     unnest(CASE WHEN cardinality(r.tags) = 0 THEN '{NULL}'::text[] ELSE r.tags END) AS tag
   FROM ${table} r${where}) r`;
 }

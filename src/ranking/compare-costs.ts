@@ -1,4 +1,4 @@
-import { computeCostUsd } from '../catalog/compute-cost.ts';
+import { computeCostUsd, pricesForPrompt } from '../catalog/compute-cost.ts';
 import type { GatewayId, ModelPricing, PriceProvenance, ProviderId } from '../catalog/model-definition.ts';
 import type { ModelRequirements } from '../router/chat-types.ts';
 import { buildCandidates, type RoutingTable, resolveModelId } from './build-candidates.ts';
@@ -23,8 +23,9 @@ export interface CostComparisonRow {
   readonly provider: ProviderId;
   readonly gateway: GatewayId;
   readonly gatewayModel: string;
+  /** The offer's prices, long-context tiers included; the costs use the tier `inputTokens` falls in. */
   readonly pricing: ModelPricing;
-  /** Where `pricing` came from (`bundled`, `litellm`, `openrouter`, `user`) and its date. */
+  /** Where `pricing` came from (`bundled`, `litellm`, `openrouter`, `user`, `genai-prices`) and its date. */
   readonly priceSource: PriceProvenance;
   readonly inputCostUsd: number;
   readonly outputCostUsd: number;
@@ -59,12 +60,14 @@ export function compareCosts(table: RoutingTable, input: CostComparisonQuery): C
   const cached = Math.min(query.cachedInputTokens ?? 0, query.inputTokens);
   const sorted = candidates
     .map((candidate) => {
-      const inputCostUsd = computeCostUsd(candidate.pricing, {
+      // The prompt size picks the tier (long context) for input and output alike.
+      const prices = pricesForPrompt(candidate.pricing, query.inputTokens);
+      const inputCostUsd = computeCostUsd(prices, {
         inputTokens: query.inputTokens,
         outputTokens: 0,
         cachedInputTokens: cached,
       });
-      const outputCostUsd = computeCostUsd(candidate.pricing, {
+      const outputCostUsd = computeCostUsd(prices, {
         inputTokens: 0,
         outputTokens: query.outputTokens,
         cachedInputTokens: 0,

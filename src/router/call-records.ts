@@ -183,6 +183,7 @@ export function successRecord(
     cachedInputTokens: usage.cachedInputTokens,
     costUsd: cost.usd,
     costSource: cost.source,
+    ...(cost.priceSource ? { priceSource: cost.priceSource } : {}),
     latencyMs: finishedAt - plan.startedAt,
     timeToFirstTokenMs,
     attempts: run.attempts.length,

@@ -1,4 +1,5 @@
 import type { EventEmitter } from 'eventemitter3';
+import { pricesForPrompt } from '../catalog/compute-cost.ts';
 import type { ModelPricing, ProviderId } from '../catalog/model-definition.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { summarizeError } from '../errors/redact.ts';
@@ -34,8 +35,9 @@ export interface AdmissionWait {
  * cached-input prices, plus `outputTokens` (the call's `maxTokens`) at the output price.
  */
 export function costBoundUsd(promptTokens: number, outputTokens: number, pricing: ModelPricing): number {
-  const inputPrice = Math.max(pricing.inputPerToken, pricing.cachedInputPerToken ?? 0);
-  return promptTokens * inputPrice + outputTokens * pricing.outputPerToken;
+  const prices = pricesForPrompt(pricing, promptTokens); // a long prompt's tier
+  const inputPrice = Math.max(prices.inputPerToken, prices.cachedInputPerToken ?? 0);
+  return promptTokens * inputPrice + outputTokens * prices.outputPerToken;
 }
 
 /**

@@ -54,11 +54,20 @@ const providerSettings = z.strictObject({
   limits: z.optional(limitSettingsSchema),
 });
 
-const pricing = z.strictObject({
+const tokenPrices = {
   inputPerToken: usdPerToken,
   outputPerToken: usdPerToken,
   cachedInputPerToken: z.optional(usdPerToken),
+  cacheWriteInputPerToken: z.optional(usdPerToken),
+};
+const pricing = z.strictObject({
+  ...tokenPrices,
+  tiers: z.optional(
+    z.array(z.strictObject({ aboveInputTokens: tokens, ...tokenPrices })).check(z.maxLength(100)),
+  ),
 });
+// Accepted so a bundled model can be spread into catalog.models; a user model's prices are `user`.
+const provenance = z.optional(z.unknown());
 const providerId = z
   .string()
   .check(z.regex(PROVIDER_ID, 'expected a provider id: lower-case letters, digits and -'));
@@ -91,6 +100,8 @@ const modelDefinition = z.strictObject({
       direct: z.optional(pricing),
     }),
   ),
+  pricingSource: provenance,
+  gatewayPricingSources: provenance,
 });
 
 const catalogObject = z.strictObject({

@@ -79,6 +79,10 @@ function groupValue(record: ReportRecord, key: Exclude<UsageGroupKey, 'tag'>): G
       return record.model ?? null;
     case 'gateway':
       return record.gateway ?? null;
+    case 'costSource':
+      return record.costSource;
+    case 'priceSource':
+      return record.priceSource ?? null;
     case 'day':
       return Math.floor(record.startedAt / DAY_MS);
   }

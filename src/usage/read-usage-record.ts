@@ -32,6 +32,8 @@ export interface ReportRecord {
   /** The cost in integer nano-dollars. */
   readonly costNanoUsd: number;
   readonly costSource: CostSource;
+  /** `priceSource.source` of the record; `undefined` when absent or not text. */
+  readonly priceSource: string | undefined;
   readonly latencyMs: number;
   readonly fallback: boolean;
   readonly tags: readonly string[];
@@ -118,6 +120,8 @@ function readFields(value: object): ReportRecord | keyof UsageRecord {
   if (gateway === INVALID) return 'gateway';
   const tagList = tags(record.tags);
   if (tagList === INVALID) return 'tags';
+  // Optional and only a grouping value: a malformed one groups as unknown rather than voiding the record.
+  const priceSource: unknown = (record.priceSource as { source?: unknown } | undefined)?.source;
   return {
     startedAt,
     user,
@@ -130,6 +134,7 @@ function readFields(value: object): ReportRecord | keyof UsageRecord {
     cachedInputTokens,
     costNanoUsd: usdToNanoUsd(costUsd),
     costSource: costSource as CostSource,
+    priceSource: typeof priceSource === 'string' ? priceSource : undefined,
     latencyMs,
     fallback: record.fallback === true,
     tags: tagList,

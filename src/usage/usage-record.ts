@@ -1,4 +1,4 @@
-import type { GatewayId, ProviderId } from '../catalog/model-definition.ts';
+import type { GatewayId, PriceProvenance, ProviderId } from '../catalog/model-definition.ts';
 import type { GatewayErrorKind } from '../errors/gateway-error.ts';
 import type { KeyVaultErrorKind } from '../keys/key-vault-error.ts';
 import type { CostSource } from '../router/chat-types.ts';
@@ -51,6 +51,14 @@ export interface UsageRecord {
    */
   readonly costUsd: number;
   readonly costSource: CostSource;
+  /**
+   * With a `catalog` or `estimated` cost: the price the tokens were multiplied by, where it came
+   * from and its date: a gateway's live price (`litellm`, `openrouter`: e.g. a LiteLLM stream priced
+   * from the proxy's own `/model/info` price), `bundled` or `genai-prices` (naming the library and
+   * version in `from`), or `user`. Absent when the gateway reported the cost (`gateway`) or nothing
+   * was spent (`none`), and in records written before it existed.
+   */
+  readonly priceSource?: PriceProvenance;
   /** Wall time of the call, ms. */
   readonly latencyMs: number;
   /** Time to the first streamed token, ms (streams only). */
@@ -89,7 +97,7 @@ export interface UsageQuery {
 
 /**
  * The fields every `UsageRecord` has, each a column of the SQL stores; any other field (optional
- * ones such as `byokFallback`, or fields added later) goes to their `extra` JSON column.
+ * ones such as `byokFallback` and `priceSource`, or fields added later) goes to their `extra` JSON column.
  */
 export const USAGE_RECORD_COLUMN_FIELDS: ReadonlySet<string> = new Set([
   'id',

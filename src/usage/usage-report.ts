@@ -3,9 +3,21 @@ import type { UsageQuery } from './usage-record.ts';
 
 /**
  * What a report row can be grouped by. `key` is the record's `keyId`; `day` is the UTC calendar
- * day of `startedAt` (`YYYY-MM-DD`); `tag` puts a record with several tags in each of their groups.
+ * day of `startedAt` (`YYYY-MM-DD`); `tag` puts a record with several tags in each of their groups;
+ * `costSource` is where the cost figure came from (`gateway`, `catalog`, `estimated`, `none`);
+ * `priceSource` is whose price a `catalog` or `estimated` cost used (`litellm`, `openrouter`,
+ * `bundled`, `genai-prices`, `user`; `null` for a gateway-reported cost).
  */
-export type UsageGroupKey = 'user' | 'key' | 'provider' | 'model' | 'gateway' | 'tag' | 'day';
+export type UsageGroupKey =
+  | 'user'
+  | 'key'
+  | 'provider'
+  | 'model'
+  | 'gateway'
+  | 'tag'
+  | 'day'
+  | 'costSource'
+  | 'priceSource';
 
 /** Every `UsageGroupKey`, in a stable order. */
 export const USAGE_GROUP_KEYS: readonly UsageGroupKey[] = [
@@ -16,6 +28,8 @@ export const USAGE_GROUP_KEYS: readonly UsageGroupKey[] = [
   'gateway',
   'tag',
   'day',
+  'costSource',
+  'priceSource',
 ];
 
 /** Options of `buildUsageReport()` and `router.usage.report()`. */

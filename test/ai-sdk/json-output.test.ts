@@ -52,8 +52,10 @@ describe('JSON output (Output.object) through the router', () => {
   });
 
   test('JSON output needs a JSON-capable model: the router only picks among those', async () => {
-    const { router, litellm } = await startGateways();
-    litellm.setReply(() => ({ text: '{"title":"x","priority":"low"}' }));
+    const { router, litellm, openrouter } = await startGateways();
+    // The cheapest JSON-capable offer may be on either gateway: both answer in JSON.
+    for (const gateway of [litellm, openrouter])
+      gateway.setReply(() => ({ text: '{"title":"x","priority":"low"}' }));
     const llm = createRouterProvider(router);
 
     // The cheapest model of all has no JSON mode: plain text goes there, JSON output does not.

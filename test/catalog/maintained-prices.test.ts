@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAINTAINED_PRICES_DATE } from '../../src/catalog/live/maintained-prices.ts';
+import {
+  MAINTAINED_PRICES_DATE,
+  MAINTAINED_PRICES_LIBRARY,
+} from '../../src/catalog/live/maintained-prices.ts';
 import { InvalidSettingsError } from '../../src/errors/invalid-settings-error.ts';
 import { createRouter } from '../../src/router/create-router.ts';
 import type { RouterSettings } from '../../src/router/router-settings.ts';
@@ -14,7 +17,7 @@ import {
 
 const LITELLM_KEY = 'sk-litellm-maintained-0123456789';
 const OPENROUTER_KEY = 'sk-or-v1-maintained-0123456789abcdef';
-const MAINTAINED = { source: 'genai-prices', asOf: MAINTAINED_PRICES_DATE };
+const MAINTAINED = { source: 'genai-prices', asOf: MAINTAINED_PRICES_DATE, from: MAINTAINED_PRICES_LIBRARY };
 
 // LiteLLM lists a model missing from its price map with null prices, and reports no cost for its
 // calls; @pydantic/genai-prices knows these two: Llama 3.1 8B on Groq, $0.05 / $0.08 per M, and

@@ -78,8 +78,8 @@ describe('buildCandidates on the bundled catalog', () => {
   it('prices each offer at its gateway’s price', () => {
     const { candidates } = buildCandidates(table(), query({ models: ['mistral/mistral-small-latest'] }));
     expect(candidates.map((entry) => [entry.gateway, entry.pricing])).toEqual([
-      ['litellm', { inputPerToken: 6e-8, outputPerToken: 1.8e-7 }],
-      ['openrouter', { inputPerToken: 1e-7, outputPerToken: 3e-7 }],
+      ['litellm', { inputPerToken: 1e-7, outputPerToken: 3e-7 }],
+      ['openrouter', { inputPerToken: 7.5e-8, outputPerToken: 2e-7 }],
     ]);
   });
 
@@ -181,13 +181,13 @@ describe('buildCandidates: requirements', () => {
     ]);
   });
 
-  it('price caps apply to the offer’s own price: an OpenRouter offer above the cap is left out', () => {
-    // Mistral Small costs 0.18 USD/M output on LiteLLM (Mistral's price) but 0.30 on OpenRouter.
+  it('price caps apply to the offer’s own price: a LiteLLM offer above the cap is left out', () => {
+    // Mistral Small costs 0.30 USD/M output on LiteLLM (Mistral's price) but 0.20 on OpenRouter.
     const { candidates } = buildCandidates(
       table(),
-      query({ models: ['mistral/mistral-small-latest'], require: { maxOutputPricePerMillion: 0.2 } }),
+      query({ models: ['mistral/mistral-small-latest'], require: { maxOutputPricePerMillion: 0.25 } }),
     );
-    expect(offersOf(candidates)).toEqual(['mistral/mistral-small-latest@litellm']);
+    expect(offersOf(candidates)).toEqual(['mistral/mistral-small-latest@openrouter']);
   });
 
   it('providers: only the listed providers', () => {

@@ -79,7 +79,7 @@ describe('router.compareCosts()', () => {
     expect(cached?.inputCostUsd).toBeCloseTo(2.5, 9);
   });
 
-  it('prices each gateway at its own offer: Mistral Small costs more on OpenRouter', () => {
+  it('prices each gateway at its own offer: Mistral Small costs less on OpenRouter', () => {
     const { router } = setup();
     const comparison = router.compareCosts({
       model: 'mistral/mistral-small-latest',
@@ -87,17 +87,17 @@ describe('router.compareCosts()', () => {
       outputTokens: 1_000_000,
     });
     expect(comparison.rows.map((row) => [row.gateway, row.gatewayModel])).toEqual([
-      ['litellm', 'mistral/mistral-small-latest'],
       ['openrouter', 'mistralai/mistral-small-3.2-24b-instruct'],
+      ['litellm', 'mistral/mistral-small-latest'],
     ]);
-    const [litellm, openrouter] = comparison.rows;
-    // 0.06 + 0.18 USD on Mistral's own price; 0.10 + 0.30 USD on OpenRouter.
-    expect(litellm?.totalCostUsd).toBeCloseTo(0.24, 9);
-    expect(openrouter?.inputCostUsd).toBeCloseTo(0.1, 9);
-    expect(openrouter?.outputCostUsd).toBeCloseTo(0.3, 9);
-    expect(openrouter?.totalCostUsd).toBeCloseTo(0.4, 9);
-    expect(openrouter?.pricing).toEqual({ inputPerToken: 1e-7, outputPerToken: 3e-7 });
-    expect([litellm?.cheapest, openrouter?.cheapest]).toEqual([true, false]);
+    const [openrouter, litellm] = comparison.rows;
+    // 0.10 + 0.30 USD on Mistral's own price; 0.075 + 0.20 USD on OpenRouter.
+    expect(litellm?.totalCostUsd).toBeCloseTo(0.4, 9);
+    expect(openrouter?.inputCostUsd).toBeCloseTo(0.075, 9);
+    expect(openrouter?.outputCostUsd).toBeCloseTo(0.2, 9);
+    expect(openrouter?.totalCostUsd).toBeCloseTo(0.275, 9);
+    expect(openrouter?.pricing).toEqual({ inputPerToken: 7.5e-8, outputPerToken: 2e-7 });
+    expect([openrouter?.cheapest, litellm?.cheapest]).toEqual([true, false]);
   });
 
   it('resolves gateway model names', () => {
@@ -175,15 +175,15 @@ describe('router.compareCosts()', () => {
       outputTokens: 1_000,
     });
     expect(comparison.rows.map(offer)).toEqual([
-      'mistral/mistral-small-latest@litellm',
       'mistral/mistral-small-latest@openrouter',
+      'mistral/mistral-small-latest@litellm',
       'mistral/mistral-large-latest@litellm',
       'mistral/mistral-large-latest@openrouter',
       'mistral/mistral-medium-latest@litellm',
       'mistral/mistral-medium-latest@openrouter',
     ]);
     expect(comparison.rows.map((row) => row.totalCostUsd)).toEqual([
-      expect.closeTo(0.00024, 12),
+      expect.closeTo(0.000275, 12),
       expect.closeTo(0.0004, 12),
       expect.closeTo(0.002, 12),
       expect.closeTo(0.002, 12),
@@ -244,7 +244,7 @@ describe('router.chat() with the default cheapest ranking', () => {
       inputTokens: estimatePromptTokens(messages),
       outputTokens: 200,
     });
-    expect(offer(cheapest)).toBe('mistral/mistral-small-latest@litellm');
+    expect(offer(cheapest)).toBe('mistral/mistral-small-latest@openrouter');
 
     const reply = await router.chat({ require, messages, maxTokens: 200 });
     expect(reply.route).toMatchObject({
@@ -253,9 +253,12 @@ describe('router.chat() with the default cheapest ranking', () => {
       gateway: cheapest?.gateway,
       gatewayModel: cheapest?.gatewayModel,
     });
-    expect(litellm.calls).toHaveLength(1);
-    expect(litellm.calls[0]).toMatchObject({ provider: 'mistral', model: 'mistral/mistral-small-latest' });
-    expect(openrouter.calls).toHaveLength(0);
+    expect(openrouter.calls).toHaveLength(1);
+    expect(openrouter.calls[0]).toMatchObject({
+      provider: 'mistral',
+      model: 'mistralai/mistral-small-3.2-24b-instruct',
+    });
+    expect(litellm.calls).toHaveLength(0);
   });
 
   it('follows the call’s size: a long prompt and a short answer pick another model', async () => {

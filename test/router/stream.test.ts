@@ -375,8 +375,9 @@ describe('usage without a usage chunk, and stream_options per target', () => {
       expect(result.route.gateway).toBe('direct');
       expect(result.cost.source).toBe('estimated');
       expect(result.usage.outputTokens).toBe(Math.ceil('Bonjour, tout va bien.'.length / 4));
+      // Mistral Small's bundled price: 0.10 / 0.30 USD per million tokens.
       expect(result.cost.usd).toBeCloseTo(
-        result.usage.inputTokens * 0.06e-6 + result.usage.outputTokens * 0.18e-6,
+        result.usage.inputTokens * 0.1e-6 + result.usage.outputTokens * 0.3e-6,
         15,
       );
     } finally {

@@ -29,6 +29,8 @@ function expectedRows(records: readonly GeneratedRecord[], groupBy: readonly Usa
                   provider: record.provider,
                   model: record.model,
                   gateway: record.gateway,
+                  costSource: record.costSource,
+                  priceSource: record.priceSource?.source,
                 }[key] ?? null,
               ];
       combinations = combinations.flatMap((prefix) => values.map((value) => [...prefix, value]));
@@ -87,7 +89,9 @@ for (const subject of await reportSubjects('report')) {
       ['day'],
       ['user', 'model'],
       ['day', 'tag', 'provider'],
-      ['user', 'key', 'provider', 'model', 'gateway', 'tag', 'day'],
+      ['costSource'],
+      ['costSource', 'priceSource'],
+      ['user', 'key', 'provider', 'model', 'gateway', 'tag', 'day', 'costSource', 'priceSource'],
     ];
     for (const groupBy of groupings) {
       it(`sums every figure when grouped by [${groupBy.join(', ')}]`, async () => {

@@ -1,3 +1,4 @@
+import type { PriceSource } from '../../src/catalog/model-definition.ts';
 import type { UsageRecord, UsageStatus } from '../../src/usage/usage-record.ts';
 
 /** mulberry32: a small seeded generator, so generated data is the same on every run. */
@@ -55,6 +56,7 @@ const ROUTES = [
   { provider: 'mistral', model: 'mistral/mistral-small-latest', gateway: 'direct' },
   { provider: undefined, model: undefined, gateway: undefined },
 ] as const;
+const PRICE_SOURCES: readonly PriceSource[] = ['litellm', 'openrouter', 'bundled', 'genai-prices', 'user'];
 const TAG_SETS: readonly (readonly string[])[] = [
   [],
   ['chat'],
@@ -64,7 +66,8 @@ const TAG_SETS: readonly (readonly string[])[] = [
 
 /**
  * `count` varied records over five UTC days: every dimension has missing values, some records
- * carry several tags (one a duplicate tag), about 10 % fail with zero cost.
+ * carry several tags (one a duplicate tag), about 10 % fail with zero cost; catalog and estimated
+ * costs name a price source.
  */
 export function generateRecords(count: number, seed = 7): GeneratedRecord[] {
   const next = seededRandom(seed);
@@ -81,6 +84,8 @@ export function generateRecords(count: number, seed = 7): GeneratedRecord[] {
     const costNanoUsd = ok ? Math.floor(next() * 20_000_000) : 0;
     const startedAt = start + Math.floor(next() * 5 * 86_400_000);
     const latencyMs = 50 + Math.floor(next() * 4_000);
+    const costSource = ok ? pick(['gateway', 'catalog', 'estimated'] as const) : 'none';
+    const priced = costSource === 'catalog' || costSource === 'estimated';
     return {
       id: `call-${seed}-${index}`,
       callId: `call-${seed}-${index}`,
@@ -96,7 +101,8 @@ export function generateRecords(count: number, seed = 7): GeneratedRecord[] {
       cachedInputTokens,
       costUsd: costNanoUsd / 1e9,
       costNanoUsd,
-      costSource: ok ? pick(['gateway', 'catalog', 'estimated'] as const) : 'none',
+      costSource,
+      ...(priced ? { priceSource: { source: pick(PRICE_SOURCES), asOf: '2026-05-01' } } : {}),
       latencyMs,
       timeToFirstTokenMs: next() < 0.3 ? Math.floor(latencyMs / 3) : undefined,
       attempts: 1 + Math.floor(next() * 3),

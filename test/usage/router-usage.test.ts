@@ -126,27 +126,28 @@ describe('router.usage', () => {
       });
       await router.chat(ask('openai/gpt-5.4-mini', 'alice', ['eu']));
       await router.chat(ask('openai/gpt-5.4-mini', 'bob'));
-      await router.chat(ask('mistral/mistral-small-latest', 'alice', ['eu', 'beta']));
-      await router.chat(ask('mistral/mistral-small-latest', 'alice'));
+      await router.chat(ask('mistral/mistral-large-latest', 'alice', ['eu', 'beta']));
+      await router.chat(ask('mistral/mistral-large-latest', 'alice'));
 
       const report = await router.usage.report({
         groupBy: ['provider', 'user'],
         savings: { baseline: { model: 'openai/gpt-5.5' } },
       });
-      // 1M input tokens: gpt-5.4-mini $0.75, mistral-small $0.06, gpt-5.5 $5.00.
+      // 1M input tokens: gpt-5.4-mini $0.75, mistral-large $0.50 (on LiteLLM too), and gpt-5.5 $10.00:
+      // a prompt above 272k tokens is priced at its long-context tier ($10/M, not $5/M).
       expect(
         report.rows.map((row) => [row.group.provider, row.group.user, row.requests, row.costUsd]),
       ).toEqual([
-        ['mistral', 'alice', 2, 0.12],
+        ['mistral', 'alice', 2, 1],
         ['openai', 'alice', 1, 0.75],
         ['openai', 'bob', 1, 0.75],
       ]);
-      expect(report.totals).toMatchObject({ requests: 4, costUsd: 1.62, costUsdExact: '1.620000000' });
+      expect(report.totals).toMatchObject({ requests: 4, costUsd: 2.5, costUsdExact: '2.500000000' });
       expect(report.savings).toMatchObject({
         baselineModel: 'openai/gpt-5.5',
-        actualUsd: 1.62,
-        baselineUsd: 20,
-        savedUsd: 18.38,
+        actualUsd: 2.5,
+        baselineUsd: 40,
+        savedUsd: 37.5,
       });
 
       const byTag = await router.usage.report({ groupBy: ['tag'], filter: { user: 'alice' } });
@@ -161,7 +162,7 @@ describe('router.usage', () => {
 
       const csv = reportToCsv(report);
       expect(csv.split('\r\n')[0]).toContain('provider');
-      expect(csv).toContain('1.620000000');
+      expect(csv).toContain('2.500000000');
       await router.close();
     },
   );

@@ -86,6 +86,23 @@ for (const [name, [describeImplementation, create]] of Object.entries(implementa
       expect(await subject.tracker.query()).toEqual(records);
     });
 
+    it('keeps where a catalog-priced cost took its price (priceSource), and no priceSource where none was given', async () => {
+      subject = create();
+      const priced: UsageRecord = {
+        ...usageRecord({ callId: 'priced', costSource: 'catalog' }),
+        priceSource: { source: 'bundled', asOf: '2026-11-29', from: '@pydantic/genai-prices@0.1.8' },
+      };
+      const stream: UsageRecord = {
+        ...usageRecord({ callId: 'litellm-stream', costSource: 'catalog', stream: true }),
+        priceSource: { source: 'litellm', asOf: '2026-11-29' },
+      };
+      const reported = usageRecord({ callId: 'reported', costSource: 'gateway' });
+      for (const record of [priced, stream, reported]) await subject.tracker.record(record);
+      const back = await subject.tracker.query();
+      expect(back).toEqual([priced, stream, reported]);
+      expect('priceSource' in (back[2] as UsageRecord)).toBe(false);
+    });
+
     it('applies every filter of a query', async () => {
       subject = create();
       const records = generateRecords(300, 11).map(withoutNanos);

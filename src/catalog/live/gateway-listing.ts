@@ -1,4 +1,11 @@
-import type { GatewayId, ModelCapabilities, ModelPricing, ProviderId } from '../model-definition.ts';
+import type {
+  GatewayId,
+  ModelCapabilities,
+  ModelPricing,
+  PriceTier,
+  ProviderId,
+  TokenPrices,
+} from '../model-definition.ts';
 
 /** One model as a gateway's live catalog lists it, checked and normalised. */
 export interface ListedModel {
@@ -65,22 +72,65 @@ export function readName(value: unknown): string | undefined {
 }
 
 /**
- * Prices from three raw fields: `undefined` when input or output is missing, `null` when any is
- * nonsense (negative, NaN, absurd), which skips the whole entry.
+ * Prices from the raw fields: `undefined` when input or output is missing, `null` when an applied
+ * price (input, output, cache read) is nonsense (negative, NaN, absurd), which skips the whole
+ * entry. A nonsensical cache-write price, shown but never applied, is only left out.
  */
 export function readPricing(
   input: unknown,
   output: unknown,
   cached: unknown,
+  cacheWrite?: unknown,
 ): ModelPricing | undefined | null {
   const inputPerToken = readPrice(input);
   const outputPerToken = readPrice(output);
   const cachedInputPerToken = readPrice(cached);
+  const cacheWriteInputPerToken = readPrice(cacheWrite) ?? undefined;
   if (inputPerToken === null || outputPerToken === null || cachedInputPerToken === null) return null;
   if (inputPerToken === undefined || outputPerToken === undefined) return undefined;
-  return cachedInputPerToken === undefined
-    ? { inputPerToken, outputPerToken }
-    : { inputPerToken, outputPerToken, cachedInputPerToken };
+  return {
+    inputPerToken,
+    outputPerToken,
+    ...(cachedInputPerToken === undefined ? {} : { cachedInputPerToken }),
+    ...(cacheWriteInputPerToken === undefined ? {} : { cacheWriteInputPerToken }),
+  };
+}
+
+/** The raw price fields of one long-context tier, as a gateway gives them (numbers or strings). */
+export interface RawTierPrices {
+  input?: unknown;
+  output?: unknown;
+  cached?: unknown;
+  cacheWrite?: unknown;
+}
+
+/** Most long-context tiers kept per model; more are ignored (no gateway publishes more than a few). */
+export const MAX_PRICE_TIERS = 8;
+
+/**
+ * `base` with long-context tiers: per threshold (the tier applies to prompts of more than that many
+ * tokens), the prices given, each missing one falling back to the base price. `null` when a tier's
+ * price is nonsense, which skips the whole entry like a nonsensical base price.
+ */
+export function withTiers(base: ModelPricing, raw: ReadonlyMap<number, RawTierPrices>): ModelPricing | null {
+  if (raw.size === 0) return base;
+  const tiers: PriceTier[] = [];
+  for (const threshold of [...raw.keys()].sort((a, b) => a - b).slice(0, MAX_PRICE_TIERS)) {
+    const given = raw.get(threshold) as RawTierPrices;
+    const orBase = (value: unknown, fallback: number | undefined) => {
+      const price = readPrice(value);
+      return price === undefined ? fallback : price;
+    };
+    const prices = readPricing(
+      orBase(given.input, base.inputPerToken),
+      orBase(given.output, base.outputPerToken),
+      orBase(given.cached, base.cachedInputPerToken),
+      orBase(given.cacheWrite, base.cacheWriteInputPerToken),
+    );
+    if (!prices) return null;
+    tiers.push({ aboveInputTokens: threshold, ...(prices as TokenPrices) });
+  }
+  return { ...base, tiers };
 }
 
 const PROVIDER_ALIASES: Readonly<Record<string, ProviderId>> = {

@@ -1,4 +1,5 @@
 import { DEFAULT_CATALOG_MODELS } from '../../catalog/default-catalog-models.ts';
+import type { PriceTier } from '../../catalog/model-definition.ts';
 
 /** One model a loopback gateway lists in its live catalog (`/model/info`, `/api/v1/models`). */
 export interface LoopbackCatalogModel {
@@ -12,6 +13,13 @@ export interface LoopbackCatalogModel {
   readonly inputPerToken?: number;
   readonly outputPerToken?: number;
   readonly cachedInputPerToken?: number;
+  /** LiteLLM `cache_creation_input_token_cost`, OpenRouter `pricing.input_cache_write`. */
+  readonly cacheWriteInputPerToken?: number;
+  /**
+   * Long-context prices: LiteLLM `…_above_<n>k_tokens` fields (thresholds rounded to thousands),
+   * OpenRouter `pricing.overrides` entries with `min_prompt_tokens` (the threshold + 1).
+   */
+  readonly tiers?: readonly PriceTier[];
   /** Input (LiteLLM `max_input_tokens`) or total (OpenRouter `context_length`) tokens. */
   readonly contextWindow?: number;
   readonly maxOutputTokens?: number;
@@ -38,6 +46,10 @@ export function bundledListing(
       ...(pricing.cachedInputPerToken === undefined
         ? {}
         : { cachedInputPerToken: pricing.cachedInputPerToken }),
+      ...(pricing.cacheWriteInputPerToken === undefined
+        ? {}
+        : { cacheWriteInputPerToken: pricing.cacheWriteInputPerToken }),
+      ...(pricing.tiers === undefined ? {} : { tiers: pricing.tiers }),
       contextWindow: model.contextWindow,
       maxOutputTokens: model.maxOutputTokens,
       tools: model.capabilities.tools,
@@ -77,6 +89,34 @@ export function generateCatalogModels(
 
 const price = (value: number | undefined) => value ?? null;
 
+/** LiteLLM's threshold prices of `tiers`: `input_cost_per_token_above_200k_tokens`, … */
+function liteLLMThresholdPrices(tiers: readonly PriceTier[] | undefined): Record<string, number> {
+  const fields: Record<string, number> = {};
+  for (const tier of tiers ?? []) {
+    const above = `_above_${Math.round(tier.aboveInputTokens / 1_000)}k_tokens`;
+    fields[`input_cost_per_token${above}`] = tier.inputPerToken;
+    fields[`output_cost_per_token${above}`] = tier.outputPerToken;
+    if (tier.cachedInputPerToken !== undefined)
+      fields[`cache_read_input_token_cost${above}`] = tier.cachedInputPerToken;
+    if (tier.cacheWriteInputPerToken !== undefined)
+      fields[`cache_creation_input_token_cost${above}`] = tier.cacheWriteInputPerToken;
+  }
+  return fields;
+}
+
+/** OpenRouter's `pricing.overrides` of `tiers`: `{ min_prompt_tokens, prompt, completion, … }`, prices as strings. */
+function openRouterOverrides(tiers: readonly PriceTier[]): Record<string, unknown>[] {
+  return tiers.map((tier) => ({
+    min_prompt_tokens: tier.aboveInputTokens + 1,
+    prompt: String(tier.inputPerToken),
+    completion: String(tier.outputPerToken),
+    ...(tier.cachedInputPerToken === undefined ? {} : { input_cache_read: String(tier.cachedInputPerToken) }),
+    ...(tier.cacheWriteInputPerToken === undefined
+      ? {}
+      : { input_cache_write: String(tier.cacheWriteInputPerToken) }),
+  }));
+}
+
 /** LiteLLM `GET /model/info`: `{ data: [{ model_name, litellm_params, model_info }] }`. */
 export function liteLLMModelInfo(models: readonly LoopbackCatalogModel[], extra: readonly unknown[] = []) {
   return {
@@ -97,7 +137,8 @@ export function liteLLMModelInfo(models: readonly LoopbackCatalogModel[], extra:
             input_cost_per_token: price(model.inputPerToken),
             output_cost_per_token: price(model.outputPerToken),
             cache_read_input_token_cost: price(model.cachedInputPerToken),
-            cache_creation_input_token_cost: null,
+            cache_creation_input_token_cost: price(model.cacheWriteInputPerToken),
+            ...liteLLMThresholdPrices(model.tiers),
             litellm_provider: model.provider ?? (slash > 0 ? upstream.slice(0, slash) : 'openai'),
             mode: 'chat',
             supports_function_calling: model.tools ?? false,
@@ -141,6 +182,10 @@ export function openRouterModels(models: readonly LoopbackCatalogModel[], extra:
         ...(model.cachedInputPerToken === undefined
           ? {}
           : { input_cache_read: String(model.cachedInputPerToken) }),
+        ...(model.cacheWriteInputPerToken === undefined
+          ? {}
+          : { input_cache_write: String(model.cacheWriteInputPerToken) }),
+        ...(model.tiers === undefined ? {} : { overrides: openRouterOverrides(model.tiers) }),
       },
       top_provider: {
         context_length: model.contextWindow ?? 8_192,
