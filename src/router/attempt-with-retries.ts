@@ -7,6 +7,7 @@ import { redactSecrets, summarizeError } from '../errors/redact.ts';
 import type { Candidate } from '../ranking/candidate.ts';
 import { AttemptTimeoutReason } from '../transports/abort-reasons.ts';
 import { NANO_USD_PER_USD } from '../usage/money-sum.ts';
+import { decideNextStep, type NextStep } from './decide-next-step.ts';
 import { acceptReportedCost } from './reported-figures.ts';
 import type { Route } from './route.ts';
 import type { RouterContext } from './router-context.ts';
@@ -54,13 +55,6 @@ export function toGatewayError(error: unknown, candidate: Candidate): GatewayErr
   });
 }
 
-function backoffMs(context: RouterContext, retry: number): number {
-  const { baseDelayMs, maxDelayMs } = context.retry;
-  const exponential = baseDelayMs * 2 ** (retry - 1);
-  // ±20 % jitter keeps many callers from retrying in lockstep.
-  return Math.min(maxDelayMs, Math.round(exponential * (0.8 + 0.4 * context.random())));
-}
-
 /**
  * Tries one candidate through its breakers, retrying the same candidate (p-retry) only for
  * retryable failures, within the call's deadline, honouring a short `Retry-After`. Delays run on the
@@ -70,7 +64,6 @@ export async function attemptWithRetries<T>(options: AttemptOptions<T>): Promise
   const { context, candidate, route, callSignal, deadline, counter } = options;
   const { clock, breakers, retry } = context;
   const provider = candidate.model.provider;
-  let decision: { retry: boolean; delayMs: number } = { retry: false, delayMs: 0 };
 
   const tryOnce = async (): Promise<T> => {
     counter.tries++;
@@ -89,21 +82,31 @@ export async function attemptWithRetries<T>(options: AttemptOptions<T>): Promise
   };
 
   // `tries` counts the tries made so far on this candidate, the failed one included.
-  const decide = (error: GatewayError, tries: number) => {
-    const retriesLeft = retry.maxRetries - (tries - 1);
-    if (retriesLeft <= 0 || callSignal.aborted || !error.isRetryable) return { retry: false, delayMs: 0 };
-    if (options.hasAlternative) {
-      // Another candidate can take the call: one immediate retry (a dropped keep-alive socket, a
-      // one-off 500) and then move on, rather than making the caller wait out a backoff here.
-      if (tries > 1 || error.kind === 'rate-limited' || error.retryAfterMs !== undefined)
-        return { retry: false, delayMs: 0 };
-      return { retry: true, delayMs: 0 };
+  const decide = (error: GatewayError, tries: number) =>
+    decideNextStep({
+      error,
+      callAborted: callSignal.aborted,
+      retry: {
+        tries,
+        hasAlternative: options.hasAlternative,
+        now: clock.now(),
+        deadline,
+        jitter: context.random(),
+        policy: retry,
+      },
+    });
+
+  const report = (error: GatewayError, step: NextStep) => {
+    if (context.events.listenerCount('attempt-error') > 0) {
+      context.events.emit('attempt-error', {
+        callId: options.callId,
+        route,
+        error,
+        try: counter.tries,
+        retrying: step.action === 'retry',
+        retryDelayMs: step.action === 'retry' ? step.delayMs : undefined,
+      });
     }
-    if (error.retryAfterMs !== undefined && error.retryAfterMs > retry.maxRetryAfterMs)
-      return { retry: false, delayMs: 0 };
-    const delayMs = error.retryAfterMs ?? backoffMs(context, tries);
-    if (clock.now() + delayMs >= deadline) return { retry: false, delayMs: 0 };
-    return { retry: true, delayMs };
   };
 
   const onFailure = (thrown: unknown): GatewayError => {
@@ -118,37 +121,26 @@ export async function attemptWithRetries<T>(options: AttemptOptions<T>): Promise
       'a failed attempt',
     );
     if (billed !== undefined) counter.billedNanoUsd += Math.round(billed * NANO_USD_PER_USD);
-    decision = decide(error, counter.tries);
     context.availability.recordFailure(candidate.gateway, provider, error);
-    if (context.events.listenerCount('attempt-error') > 0) {
-      context.events.emit('attempt-error', {
-        callId: options.callId,
-        route,
-        error,
-        try: counter.tries,
-        retrying: decision.retry,
-        retryDelayMs: decision.retry ? decision.delayMs : undefined,
-      });
-    }
     return error;
   };
 
-  // The first try runs on its own: most calls succeed, and they need none of p-retry's machinery.
-  try {
-    return await tryOnce();
-  } catch (thrown) {
-    const error = onFailure(thrown);
-    if (!decision.retry) throw error;
-    await sleep(clock, decision.delayMs, callSignal);
-  }
   return pRetry(tryOnce, {
-    retries: retry.maxRetries - 1,
-    // p-retry would wait on the global timer; we wait on the router's clock in shouldRetry.
+    // p-retry's budget is the table's: once it is spent, p-retry stops without asking shouldRetry.
+    retries: retry.maxRetries,
+    // The table says how long to wait; the wait runs on the router's clock in shouldRetry, so
+    // p-retry schedules no timer of its own.
     minTimeout: 0,
-    onFailedAttempt: ({ error }) => void onFailure(error),
-    shouldRetry: async () => {
-      if (!decision.retry) return false;
-      await sleep(clock, decision.delayMs, callSignal);
+    onFailedAttempt: ({ error, retriesLeft }) => {
+      const failure = onFailure(error);
+      if (retriesLeft === 0) report(failure, decide(failure, counter.tries));
+    },
+    shouldRetry: async ({ error }) => {
+      const failure = toGatewayError(error, candidate);
+      const step = decide(failure, counter.tries);
+      report(failure, step);
+      if (step.action !== 'retry') return false;
+      await sleep(clock, step.delayMs, callSignal);
       return true;
     },
   });

@@ -11,6 +11,7 @@ import {
 } from '../catalog/model-catalog.ts';
 import { type GatewayId, KNOWN_PROVIDERS, type ProviderId } from '../catalog/model-definition.ts';
 import { createSystemClock } from '../clock/clock.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
 import { InvalidSettingsError } from '../errors/invalid-settings-error.ts';
 import { createRateLimiter } from '../limits/create-rate-limiter.ts';
 import type { LimitSettings } from '../limits/limit-settings.ts';
@@ -37,6 +38,7 @@ import { createMemoryUsageTracker } from '../usage/memory-usage-tracker.ts';
 import { AvailabilityTracker } from './availability-tracker.ts';
 import type { ChatOptions } from './chat-types.ts';
 import { checkGatewayCredentials } from './check-gateway-credentials.ts';
+import { breakerFor } from './decide-next-step.ts';
 import { executeChat } from './execute-chat.ts';
 import { executeStream } from './execute-stream.ts';
 import { LimitAdmission } from './limit-admission.ts';
@@ -317,6 +319,7 @@ export function createRouter(settings: RouterSettings = {}): Router {
     clock,
     probeIntervalMs: settings.breaker?.probeIntervalMs ?? 5_000,
     probeTimeoutMs: settings.breaker?.probeTimeoutMs ?? 2_000,
+    countsIn: (error) => (GatewayError.isInstance(error) ? breakerFor(error) : 'none'),
     probe: async (gateway, signal) => (await transports.get(gateway)?.probe?.(signal)) ?? false,
     onStateChange(state, snapshot) {
       const name =

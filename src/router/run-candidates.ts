@@ -12,6 +12,7 @@ import type { Candidate } from '../ranking/candidate.ts';
 import { NANO_USD_PER_USD } from '../usage/money-sum.ts';
 import { attemptWithRetries, type TryOnce, toGatewayError } from './attempt-with-retries.ts';
 import { CallDeadlineReason, type CallSignal } from './call-signal.ts';
+import { decideNextStep } from './decide-next-step.ts';
 import type { CallPlan } from './plan-call.ts';
 import type { CallKeys, Credentials } from './resolve-credentials.ts';
 import type { Attempt, Route } from './route.ts';
@@ -303,15 +304,18 @@ export async function runCandidates<T>(
         tries: counter.tries,
         latencyMs: clock.now() - started,
       });
-      if (call.signal.aborted) return undefined;
-      if (error.isFinal) fail(new RequestRejectedError({ callId: plan.callId, attempts, error }));
-      if (error.kind === 'context-window')
-        state.contextLimit = Math.max(state.contextLimit, candidate.model.contextWindow);
-      // A gateway that failed as a whole fails every model on it: its other candidates are skipped.
-      if (error.scope === 'gateway' && error.countsTowardBreaker)
-        state.failedGateways.set(candidate.gateway, error);
-      if (error.kind === 'provider-auth' && credentials.apiKey && user !== undefined) {
-        context.credentials.rejected(credentials.keyId, user, candidate.model.provider, error.status, keys);
+      const step = decideNextStep({ error, callAborted: call.signal.aborted });
+      if (step.action === 'stop') {
+        if (step.because === 'aborted') return undefined;
+        fail(new RequestRejectedError({ callId: plan.callId, attempts, error }));
+      }
+      if (step.action === 'move-on') {
+        if (step.largerContextOnly)
+          state.contextLimit = Math.max(state.contextLimit, candidate.model.contextWindow);
+        if (step.skipGateway) state.failedGateways.set(candidate.gateway, error);
+        if (step.reportKey && credentials.apiKey && user !== undefined) {
+          context.credentials.rejected(credentials.keyId, user, candidate.model.provider, error.status, keys);
+        }
       }
       leave(route, error);
       return undefined;
