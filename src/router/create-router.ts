@@ -10,7 +10,7 @@ import {
   type ModelCatalogSettings,
 } from '../catalog/model-catalog.ts';
 import { type GatewayId, KNOWN_PROVIDERS, type ProviderId } from '../catalog/model-definition.ts';
-import { createSystemClock } from '../clock/clock.ts';
+import { type Clock, createSystemClock } from '../clock/clock.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { InvalidSettingsError } from '../errors/invalid-settings-error.ts';
 import { createRateLimiter } from '../limits/create-rate-limiter.ts';
@@ -36,15 +36,16 @@ import type { GatewayHealth, Transport } from '../transports/transport.ts';
 import { createRouterUsage } from '../usage/create-router-usage.ts';
 import { createMemoryUsageTracker } from '../usage/memory-usage-tracker.ts';
 import { AvailabilityTracker } from './availability-tracker.ts';
+import { CallObserver, type CallObserverSinks } from './call-observer.ts';
 import type { ChatOptions } from './chat-types.ts';
 import { checkGatewayCredentials } from './check-gateway-credentials.ts';
 import { breakerFor } from './decide-next-step.ts';
-import { executeChat } from './execute-chat.ts';
+import { type CallRunner, executeChat } from './execute-chat.ts';
 import { executeStream } from './execute-stream.ts';
 import { LimitAdmission } from './limit-admission.ts';
+import { type CallPlanner, planCall } from './plan-call.ts';
 import { CredentialResolver } from './resolve-credentials.ts';
 import type { HealthOptions, HealthReport, Router } from './router.ts';
-import type { RouterContext } from './router-context.ts';
 import { RouterEvents } from './router-events-emitter.ts';
 import type { RouterSettings } from './router-settings.ts';
 import { checkSettings, routerSettingsSchema } from './settings-schema.ts';
@@ -171,10 +172,7 @@ function configuredLimits(settings: RouterSettings): Record<string, LimitSetting
   return limits;
 }
 
-function buildTransports(
-  settings: RouterSettings,
-  context: { clock: RouterContext['clock'] },
-): Map<GatewayId, Transport> {
+function buildTransports(settings: RouterSettings, context: { clock: Clock }): Map<GatewayId, Transport> {
   const { gateways = {}, transports = {} } = settings;
   const fetch = settings.fetch;
   const result = new Map<GatewayId, Transport>();
@@ -354,41 +352,65 @@ export function createRouter(settings: RouterSettings = {}): Router {
           }),
         )
     : undefined;
-  const context: RouterContext = {
+  const availability = new AvailabilityTracker(clock, breakers, shareUpstreamSignal);
+  const credentialResolver = new CredentialResolver({
+    vault: settings.keys,
+    mode: settings.byok ?? (settings.keys ? 'preferred' : 'off'),
+    allowOpenRouter: settings.byokAllowOpenRouter ?? false,
+    logger,
+    events,
+  });
+  const limits = new LimitAdmission(
+    limiter,
+    events,
+    logger,
+    configuredLimits(settings),
+    sharedStore !== undefined,
+  );
+  const attemptTimeoutMs = settings.attemptTimeoutMs ?? 120_000;
+  const planner: CallPlanner = {
+    clock,
+    table,
+    availability,
+    ranking: settings.ranking ?? 'cheapest',
+    expectedOutputTokens: settings.expectedOutputTokens ?? 1_024,
+  };
+  const sinks: CallObserverSinks = {
     clock,
     logger,
     events,
-    table,
-    transports,
-    breakers,
-    availability: new AvailabilityTracker(clock, breakers, shareUpstreamSignal),
     tracker,
-    ranking: settings.ranking ?? 'cheapest',
-    retry: {
-      maxRetries: settings.retry?.maxRetries ?? 2,
-      baseDelayMs: settings.retry?.baseDelayMs ?? 250,
-      maxDelayMs: settings.retry?.maxDelayMs ?? 4_000,
-      maxRetryAfterMs: settings.retry?.maxRetryAfterMs ?? 5_000,
+    availability,
+    breakers,
+    credentials: credentialResolver,
+  };
+  const runner: CallRunner = {
+    clock,
+    plan: (options) => planCall(planner, options),
+    observe: (plan, stream) => new CallObserver(plan, stream, sinks),
+    loop: {
+      clock,
+      availability,
+      breakers,
+      credentials: credentialResolver,
+      limits,
       maxCandidates: settings.retry?.maxCandidates ?? 5,
+      attempts: {
+        clock,
+        breakers,
+        policy: {
+          maxRetries: settings.retry?.maxRetries ?? 2,
+          baseDelayMs: settings.retry?.baseDelayMs ?? 250,
+          maxDelayMs: settings.retry?.maxDelayMs ?? 4_000,
+          maxRetryAfterMs: settings.retry?.maxRetryAfterMs ?? 5_000,
+        },
+        attemptTimeoutMs,
+        random: Math.random,
+      },
     },
+    transports,
     timeoutMs: settings.timeoutMs ?? 300_000,
-    attemptTimeoutMs: settings.attemptTimeoutMs ?? 120_000,
-    expectedOutputTokens: settings.expectedOutputTokens ?? 1_024,
-    random: Math.random,
-    credentials: new CredentialResolver({
-      vault: settings.keys,
-      mode: settings.byok ?? (settings.keys ? 'preferred' : 'off'),
-      allowOpenRouter: settings.byokAllowOpenRouter ?? false,
-      logger,
-      events,
-    }),
-    limits: new LimitAdmission(
-      limiter,
-      events,
-      logger,
-      configuredLimits(settings),
-      sharedStore !== undefined,
-    ),
+    idleTimeoutMs: attemptTimeoutMs,
   };
 
   async function health(options: HealthOptions = {}): Promise<HealthReport> {
@@ -420,14 +442,14 @@ export function createRouter(settings: RouterSettings = {}): Router {
     off: events.off.bind(events),
     removeAllListeners: events.removeAllListeners.bind(events),
     listenerCount: events.listenerCount.bind(events),
-    chat: (options: ChatOptions) => executeChat(context, options),
-    stream: (options: ChatOptions) => executeStream(context, options),
+    chat: (options: ChatOptions) => executeChat(runner, options),
+    stream: (options: ChatOptions) => executeStream(runner, options),
     compareCosts: (query) => compareCosts(table, query),
     health,
     breakers: () => breakers.snapshot(),
     limits: {
       status: (scopes) => limiter.status(scopes),
-      set: (scope, limits) => context.limits.set(scope, limits),
+      set: (scope, settings) => limits.set(scope, settings),
       headroom: (scopes) => limiter.headroom(scopes),
     },
     catalog,
@@ -436,7 +458,7 @@ export function createRouter(settings: RouterSettings = {}): Router {
       live.stop();
       unwatchLimitStore();
       breakers.dispose();
-      await context.credentials.settle();
+      await credentialResolver.settle();
       await tracker.close?.();
     },
   };
