@@ -16,6 +16,7 @@ export { createModelCatalog, type ModelCatalog, type ModelCatalogSettings } from
 export {
   type GatewayId,
   isKnownProvider,
+  type KnownGatewayId,
   KNOWN_PROVIDERS,
   type KnownProviderId,
   type ModelCapabilities,
@@ -170,6 +171,7 @@ export type {
   ProbeResult,
   RateLimitSnapshot,
   Transport,
+  TransportCapabilities,
   TransportRequest,
   TransportResult,
   TransportStream,

@@ -66,6 +66,7 @@ export class BreakerRegistry {
     let breaker = this.breakers.get(name);
     if (!breaker) {
       const level: BreakerLevel = provider ? 'gateway-provider' : 'gateway';
+      const scope: BreakerScope = provider ? { gateway, provider } : { gateway };
       if (!this.rotationTimer && !this.disposed) this.scheduleRotation();
       breaker = new CircuitBreaker({
         name,
@@ -73,10 +74,10 @@ export class BreakerRegistry {
         clock: this.options.clock,
         rotation: this.rotation,
         isIgnored: (error) => this.options.countsIn(error) !== level,
-        onStateChange: (state, changed) => this.onStateChange(state, changed),
+        onStateChange: (state, changed) => this.onStateChange(state, changed, scope),
       });
       this.breakers.set(name, breaker);
-      this.scopes.set(breaker, provider ? { gateway, provider } : { gateway });
+      this.scopes.set(breaker, scope);
     }
     return breaker;
   }
@@ -121,7 +122,7 @@ export class BreakerRegistry {
   }
 
   snapshot(): BreakerSnapshot[] {
-    return [...this.breakers.values()].map((breaker) => this.describe(breaker));
+    return [...this.scopes].map(([breaker, scope]) => this.describe(breaker, scope));
   }
 
   dispose(): void {
@@ -132,10 +133,10 @@ export class BreakerRegistry {
     this.probeTimers.clear();
     for (const breaker of this.breakers.values()) breaker.dispose();
     this.breakers.clear();
+    this.scopes.clear();
   }
 
-  private describe(breaker: CircuitBreaker): BreakerSnapshot {
-    const scope = this.scopes.get(breaker) ?? { gateway: 'litellm' };
+  private describe(breaker: CircuitBreaker, scope: BreakerScope): BreakerSnapshot {
     const { fires, failures } = breaker.stats;
     const retryAfterMs = breaker.retryAfterMs;
     return {
@@ -160,8 +161,8 @@ export class BreakerRegistry {
     this.rotationTimer = this.options.clock.setTimer(tick, interval, { background: true });
   }
 
-  private onStateChange(state: BreakerState, breaker: CircuitBreaker): void {
-    const snapshot = this.describe(breaker);
+  private onStateChange(state: BreakerState, breaker: CircuitBreaker, scope: BreakerScope): void {
+    const snapshot = this.describe(breaker, scope);
     if (snapshot.provider === undefined) {
       if (state === 'open') this.scheduleProbe(snapshot.gateway);
       else {

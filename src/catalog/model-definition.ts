@@ -33,8 +33,14 @@ export interface PriceProvenance {
   readonly asOf: string;
 }
 
-/** The gateways a call can travel through. */
-export type GatewayId = 'litellm' | 'openrouter' | 'direct';
+/** The gateways built in: the LiteLLM proxy, OpenRouter, and providers called directly. */
+export type KnownGatewayId = 'litellm' | 'openrouter' | 'direct';
+
+/**
+ * A gateway a call can travel through: one of the built-in ones, or the id of a transport of your
+ * own (`Transport.gateway`).
+ */
+export type GatewayId = KnownGatewayId | (string & {});
 
 /** USD prices per single token (not per million). */
 export interface ModelPricing {

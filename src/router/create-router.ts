@@ -32,7 +32,7 @@ import {
   createOpenRouterTransport,
   DEFAULT_OPENROUTER_BASE_URL,
 } from '../transports/openrouter/create-openrouter-transport.ts';
-import type { GatewayHealth, Transport } from '../transports/transport.ts';
+import { type GatewayHealth, NO_CAPABILITIES, type Transport } from '../transports/transport.ts';
 import { createRouterUsage } from '../usage/create-router-usage.ts';
 import { createMemoryUsageTracker } from '../usage/memory-usage-tracker.ts';
 import { AvailabilityTracker } from './availability-tracker.ts';
@@ -54,7 +54,6 @@ import { watchLimitStore } from './watch-limit-store.ts';
 /** Default interval between reads of the gateways' live catalogs: one hour. */
 export const DEFAULT_CATALOG_REFRESH_INTERVAL_MS = 3_600_000;
 const CATALOG_READ_TIMEOUT_MS = 15_000;
-const GATEWAY_ORDER: readonly GatewayId[] = ['litellm', 'openrouter', 'direct'];
 
 function isCatalog(value: RouterSettings['catalog']): value is ModelCatalog {
   return typeof (value as ModelCatalog | undefined)?.list === 'function';
@@ -162,6 +161,13 @@ function catalogEndpoints(settings: RouterSettings, transports: ReadonlyMap<Gate
   return endpoints;
 }
 
+/** The model names a gateway's settings map (`gateways.<id>.models`), when it has settings. */
+function modelNamesOf(settings: RouterSettings, gateway: GatewayId): Readonly<Record<string, string>> {
+  const byId: Readonly<Record<string, { readonly models?: Readonly<Record<string, string>> } | undefined>> =
+    settings.gateways ?? {};
+  return byId[gateway]?.models ?? {};
+}
+
 /** Every configured limit, by scope: `provider:<id>`, `user:<id>`, `key:<id>` (and `*` defaults). */
 function configuredLimits(settings: RouterSettings): Record<string, LimitSettings> {
   const limits: Record<string, LimitSettings> = {};
@@ -172,14 +178,17 @@ function configuredLimits(settings: RouterSettings): Record<string, LimitSetting
   return limits;
 }
 
-function buildTransports(settings: RouterSettings, context: { clock: Clock }): Map<GatewayId, Transport> {
+/**
+ * The configured gateways' transports, in preference order: LiteLLM, OpenRouter, then `direct`.
+ * The rest of the router only sees this list: it never branches on a gateway's name.
+ */
+function buildTransports(settings: RouterSettings, context: { clock: Clock }): Transport[] {
   const { gateways = {}, transports = {} } = settings;
   const fetch = settings.fetch;
-  const result = new Map<GatewayId, Transport>();
+  const result: Transport[] = [];
 
   if (gateways.litellm?.enabled !== false) {
-    result.set(
-      'litellm',
+    result.push(
       transports.litellm ??
         createLiteLLMTransport({
           baseURL: gateways.litellm?.baseURL ?? DEFAULT_LITELLM_BASE_URL,
@@ -193,8 +202,7 @@ function buildTransports(settings: RouterSettings, context: { clock: Clock }): M
   }
   const openrouter = gateways.openrouter;
   if (openrouter?.enabled ?? (openrouter?.apiKey !== undefined || transports.openrouter !== undefined)) {
-    result.set(
-      'openrouter',
+    result.push(
       transports.openrouter ??
         createOpenRouterTransport({
           baseURL: openrouter?.baseURL ?? DEFAULT_OPENROUTER_BASE_URL,
@@ -214,8 +222,7 @@ function buildTransports(settings: RouterSettings, context: { clock: Clock }): M
       const provider = settings.providers?.[id];
       providers.set(id, { apiKey: provider?.apiKey, baseURL: provider?.baseURL ?? DIRECT_BASE_URLS[id] });
     }
-    result.set(
-      'direct',
+    result.push(
       transports.direct ??
         createDirectTransport({
           providers,
@@ -265,16 +272,20 @@ export function createRouter(settings: RouterSettings = {}): Router {
   const logger = resolveLogger(settings.logger);
   for (const warning of credentials.warnings) logger.warn(warning);
   const events = new RouterEvents(logger);
-  const transports = buildTransports(settings, { clock });
+  const transportList = buildTransports(settings, { clock });
+  const transports = new Map<GatewayId, Transport>(
+    transportList.map((transport) => [transport.gateway, transport]),
+  );
+  const capabilitiesOf = (gateway: GatewayId) => transports.get(gateway)?.capabilities ?? NO_CAPABILITIES;
   const catalogSettings: ModelCatalogSettings = isCatalog(settings.catalog) ? {} : (settings.catalog ?? {});
   const refreshIntervalMs = catalogSettings.refreshIntervalMs ?? DEFAULT_CATALOG_REFRESH_INTERVAL_MS;
   const table: { -readonly [K in keyof RoutingTable]: RoutingTable[K] } = {
     catalog: createModelCatalog({ includeDefaults: false }),
     providers: enabledProviders(settings),
     anyProvider: settings.providers === undefined,
-    gateways: GATEWAY_ORDER.filter((id) => transports.has(id)).map((id) => ({
-      id,
-      modelNames: settings.gateways?.[id]?.models ?? {},
+    gateways: transportList.map(({ gateway }) => ({
+      id: gateway,
+      modelNames: modelNamesOf(settings, gateway),
     })),
     offerCache: new Map(),
   };
@@ -318,7 +329,11 @@ export function createRouter(settings: RouterSettings = {}): Router {
     probeIntervalMs: settings.breaker?.probeIntervalMs ?? 5_000,
     probeTimeoutMs: settings.breaker?.probeTimeoutMs ?? 2_000,
     countsIn: (error) => (GatewayError.isInstance(error) ? breakerFor(error) : 'none'),
-    probe: async (gateway, signal) => (await transports.get(gateway)?.probe?.(signal)) ?? false,
+    probe: async (gateway, signal) => {
+      const transport = transports.get(gateway);
+      const free = transport?.capabilities?.freeHealthProbe ?? transport?.probe !== undefined;
+      return free ? ((await transport?.probe?.(signal)) ?? false) : false;
+    },
     onStateChange(state, snapshot) {
       const name =
         state === 'open' ? 'breaker-open' : state === 'half-open' ? 'breaker-half-open' : 'breaker-close';
@@ -357,6 +372,7 @@ export function createRouter(settings: RouterSettings = {}): Router {
     vault: settings.keys,
     mode: settings.byok ?? (settings.keys ? 'preferred' : 'off'),
     allowOpenRouter: settings.byokAllowOpenRouter ?? false,
+    capabilitiesOf,
     logger,
     events,
   });

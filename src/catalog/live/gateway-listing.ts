@@ -1,4 +1,4 @@
-import type { GatewayId, ModelCapabilities, ModelPricing, ProviderId } from '../model-definition.ts';
+import type { KnownGatewayId, ModelCapabilities, ModelPricing, ProviderId } from '../model-definition.ts';
 
 /** One model as a gateway's live catalog lists it, checked and normalised. */
 export interface ListedModel {
@@ -20,7 +20,7 @@ export interface ListedModel {
 
 /** What one read of a gateway's live catalog found. */
 export interface GatewayListing {
-  readonly gateway: Exclude<GatewayId, 'direct'>;
+  readonly gateway: Exclude<KnownGatewayId, 'direct'>;
   /** When it was read (clock ms). */
   readonly fetchedAt: number;
   /** The day it was read, `YYYY-MM-DD` (UTC). */
