@@ -16,8 +16,8 @@ export { createModelCatalog, type ModelCatalog, type ModelCatalogSettings } from
 export {
   type GatewayId,
   isKnownProvider,
-  type KnownGatewayId,
   KNOWN_PROVIDERS,
+  type KnownGatewayId,
   type KnownProviderId,
   type ModelCapabilities,
   type ModelDefinition,

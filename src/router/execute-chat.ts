@@ -1,33 +1,10 @@
-import type { GatewayId } from '../catalog/model-definition.ts';
-import type { Clock } from '../clock/clock.ts';
-import type { Transport, TransportResult } from '../transports/transport.ts';
-import type { CallObserver } from './call-observer.ts';
+import type { TransportResult } from '../transports/transport.ts';
 import { settleCost, settleUsage } from './call-records.ts';
+import { type CallRunner, transportOf } from './call-runner.ts';
 import { createCallSignal } from './call-signal.ts';
 import type { ChatOptions, ChatResult } from './chat-types.ts';
-import type { CallPlan } from './plan-call.ts';
-import { CallFailure, type CandidateLoop, runCandidates } from './run-candidates.ts';
+import { CallFailure, runCandidates } from './run-candidates.ts';
 import { transportRequest } from './transport-request.ts';
-
-/** What running a call uses: how to plan and observe it, the loop, the transports, the clock. */
-export interface CallRunner {
-  readonly clock: Clock;
-  readonly plan: (options: ChatOptions) => CallPlan;
-  readonly observe: (plan: CallPlan, stream: boolean) => CallObserver;
-  readonly loop: CandidateLoop;
-  readonly transports: ReadonlyMap<GatewayId, Transport>;
-  /** The call's whole budget when the options set none. */
-  readonly timeoutMs: number;
-  /** `stream()`: the longest stall between two parts. */
-  readonly idleTimeoutMs: number;
-}
-
-/** The transport of a gateway the router was built with. */
-export function transportOf(runner: CallRunner, gateway: GatewayId): Transport {
-  const transport = runner.transports.get(gateway);
-  if (!transport) throw new Error(`No transport for gateway ${gateway}`);
-  return transport;
-}
 
 /** `router.chat()`: one whole answer, through the best candidate that will give it. */
 export async function executeChat(runner: CallRunner, options: ChatOptions): Promise<ChatResult> {
