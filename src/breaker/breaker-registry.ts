@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { GatewayId, ProviderId } from '../catalog/model-definition.ts';
 import type { Clock, TimerHandle } from '../clock/clock.ts';
-import { GatewayError } from '../errors/gateway-error.ts';
+import type { GatewayError } from '../errors/gateway-error.ts';
 import { type BreakerSettings, type BreakerState, CircuitBreaker } from './circuit-breaker.ts';
 
 /** Which breaker: a whole gateway, or one provider behind a gateway. */
@@ -25,6 +25,11 @@ export interface BreakerRegistryOptions {
   readonly settings: BreakerSettings;
   readonly clock: Clock;
   readonly onStateChange: (state: BreakerState, snapshot: BreakerSnapshot) => void;
+  /**
+   * Which breaker a failure counts in (the router passes its decision table's `breakerFor`);
+   * every other breaker ignores it. Anything not a classified failure counts in none.
+   */
+  readonly countsIn: (error: unknown) => BreakerLevel;
   /** Cheap health probe per gateway, used while its breaker is open. */
   readonly probe?: ((gateway: GatewayId, signal: AbortSignal) => Promise<boolean>) | undefined;
   /** How often an open gateway is probed; 0 turns probing off. @default 5_000 */
@@ -33,14 +38,8 @@ export interface BreakerRegistryOptions {
   readonly probeTimeoutMs: number;
 }
 
-// Each failure counts in exactly one breaker: a gateway-wide failure (proxy down, its key rejected)
-// in the gateway's, a provider's failure behind the gateway in the pair's. Otherwise a proxy outage
-// would also open every pair breaker, and they would keep refusing calls after the proxy is back.
-function ignoredBy(level: 'gateway' | 'pair') {
-  const scope = level === 'gateway' ? 'gateway' : 'provider';
-  return (error: unknown): boolean =>
-    !GatewayError.isInstance(error) || !error.countsTowardBreaker || error.scope !== scope;
-}
+/** Which breaker a failure counts in: the gateway's, the gateway × provider pair's, or none. */
+export type BreakerLevel = 'gateway' | 'gateway-provider' | 'none';
 
 /**
  * The router's breakers: one per gateway (a proxy that is down affects everything behind it) and
@@ -66,17 +65,19 @@ export class BreakerRegistry {
     const name = provider ? `${gateway}/${provider}` : gateway;
     let breaker = this.breakers.get(name);
     if (!breaker) {
+      const level: BreakerLevel = provider ? 'gateway-provider' : 'gateway';
+      const scope: BreakerScope = provider ? { gateway, provider } : { gateway };
       if (!this.rotationTimer && !this.disposed) this.scheduleRotation();
       breaker = new CircuitBreaker({
         name,
         settings: this.options.settings,
         clock: this.options.clock,
         rotation: this.rotation,
-        isIgnored: ignoredBy(provider ? 'pair' : 'gateway'),
-        onStateChange: (state, changed) => this.onStateChange(state, changed),
+        isIgnored: (error) => this.options.countsIn(error) !== level,
+        onStateChange: (state, changed) => this.onStateChange(state, changed, scope),
       });
       this.breakers.set(name, breaker);
-      this.scopes.set(breaker, provider ? { gateway, provider } : { gateway });
+      this.scopes.set(breaker, scope);
     }
     return breaker;
   }
@@ -114,14 +115,14 @@ export class BreakerRegistry {
    * the breaker its scope belongs to.
    */
   reportFailure(error: GatewayError): void {
-    if (!error.countsTowardBreaker || !error.provider) return;
-    const breaker =
-      error.scope === 'gateway' ? this.get(error.gateway) : this.get(error.gateway, error.provider);
+    const level = this.options.countsIn(error);
+    if (level === 'none' || !error.provider) return;
+    const breaker = level === 'gateway' ? this.get(error.gateway) : this.get(error.gateway, error.provider);
     breaker.fire(() => Promise.reject(error)).catch(() => undefined);
   }
 
   snapshot(): BreakerSnapshot[] {
-    return [...this.breakers.values()].map((breaker) => this.describe(breaker));
+    return [...this.scopes].map(([breaker, scope]) => this.describe(breaker, scope));
   }
 
   dispose(): void {
@@ -132,10 +133,10 @@ export class BreakerRegistry {
     this.probeTimers.clear();
     for (const breaker of this.breakers.values()) breaker.dispose();
     this.breakers.clear();
+    this.scopes.clear();
   }
 
-  private describe(breaker: CircuitBreaker): BreakerSnapshot {
-    const scope = this.scopes.get(breaker) ?? { gateway: 'litellm' };
+  private describe(breaker: CircuitBreaker, scope: BreakerScope): BreakerSnapshot {
     const { fires, failures } = breaker.stats;
     const retryAfterMs = breaker.retryAfterMs;
     return {
@@ -160,8 +161,8 @@ export class BreakerRegistry {
     this.rotationTimer = this.options.clock.setTimer(tick, interval, { background: true });
   }
 
-  private onStateChange(state: BreakerState, breaker: CircuitBreaker): void {
-    const snapshot = this.describe(breaker);
+  private onStateChange(state: BreakerState, breaker: CircuitBreaker, scope: BreakerScope): void {
+    const snapshot = this.describe(breaker, scope);
     if (snapshot.provider === undefined) {
       if (state === 'open') this.scheduleProbe(snapshot.gateway);
       else {

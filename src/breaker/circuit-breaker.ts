@@ -34,7 +34,9 @@ export const DEFAULT_BREAKER_SETTINGS: BreakerSettings = {
   consecutiveFailures: 5,
 };
 
-// opossum would schedule its own reset with the global timer; ours runs on the router's clock.
+// opossum schedules its own reset (half-open) with the global setTimeout, which no router clock can
+// drive; it is set out of reach, and our clock's timer makes the breaker half-open instead (see
+// docs/architecture.md, "Breakers, retries and the clock").
 const NEVER = 2 ** 31 - 1;
 
 type Task = () => Promise<unknown>;
@@ -47,7 +49,7 @@ export interface CircuitBreakerOptions {
   readonly rotation: EventEmitter;
   /**
    * `true` when an error must not count as a failure (a caller's mistake, another breaker's scope).
-   * opossum then counts it as a success, except while half-open (see `errorFilter` below).
+   * opossum then counts it as a success, except during a half-open probe (see `errorFilter`).
    */
   readonly isIgnored: (error: unknown) => boolean;
   readonly onStateChange: (state: BreakerState, breaker: CircuitBreaker) => void;
@@ -67,45 +69,81 @@ export class BreakerOpenRejection extends Error {
 }
 
 /**
- * An opossum circuit breaker whose reset timing follows the router's clock.
+ * An opossum circuit breaker whose reset timing follows the router's clock, used through opossum's
+ * public API only.
  *
- * opossum keeps its statistics in a `Status` object that rotates its buckets on our `rotation`
- * emitter. Its own reset timer is disabled; when our clock says the reset time has come, the
- * breaker is rebuilt in opossum's `halfOpen` state on the same `Status`, so statistics carry over
- * and opossum itself decides, from the probe's outcome, whether to close or open again.
+ * opossum keeps the statistics (rotating its buckets on our `rotation` emitter), filters errors
+ * (`errorFilter`) and opens on the error percentage; we add the consecutive-failure rule with
+ * `open()`. opossum's own reset timer runs on the global clock, so the half-open step is ours: when
+ * the router's clock says `resetTimeoutMs` has passed (or a health probe succeeded), the next call
+ * is let through as the one probe: opossum is `close()`d for it, other calls are refused meanwhile,
+ * and its outcome either keeps the breaker closed or `open()`s it again.
  */
 export class CircuitBreaker {
   readonly name: string;
   private readonly options: CircuitBreakerOptions;
-  private readonly status: CircuitBreakerImplementation.Status;
-  private breaker: CircuitBreakerImplementation<[Task], unknown>;
+  private readonly breaker: CircuitBreakerImplementation<[Task], unknown>;
   private resetTimer: TimerHandle | undefined;
   private openedAt: number | undefined;
   private failuresInARow = 0;
+  /** The reset time has come: the next call may pass as the probe. */
+  private probeDue = false;
+  /** The probe call is under way: every other call is refused until it ends. */
+  private probing = false;
+  private probeFailed = false;
 
   constructor(options: CircuitBreakerOptions) {
     this.name = options.name;
     this.options = options;
-    this.status = CircuitBreakerImplementation.newStatus({
-      rollingCountTimeout: options.settings.rollingWindowMs,
-      rollingCountBuckets: options.settings.rollingWindowBuckets,
+    const { settings } = options;
+    this.breaker = new CircuitBreakerImplementation<[Task], unknown>((task: Task) => task(), {
+      name: this.name,
+      timeout: false,
+      resetTimeout: NEVER,
+      errorThresholdPercentage: settings.errorThresholdPercent,
+      volumeThreshold: settings.volumeThreshold,
+      rollingCountTimeout: settings.rollingWindowMs,
+      rollingCountBuckets: settings.rollingWindowBuckets,
       rotateBucketController: options.rotation,
       rollingPercentilesEnabled: false,
       enableSnapshots: false,
+      // opossum counts an ignored error as a success. During the probe only an answer from the
+      // target (an HTTP status, even an error one) may close the breaker; a probe that ended without
+      // one (aborted, refused further in) counts as a failure and opens it again.
+      errorFilter: (error: Error) =>
+        this.options.isIgnored(error) &&
+        !(this.probing && (error as { status?: unknown }).status === undefined),
     });
-    this.breaker = this.build(undefined);
+    this.breaker.on('open', () => this.onOpen());
+    this.breaker.on('success', (result: unknown) => {
+      // An ignored error arrives here too (opossum reports it as a success); it is no success.
+      if (!(result instanceof Error)) this.failuresInARow = 0;
+    });
+    this.breaker.on('failure', () => {
+      if (this.probing) this.probeFailed = true;
+      this.failuresInARow++;
+      const limit = this.options.settings.consecutiveFailures;
+      if (limit > 0 && this.failuresInARow >= limit && this.breaker.closed && !this.probing)
+        this.breaker.open();
+    });
+    this.breaker.on('close', () => {
+      // Closing for the probe is not a state change anyone sees: the breaker stays half-open.
+      if (this.probing) return;
+      this.openedAt = undefined;
+      this.options.onStateChange('closed', this);
+    });
   }
 
   /** The current state. */
   get state(): BreakerState {
+    if (this.probing || this.probeDue) return 'half-open';
     if (this.breaker.opened) return 'open';
-    if (this.breaker.halfOpen) return 'half-open';
     return 'closed';
   }
 
   /** While open: milliseconds until a probe call will be let through. */
   get retryAfterMs(): number | undefined {
-    if (this.openedAt === undefined || !this.breaker.opened) return undefined;
+    if (this.openedAt === undefined || this.state !== 'open') return undefined;
     return Math.max(0, this.openedAt + this.options.settings.resetTimeoutMs - this.options.clock.now());
   }
 
@@ -122,72 +160,56 @@ export class CircuitBreaker {
 
   /** Runs `task` through the breaker; rejects with `BreakerOpenRejection` when refused. */
   async fire<T>(task: () => Promise<T>): Promise<T> {
+    if (this.probing) throw new BreakerOpenRejection(this.name, this.retryAfterMs);
+    if (this.probeDue) return this.probe(task);
     try {
       return (await this.breaker.fire(task)) as T;
     } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      if (
-        (code === 'EOPENBREAKER' || code === 'ESEMLOCKED') &&
-        CircuitBreakerImplementation.isOurError(error as Error)
-      ) {
-        throw new BreakerOpenRejection(this.name, this.retryAfterMs);
-      }
-      throw error;
+      throw this.refusal(error) ?? error;
     }
   }
 
   /** Lets the next call through as a probe now (a health check succeeded), without waiting. */
   probeNow(): void {
-    if (this.breaker.opened) this.enterHalfOpen();
+    if (this.state === 'open') this.enterHalfOpen();
   }
 
   /** Stops timers; the breaker is unusable afterwards. */
   dispose(): void {
     this.resetTimer?.cancel();
     this.resetTimer = undefined;
-    this.breaker.removeAllListeners();
-    // close() clears opossum's own (disabled) reset timer.
-    this.breaker.close();
-    (
-      this.status as unknown as { removeRotateBucketControllerListener(): void }
-    ).removeRotateBucketControllerListener();
+    // Clears opossum's own reset timer and unhooks its statistics from the rotation emitter.
+    this.breaker.shutdown();
   }
 
-  private build(state: { closed: boolean; halfOpen: boolean } | undefined) {
-    const breaker = new CircuitBreakerImplementation<[Task], unknown>((task: Task) => task(), {
-      name: this.name,
-      timeout: false,
-      resetTimeout: NEVER,
-      errorThresholdPercentage: this.options.settings.errorThresholdPercent,
-      volumeThreshold: this.options.settings.volumeThreshold,
-      rollingCountTimeout: this.options.settings.rollingWindowMs,
-      rollingCountBuckets: this.options.settings.rollingWindowBuckets,
-      rollingPercentilesEnabled: false,
-      enableSnapshots: false,
-      // opossum counts an ignored error as a success, and a success closes a half-open breaker.
-      // So while half-open, only an answer from the target (an HTTP status, even an error one) may
-      // close it; a probe that ended without one (aborted, refused further in) reopens it.
-      errorFilter: (error: Error) =>
-        this.options.isIgnored(error) &&
-        !(this.breaker?.halfOpen === true && (error as { status?: unknown }).status === undefined),
-      status: this.status,
-      ...(state ? { state } : {}),
-    } as CircuitBreakerImplementation.Options<[Task]>);
-    breaker.on('open', () => this.onOpen());
-    breaker.on('success', (result: unknown) => {
-      // An ignored error arrives here too (opossum reports it as a success); it is no success.
-      if (!(result instanceof Error)) this.failuresInARow = 0;
-    });
-    breaker.on('failure', () => {
-      this.failuresInARow++;
-      const limit = this.options.settings.consecutiveFailures;
-      if (limit > 0 && this.failuresInARow >= limit && breaker.closed) breaker.open();
-    });
-    breaker.on('close', () => {
-      this.openedAt = undefined;
-      this.options.onStateChange('closed', this);
-    });
-    return breaker;
+  private refusal(error: unknown): BreakerOpenRejection | undefined {
+    const code = (error as { code?: unknown }).code;
+    if (
+      (code === 'EOPENBREAKER' || code === 'ESEMLOCKED') &&
+      CircuitBreakerImplementation.isOurError(error as Error)
+    ) {
+      return new BreakerOpenRejection(this.name, this.retryAfterMs);
+    }
+    return undefined;
+  }
+
+  private async probe<T>(task: () => Promise<T>): Promise<T> {
+    this.probeDue = false;
+    this.probing = true;
+    this.probeFailed = false;
+    this.breaker.close();
+    try {
+      return (await this.breaker.fire(task)) as T;
+    } finally {
+      this.probing = false;
+      if (this.probeFailed) {
+        // opossum may have opened already (the window's percentage); else the probe's failure does.
+        if (!this.breaker.opened) this.breaker.open();
+      } else {
+        this.openedAt = undefined;
+        this.options.onStateChange('closed', this);
+      }
+    }
   }
 
   private onOpen(): void {
@@ -197,9 +219,7 @@ export class CircuitBreaker {
     this.resetTimer = this.options.clock.setTimer(
       () => this.enterHalfOpen(),
       this.options.settings.resetTimeoutMs,
-      {
-        background: true,
-      },
+      { background: true },
     );
     this.options.onStateChange('open', this);
   }
@@ -207,12 +227,7 @@ export class CircuitBreaker {
   private enterHalfOpen(): void {
     this.resetTimer?.cancel();
     this.resetTimer = undefined;
-    const previous = this.breaker;
-    previous.removeAllListeners();
-    // Clears opossum's disabled reset timer on the old instance; its listeners are gone, so this
-    // neither emits nor touches the shared statistics.
-    previous.close();
-    this.breaker = this.build({ closed: false, halfOpen: true });
+    this.probeDue = true;
     this.options.onStateChange('half-open', this);
   }
 }

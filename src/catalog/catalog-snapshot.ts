@@ -168,7 +168,8 @@ export function buildCatalogSnapshot(sources: CatalogSources): ModelCatalog {
   const models: readonly ModelDefinition[] = Object.freeze([...byId.byId.values()]);
   const frozen = new Map(models.map((model) => [model.id, model]));
   for (const model of models)
-    for (const name of Object.values(model.gatewayModels)) if (!names.has(name)) names.set(name, model.id);
+    for (const name of Object.values(model.gatewayModels))
+      if (name !== undefined && !names.has(name)) names.set(name, model.id);
   // A user price is the user's whatever the model it replaced said; bundled models date their own.
   const baseSource = (model: ModelDefinition) =>
     sources.userPriced.has(model.id) ? user : (model.pricingSource ?? bundled);

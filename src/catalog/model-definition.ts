@@ -39,8 +39,14 @@ export interface PriceProvenance {
   readonly from?: string;
 }
 
-/** The gateways a call can travel through. */
-export type GatewayId = 'litellm' | 'openrouter' | 'direct';
+/** The gateways built in: the LiteLLM proxy, OpenRouter, and providers called directly. */
+export type KnownGatewayId = 'litellm' | 'openrouter' | 'direct';
+
+/**
+ * A gateway a call can travel through: one of the built-in ones, or the id of a transport of your
+ * own (`Transport.gateway`).
+ */
+export type GatewayId = KnownGatewayId | (string & {});
 
 /** The per-token prices of one prompt-size tier (or of the base tier). */
 export interface TokenPrices {

@@ -2,28 +2,9 @@ import type { GatewayId, ProviderId } from '../catalog/model-definition.ts';
 import { RouterError } from './router-error.ts';
 
 /**
- * Why one attempt failed. The router decides what to do next from the kind alone:
- *
- * | kind | same target again | next candidate | counts toward the breaker |
- * |---|---|---|---|
- * | `connection-refused` | no | yes | yes |
- * | `connection-reset` | yes | yes | yes |
- * | `timeout` | no | yes | yes |
- * | `server-error` (500, 504, other 5xx) | yes | yes | yes |
- * | `unavailable` (502, 503, "no deployments available") | no | yes | yes |
- * | `rate-limited` (429) | short `Retry-After` and no other candidate | yes | no |
- * | `gateway-auth` (the gateway's own key rejected) | no | yes | yes |
- * | `provider-auth` (a provider key rejected) | no | yes | no |
- * | `model-not-found` | no | yes | no |
- * | `billing` (out of credit, quota exhausted) | no | yes | no |
- * | `context-window` | no | only larger-context candidates | no |
- * | `breaker-open` | no | yes | no |
- * | `no-key` (BYOK required, no usable key) | no | yes | no |
- * | `limit-exceeded` (no headroom in a configured limit) | no | yes | no |
- * | `invalid-request` (400 caused by the request) | no | no | no |
- * | `content-filter` | no | no | no |
- * | `bad-response` (malformed answer) | yes | yes | yes |
- * | `aborted` (the caller's signal) | no | no | no |
+ * Why one attempt failed. What the router does next is decided from the kind alone, in one table:
+ * `FAILURE_RULES` in `src/router/decide-next-step.ts` (same candidate again, what may follow, which
+ * breaker counts it), documented in the README's "Error kinds".
  */
 export type GatewayErrorKind =
   | 'connection-refused'
@@ -45,6 +26,8 @@ export type GatewayErrorKind =
   | 'bad-response'
   | 'aborted';
 
+// What the kind says to a caller of the router (`isRetryable`, `isFinal`, `countsTowardBreaker`);
+// test/router/decide-next-step.test.ts checks these agree with the router's FAILURE_RULES.
 const RETRYABLE: ReadonlySet<GatewayErrorKind> = new Set([
   'connection-reset',
   'server-error',

@@ -15,7 +15,7 @@ export interface Candidate {
   readonly pricing: ModelPricing;
   /** Where `pricing` came from (`bundled`, `litellm`, `openrouter`, `user`) and its date. */
   readonly priceSource: PriceProvenance;
-  /** Position of the gateway in the preference order (0 = LiteLLM, then OpenRouter, then direct). */
+  /** Position of the gateway in the router's ordered list of transports (0 = preferred). */
   readonly gatewayRank: number;
 }
 

@@ -6,6 +6,7 @@ import type { UpstreamLimitSignal } from '../limits/rate-limiter.ts';
 import { upstreamScopeOf } from '../limits/upstream-blocks.ts';
 import type { Availability, Candidate } from '../ranking/candidate.ts';
 import type { RateLimitSnapshot } from '../transports/transport.ts';
+import { breakerFor } from './decide-next-step.ts';
 
 interface Health {
   errorRate: number;
@@ -68,7 +69,7 @@ export class AvailabilityTracker {
     const keys = error.scope === 'gateway' ? [gateway, `${gateway}/${provider}`] : [`${gateway}/${provider}`];
     for (const key of keys) {
       const entry = this.entry(key);
-      if (error.countsTowardBreaker || error.kind === 'rate-limited')
+      if (breakerFor(error) !== 'none' || error.kind === 'rate-limited')
         entry.errorRate += SMOOTHING * (1 - entry.errorRate);
     }
     if (error.kind === 'rate-limited' && error.retryAfterMs !== undefined) {

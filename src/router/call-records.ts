@@ -7,20 +7,12 @@ import { NANO_USD_PER_USD } from '../usage/money-sum.ts';
 import type { UsageRecord, UsageStatus } from '../usage/usage-record.ts';
 import type { Cost, TokenUsage } from './chat-types.ts';
 import type { CallPlan } from './plan-call.ts';
-import { recordUsage } from './record-usage.ts';
 import { acceptReportedCost, acceptReportedUsage, type FigureWarning } from './reported-figures.ts';
 import type { Attempt, Route } from './route.ts';
-import type { RouterContext } from './router-context.ts';
-import { CallFailure, type CandidateRun } from './run-candidates.ts';
+import type { CandidateRun } from './run-candidates.ts';
 
-// What a finished call (chat or stream) leaves behind: its settled usage and cost, and its one
-// usage record, for success and failure alike.
-
-/** Logs a reported figure the router ignored, with the call's id and the gateway that sent it. */
-export function figureWarning(context: RouterContext, plan: CallPlan, gateway: string): FigureWarning {
-  return (message) =>
-    context.logger.warn(`[llm-router] ${gateway}: ${message}`, { callId: plan.callId, gateway });
-}
+// The figures and the usage record of a finished call (chat or stream), for success and failure
+// alike; `CallObserver` settles and records them.
 
 /**
  * Output tokens estimated from the generated text, never above the call's `maxTokens`: the gateway
@@ -133,26 +125,6 @@ export function failureRecord(
     stream,
     ...(lastRoute?.byokFallback ? { byokFallback: lastRoute.byokFallback } : {}),
   };
-}
-
-/** Emits `call-error`, records the failure once, and returns the error to throw. */
-export function finishWithError(
-  context: RouterContext,
-  plan: CallPlan,
-  thrown: unknown,
-  stream: boolean,
-): unknown {
-  if (!(thrown instanceof CallFailure)) return thrown;
-  const { error, attempts, lastRoute, billedNanoUsd } = thrown;
-  const finishedAt = context.clock.now();
-  context.events.emit('call-error', {
-    callId: plan.callId,
-    error,
-    attempts,
-    latencyMs: finishedAt - plan.startedAt,
-  });
-  recordUsage(context, failureRecord(plan, error, attempts, lastRoute, finishedAt, stream, billedNanoUsd));
-  return error;
 }
 
 /** The usage record of a call that reached a candidate: complete, aborted or broken part-way. */

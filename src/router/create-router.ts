@@ -10,7 +10,8 @@ import {
   type ModelCatalogSettings,
 } from '../catalog/model-catalog.ts';
 import { type GatewayId, KNOWN_PROVIDERS, type ProviderId } from '../catalog/model-definition.ts';
-import { createSystemClock } from '../clock/clock.ts';
+import { type Clock, createSystemClock } from '../clock/clock.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
 import { InvalidSettingsError } from '../errors/invalid-settings-error.ts';
 import { createRateLimiter } from '../limits/create-rate-limiter.ts';
 import type { LimitSettings } from '../limits/limit-settings.ts';
@@ -31,18 +32,21 @@ import {
   createOpenRouterTransport,
   DEFAULT_OPENROUTER_BASE_URL,
 } from '../transports/openrouter/create-openrouter-transport.ts';
-import type { GatewayHealth, Transport } from '../transports/transport.ts';
+import { type GatewayHealth, NO_CAPABILITIES, type Transport } from '../transports/transport.ts';
 import { createRouterUsage } from '../usage/create-router-usage.ts';
 import { createMemoryUsageTracker } from '../usage/memory-usage-tracker.ts';
 import { AvailabilityTracker } from './availability-tracker.ts';
+import { CallObserver, type CallObserverSinks } from './call-observer.ts';
+import type { CallRunner } from './call-runner.ts';
 import type { ChatOptions } from './chat-types.ts';
 import { checkGatewayCredentials } from './check-gateway-credentials.ts';
+import { breakerFor } from './decide-next-step.ts';
 import { executeChat } from './execute-chat.ts';
 import { executeStream } from './execute-stream.ts';
 import { LimitAdmission } from './limit-admission.ts';
+import { type CallPlanner, planCall } from './plan-call.ts';
 import { CredentialResolver } from './resolve-credentials.ts';
 import type { HealthOptions, HealthReport, Router } from './router.ts';
-import type { RouterContext } from './router-context.ts';
 import { RouterEvents } from './router-events-emitter.ts';
 import type { RouterSettings } from './router-settings.ts';
 import { checkSettings, routerSettingsSchema } from './settings-schema.ts';
@@ -51,7 +55,6 @@ import { watchLimitStore } from './watch-limit-store.ts';
 /** Default interval between reads of the gateways' live catalogs: one hour. */
 export const DEFAULT_CATALOG_REFRESH_INTERVAL_MS = 3_600_000;
 const CATALOG_READ_TIMEOUT_MS = 15_000;
-const GATEWAY_ORDER: readonly GatewayId[] = ['litellm', 'openrouter', 'direct'];
 
 function isCatalog(value: RouterSettings['catalog']): value is ModelCatalog {
   return typeof (value as ModelCatalog | undefined)?.list === 'function';
@@ -159,6 +162,13 @@ function catalogEndpoints(settings: RouterSettings, transports: ReadonlyMap<Gate
   return endpoints;
 }
 
+/** The model names a gateway's settings map (`gateways.<id>.models`), when it has settings. */
+function modelNamesOf(settings: RouterSettings, gateway: GatewayId): Readonly<Record<string, string>> {
+  const byId: Readonly<Record<string, { readonly models?: Readonly<Record<string, string>> } | undefined>> =
+    settings.gateways ?? {};
+  return byId[gateway]?.models ?? {};
+}
+
 /** Every configured limit, by scope: `provider:<id>`, `user:<id>`, `key:<id>` (and `*` defaults). */
 function configuredLimits(settings: RouterSettings): Record<string, LimitSettings> {
   const limits: Record<string, LimitSettings> = {};
@@ -169,17 +179,17 @@ function configuredLimits(settings: RouterSettings): Record<string, LimitSetting
   return limits;
 }
 
-function buildTransports(
-  settings: RouterSettings,
-  context: { clock: RouterContext['clock'] },
-): Map<GatewayId, Transport> {
+/**
+ * The configured gateways' transports, in preference order: LiteLLM, OpenRouter, then `direct`.
+ * The rest of the router only sees this list: it never branches on a gateway's name.
+ */
+function buildTransports(settings: RouterSettings, context: { clock: Clock }): Transport[] {
   const { gateways = {}, transports = {} } = settings;
   const fetch = settings.fetch;
-  const result = new Map<GatewayId, Transport>();
+  const result: Transport[] = [];
 
   if (gateways.litellm?.enabled !== false) {
-    result.set(
-      'litellm',
+    result.push(
       transports.litellm ??
         createLiteLLMTransport({
           baseURL: gateways.litellm?.baseURL ?? DEFAULT_LITELLM_BASE_URL,
@@ -193,8 +203,7 @@ function buildTransports(
   }
   const openrouter = gateways.openrouter;
   if (openrouter?.enabled ?? (openrouter?.apiKey !== undefined || transports.openrouter !== undefined)) {
-    result.set(
-      'openrouter',
+    result.push(
       transports.openrouter ??
         createOpenRouterTransport({
           baseURL: openrouter?.baseURL ?? DEFAULT_OPENROUTER_BASE_URL,
@@ -214,8 +223,7 @@ function buildTransports(
       const provider = settings.providers?.[id];
       providers.set(id, { apiKey: provider?.apiKey, baseURL: provider?.baseURL ?? DIRECT_BASE_URLS[id] });
     }
-    result.set(
-      'direct',
+    result.push(
       transports.direct ??
         createDirectTransport({
           providers,
@@ -265,16 +273,20 @@ export function createRouter(settings: RouterSettings = {}): Router {
   const logger = resolveLogger(settings.logger);
   for (const warning of credentials.warnings) logger.warn(warning);
   const events = new RouterEvents(logger);
-  const transports = buildTransports(settings, { clock });
+  const transportList = buildTransports(settings, { clock });
+  const transports = new Map<GatewayId, Transport>(
+    transportList.map((transport) => [transport.gateway, transport]),
+  );
+  const capabilitiesOf = (gateway: GatewayId) => transports.get(gateway)?.capabilities ?? NO_CAPABILITIES;
   const catalogSettings: ModelCatalogSettings = isCatalog(settings.catalog) ? {} : (settings.catalog ?? {});
   const refreshIntervalMs = catalogSettings.refreshIntervalMs ?? DEFAULT_CATALOG_REFRESH_INTERVAL_MS;
   const table: { -readonly [K in keyof RoutingTable]: RoutingTable[K] } = {
     catalog: createModelCatalog({ includeDefaults: false }),
     providers: enabledProviders(settings),
     anyProvider: settings.providers === undefined,
-    gateways: GATEWAY_ORDER.filter((id) => transports.has(id)).map((id) => ({
-      id,
-      modelNames: settings.gateways?.[id]?.models ?? {},
+    gateways: transportList.map(({ gateway }) => ({
+      id: gateway,
+      modelNames: modelNamesOf(settings, gateway),
     })),
     offerCache: new Map(),
   };
@@ -317,7 +329,12 @@ export function createRouter(settings: RouterSettings = {}): Router {
     clock,
     probeIntervalMs: settings.breaker?.probeIntervalMs ?? 5_000,
     probeTimeoutMs: settings.breaker?.probeTimeoutMs ?? 2_000,
-    probe: async (gateway, signal) => (await transports.get(gateway)?.probe?.(signal)) ?? false,
+    countsIn: (error) => (GatewayError.isInstance(error) ? breakerFor(error) : 'none'),
+    probe: async (gateway, signal) => {
+      const transport = transports.get(gateway);
+      const free = transport?.capabilities?.freeHealthProbe ?? transport?.probe !== undefined;
+      return free ? ((await transport?.probe?.(signal)) ?? false) : false;
+    },
     onStateChange(state, snapshot) {
       const name =
         state === 'open' ? 'breaker-open' : state === 'half-open' ? 'breaker-half-open' : 'breaker-close';
@@ -351,41 +368,66 @@ export function createRouter(settings: RouterSettings = {}): Router {
           }),
         )
     : undefined;
-  const context: RouterContext = {
+  const availability = new AvailabilityTracker(clock, breakers, shareUpstreamSignal);
+  const credentialResolver = new CredentialResolver({
+    vault: settings.keys,
+    mode: settings.byok ?? (settings.keys ? 'preferred' : 'off'),
+    allowOpenRouter: settings.byokAllowOpenRouter ?? false,
+    capabilitiesOf,
+    logger,
+    events,
+  });
+  const limits = new LimitAdmission(
+    limiter,
+    events,
+    logger,
+    configuredLimits(settings),
+    sharedStore !== undefined,
+  );
+  const attemptTimeoutMs = settings.attemptTimeoutMs ?? 120_000;
+  const planner: CallPlanner = {
+    clock,
+    table,
+    availability,
+    ranking: settings.ranking ?? 'cheapest',
+    expectedOutputTokens: settings.expectedOutputTokens ?? 1_024,
+  };
+  const sinks: CallObserverSinks = {
     clock,
     logger,
     events,
-    table,
-    transports,
-    breakers,
-    availability: new AvailabilityTracker(clock, breakers, shareUpstreamSignal),
     tracker,
-    ranking: settings.ranking ?? 'cheapest',
-    retry: {
-      maxRetries: settings.retry?.maxRetries ?? 2,
-      baseDelayMs: settings.retry?.baseDelayMs ?? 250,
-      maxDelayMs: settings.retry?.maxDelayMs ?? 4_000,
-      maxRetryAfterMs: settings.retry?.maxRetryAfterMs ?? 5_000,
+    availability,
+    breakers,
+    credentials: credentialResolver,
+  };
+  const runner: CallRunner = {
+    clock,
+    plan: (options) => planCall(planner, options),
+    observe: (plan, stream) => new CallObserver(plan, stream, sinks),
+    loop: {
+      clock,
+      availability,
+      breakers,
+      credentials: credentialResolver,
+      limits,
       maxCandidates: settings.retry?.maxCandidates ?? 5,
+      attempts: {
+        clock,
+        breakers,
+        policy: {
+          maxRetries: settings.retry?.maxRetries ?? 2,
+          baseDelayMs: settings.retry?.baseDelayMs ?? 250,
+          maxDelayMs: settings.retry?.maxDelayMs ?? 4_000,
+          maxRetryAfterMs: settings.retry?.maxRetryAfterMs ?? 5_000,
+        },
+        attemptTimeoutMs,
+        random: Math.random,
+      },
     },
+    transports,
     timeoutMs: settings.timeoutMs ?? 300_000,
-    attemptTimeoutMs: settings.attemptTimeoutMs ?? 120_000,
-    expectedOutputTokens: settings.expectedOutputTokens ?? 1_024,
-    random: Math.random,
-    credentials: new CredentialResolver({
-      vault: settings.keys,
-      mode: settings.byok ?? (settings.keys ? 'preferred' : 'off'),
-      allowOpenRouter: settings.byokAllowOpenRouter ?? false,
-      logger,
-      events,
-    }),
-    limits: new LimitAdmission(
-      limiter,
-      events,
-      logger,
-      configuredLimits(settings),
-      sharedStore !== undefined,
-    ),
+    idleTimeoutMs: attemptTimeoutMs,
   };
 
   async function health(options: HealthOptions = {}): Promise<HealthReport> {
@@ -417,14 +459,14 @@ export function createRouter(settings: RouterSettings = {}): Router {
     off: events.off.bind(events),
     removeAllListeners: events.removeAllListeners.bind(events),
     listenerCount: events.listenerCount.bind(events),
-    chat: (options: ChatOptions) => executeChat(context, options),
-    stream: (options: ChatOptions) => executeStream(context, options),
+    chat: (options: ChatOptions) => executeChat(runner, options),
+    stream: (options: ChatOptions) => executeStream(runner, options),
     compareCosts: (query) => compareCosts(table, query),
     health,
     breakers: () => breakers.snapshot(),
     limits: {
       status: (scopes) => limiter.status(scopes),
-      set: (scope, limits) => context.limits.set(scope, limits),
+      set: (scope, settings) => limits.set(scope, settings),
       headroom: (scopes) => limiter.headroom(scopes),
     },
     catalog,
@@ -433,7 +475,7 @@ export function createRouter(settings: RouterSettings = {}): Router {
       live.stop();
       unwatchLimitStore();
       breakers.dispose();
-      await context.credentials.settle();
+      await credentialResolver.settle();
       await tracker.close?.();
     },
   };

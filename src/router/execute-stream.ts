@@ -5,21 +5,20 @@ import { GatewayError } from '../errors/gateway-error.ts';
 import type { Candidate } from '../ranking/candidate.ts';
 import { AttemptTimeoutReason } from '../transports/abort-reasons.ts';
 import type { RateLimitSnapshot, TransportStreamPart } from '../transports/transport.ts';
-import type { UsageStatus } from '../usage/usage-record.ts';
-import { toGatewayError } from './attempt-with-retries.ts';
-import { figureWarning, finishWithError, successRecord, withBilledFailures } from './call-records.ts';
+import type { UsageRecord, UsageStatus } from '../usage/usage-record.ts';
+import type { CallObserver } from './call-observer.ts';
+import { type CallRunner, transportOf } from './call-runner.ts';
 import { CallDeadlineReason, createCallSignal } from './call-signal.ts';
 import { createChatStream, type StreamOutcome } from './chat-stream.ts';
 import type { ChatOptions, Cost, TokenUsage } from './chat-types.ts';
 import { checkStreamPart, Delivered } from './delivered-stream.ts';
-import { type CallPlan, planCall } from './plan-call.ts';
-import { recordUsage } from './record-usage.ts';
+import type { CallPlan } from './plan-call.ts';
 import type { Credentials } from './resolve-credentials.ts';
 import type { Attempt, Route } from './route.ts';
-import type { RouterContext } from './router-context.ts';
-import { type Admission, runCandidates } from './run-candidates.ts';
+import { toGatewayError } from './run-attempt.ts';
+import { CallFailure, runCandidates } from './run-candidates.ts';
 import type { ChatStream, StreamPart, StreamResult } from './stream-types.ts';
-import { emitCallStart, transportRequest } from './transport-request.ts';
+import { transportRequest } from './transport-request.ts';
 
 /** A stream that delivered its first content part: the attempt that opened it succeeded. */
 interface OpenedStream {
@@ -46,15 +45,15 @@ function isContent(part: TransportStreamPart): boolean {
  * any content) moves the call to the next candidate. From the first content on, nothing is replayed.
  */
 function openUntilFirstContent(
-  context: RouterContext,
+  runner: CallRunner,
   plan: CallPlan,
   candidate: Candidate,
   credentials: Credentials,
   callSignal: AbortSignal,
 ): (attemptSignal: AbortSignal) => Promise<OpenedStream> {
-  const transport = context.transports.get(candidate.gateway);
+  const transport = transportOf(runner, candidate.gateway);
+  const { clock } = runner;
   return async (attemptSignal) => {
-    if (!transport) throw new Error(`No transport for gateway ${candidate.gateway}`);
     const controller = new AbortController();
     // The attempt's signal carries the time-to-first-token timeout; the call's signal outlives the
     // attempt and keeps the caller's abort and the call deadline connected to the whole stream.
@@ -74,7 +73,7 @@ function openUntilFirstContent(
             buffered,
             ended: true,
             controller,
-            openedAt: context.clock.now(),
+            openedAt: clock.now(),
             rateLimit: stream.rateLimit,
             release: unlinkCall,
           };
@@ -85,7 +84,7 @@ function openUntilFirstContent(
             buffered,
             ended: false,
             controller,
-            openedAt: context.clock.now(),
+            openedAt: clock.now(),
             rateLimit: stream.rateLimit,
             release: unlinkCall,
           };
@@ -100,22 +99,20 @@ function openUntilFirstContent(
 }
 
 /** `router.stream()`: the same call as `chat()`, delivered as it is generated. */
-export function executeStream(context: RouterContext, options: ChatOptions): ChatStream {
-  const plan = planCall(context, options);
-  const { clock } = context;
-  emitCallStart(context, plan, true);
-  const idleTimeoutMs = context.attemptTimeoutMs;
+export function executeStream(runner: CallRunner, options: ChatOptions): ChatStream {
+  const plan = runner.plan(options);
+  const { clock, idleTimeoutMs } = runner;
+  const observer: CallObserver = runner.observe(plan, true);
+  observer.callStarted();
 
   async function* generate(result: StreamOutcome): AsyncGenerator<StreamPart, void, undefined> {
-    const call = createCallSignal(clock, options.timeoutMs ?? context.timeoutMs, options.signal);
+    const call = createCallSignal(clock, options.timeoutMs ?? runner.timeoutMs, options.signal);
     const delivered = new Delivered();
     let opened: OpenedStream | undefined;
     let candidate: Candidate | undefined;
     let route: Route | undefined;
     let attempts: readonly Attempt[] = [];
     let fallback = false;
-    let admission: Admission | undefined;
-    let billedNanoUsd = 0;
     let settledFigures: { usage: TokenUsage; cost: Cost } | undefined;
     let firstTokenAt: number | undefined;
     let settled = false;
@@ -130,10 +127,9 @@ export function executeStream(context: RouterContext, options: ChatOptions): Cha
       const { usage, cost } = delivered.settle(
         plan,
         candidate as Candidate,
-        figureWarning(context, plan, (candidate as Candidate).gateway),
+        observer.figureWarning((candidate as Candidate).gateway),
       );
-      admission?.settle({ tokens: usage.totalTokens, costUsd: cost.usd });
-      settledFigures = { usage, cost: withBilledFailures(cost, billedNanoUsd) };
+      settledFigures = { usage, cost: observer.settle(usage, cost) };
       return settledFigures;
     };
 
@@ -144,38 +140,33 @@ export function executeStream(context: RouterContext, options: ChatOptions): Cha
     ): StreamResult | undefined => {
       settled = true;
       if (!candidate || !route) return undefined;
-      const finishedAt = clock.now();
       const { usage, cost } = figures();
       const toolCalls = delivered.calls();
-      const latencyMs = finishedAt - plan.startedAt;
       const timeToFirstTokenMs = firstTokenAt === undefined ? undefined : firstTokenAt - plan.startedAt;
-      recordUsage(
-        context,
-        successRecord(
-          plan,
-          { route, attempts, fallback },
+      const message: StreamResult['message'] =
+        toolCalls.length > 0
+          ? { role: 'assistant', content: delivered.text || null, toolCalls }
+          : { role: 'assistant', content: delivered.text };
+      const finishReason = status === 'aborted' ? 'other' : delivered.finishReason;
+      const latencyMs = observer.finished(
+        { route, attempts, fallback },
+        {
+          status,
           usage,
           cost,
-          finishedAt,
           timeToFirstTokenMs,
-          status,
-          true,
           errorKind,
-        ),
+          error,
+          answer: error ? undefined : { finishReason, message },
+        },
       );
-      if (error) {
-        context.events.emit('call-error', { callId: plan.callId, error, attempts, latencyMs });
-        return undefined;
-      }
-      const value: StreamResult = {
+      if (error) return undefined;
+      return {
         callId: plan.callId,
         text: delivered.text,
-        message:
-          toolCalls.length > 0
-            ? { role: 'assistant', content: delivered.text || null, toolCalls }
-            : { role: 'assistant', content: delivered.text },
+        message,
         toolCalls,
-        finishReason: status === 'aborted' ? 'other' : delivered.finishReason,
+        finishReason,
         usage,
         cost,
         route,
@@ -184,12 +175,6 @@ export function executeStream(context: RouterContext, options: ChatOptions): Cha
         status: status === 'aborted' ? 'aborted' : 'complete',
         timeToFirstTokenMs,
       };
-      if (context.events.listenerCount('call-end') > 0) {
-        const { finishReason, message } = value;
-        const end = { callId: plan.callId, route, usage, cost, latencyMs, attempts, finishReason, message };
-        context.events.emit('call-end', end);
-      }
-      return value;
     };
 
     // One timer per stream, re-armed only when it fires: a stall of idleTimeoutMs while the router
@@ -207,25 +192,21 @@ export function executeStream(context: RouterContext, options: ChatOptions): Cha
     try {
       let run: Awaited<ReturnType<typeof runCandidates<OpenedStream>>>;
       try {
-        run = await runCandidates(context, plan, call, (next, _route, credentials) =>
-          openUntilFirstContent(context, plan, next, credentials, call.signal),
+        run = await runCandidates(runner.loop, plan, call, observer, (next, _route, credentials) =>
+          openUntilFirstContent(runner, plan, next, credentials, call.signal),
         );
       } catch (thrown) {
         settled = true;
-        throw finishWithError(context, plan, thrown, true);
+        if (!(thrown instanceof CallFailure)) throw thrown;
+        observer.failed(thrown.error, thrown.attempts, thrown.lastRoute);
+        throw thrown.error;
       }
       opened = run.value;
       candidate = run.candidate;
       route = run.route;
       attempts = run.attempts;
       fallback = run.fallback;
-      admission = run.admission;
-      billedNanoUsd = run.billedNanoUsd;
-      context.availability.recordRateLimit(
-        run.candidate.gateway,
-        run.candidate.model.provider,
-        opened.rateLimit,
-      );
+      observer.rateLimitSeen(run.candidate, opened.rateLimit);
       if (!opened.ended) firstTokenAt = opened.openedAt;
       armIdleTimer(opened.controller);
 
@@ -280,7 +261,7 @@ export function executeStream(context: RouterContext, options: ChatOptions): Cha
         route: route as Route,
       });
       // The caller's own deadline says nothing about the gateway's health.
-      if (!(reason instanceof CallDeadlineReason)) context.breakers.reportFailure(interrupted.error);
+      if (!(reason instanceof CallDeadlineReason)) observer.streamBroke(interrupted.error);
       finish('error', reason instanceof CallDeadlineReason ? 'timeout' : interrupted.error.kind, interrupted);
       result.reject(interrupted);
       throw interrupted;
@@ -301,7 +282,7 @@ export function executeStream(context: RouterContext, options: ChatOptions): Cha
   return createChatStream(plan.callId, generate);
 }
 
-type UsageStatusKind = Parameters<typeof recordUsage>[1]['errorKind'];
+type UsageStatusKind = UsageRecord['errorKind'];
 
 function timeoutError(error: GatewayError, reason: CallDeadlineReason): GatewayError {
   return new GatewayError({

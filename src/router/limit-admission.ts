@@ -15,7 +15,6 @@ import type { Candidate } from '../ranking/candidate.ts';
 import type { CallPlan } from './plan-call.ts';
 import type { Credentials } from './resolve-credentials.ts';
 import type { RouterEventMap } from './router-events.ts';
-import type { Admission } from './run-candidates.ts';
 
 /** Where limits apply to one attempt: its provider, the key that pays, and the caller. */
 export function limitScopesOf(provider: ProviderId, keyId: string, user: string | undefined): string[] {
@@ -25,6 +24,17 @@ export function limitScopesOf(provider: ProviderId, keyId: string, user: string 
 }
 
 /** Waits for rate-limit headroom instead of skipping the candidate, until `until` (clock time). */
+/**
+ * Headroom reserved against the limits that apply to one attempt (its provider, key and user).
+ * Exactly one of `settle` and `release` is called.
+ */
+export interface Admission {
+  /** The call finished: replace the reserved estimate with what it used. */
+  settle(actual: { readonly tokens: number; readonly costUsd: number }): void;
+  /** The attempt failed before using anything: give the reservation back. */
+  release(): void;
+}
+
 export interface AdmissionWait {
   readonly until: number;
   readonly signal: AbortSignal;

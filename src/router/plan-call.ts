@@ -1,14 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { computeCostUsd } from '../catalog/compute-cost.ts';
 import { estimatePromptTokens } from '../catalog/estimate-tokens.ts';
+import type { Clock } from '../clock/clock.ts';
 import type { ExcludedCandidate } from '../errors/call-errors.ts';
-import { buildCandidates, resolveModelId } from '../ranking/build-candidates.ts';
+import { buildCandidates, type RoutingTable, resolveModelId } from '../ranking/build-candidates.ts';
 import type { Availability, Candidate, RankingInput } from '../ranking/candidate.ts';
-import { rankCandidates } from '../ranking/rank-candidates.ts';
+import { type RankingPolicy, rankCandidates } from '../ranking/rank-candidates.ts';
 import type { AvailabilityTracker } from './availability-tracker.ts';
 import type { ChatOptions } from './chat-types.ts';
 import { checkChatOptions, impliedRequirements } from './check-chat-options.ts';
-import type { RouterContext } from './router-context.ts';
+
+/** What planning a call uses; built once by `createRouter()`. */
+export interface CallPlanner {
+  readonly clock: Clock;
+  /** Catalog, providers and gateways: where candidates come from. */
+  readonly table: RoutingTable;
+  readonly availability: AvailabilityTracker;
+  readonly ranking: RankingPolicy;
+  /** Output tokens assumed for estimates when the call sets no `maxTokens`. */
+  readonly expectedOutputTokens: number;
+}
 
 /** A call, checked and ranked, before anything is sent. */
 export interface CallPlan {
@@ -48,20 +59,20 @@ class PlannedInput implements RankingInput {
   }
 }
 
-function requestedModels(context: RouterContext, model: ChatOptions['model']): string[] | undefined {
+function requestedModels(table: RoutingTable, model: ChatOptions['model']): string[] | undefined {
   if (model === undefined) return undefined;
   const names = typeof model === 'string' ? [model] : model;
-  return names.map((name) => resolveModelId(context.table.catalog, name, context.table.gateways) ?? name);
+  return names.map((name) => resolveModelId(table.catalog, name, table.gateways) ?? name);
 }
 
 /** Checks the options (throws `InvalidRequestError`), builds and ranks the candidates. */
-export function planCall(context: RouterContext, options: ChatOptions): CallPlan {
+export function planCall(planner: CallPlanner, options: ChatOptions): CallPlan {
   checkChatOptions(options);
-  const startedAt = context.clock.now();
+  const startedAt = planner.clock.now();
   const promptTokens = estimatePromptTokens(options.messages, options.tools);
-  const outputTokens = options.maxTokens ?? context.expectedOutputTokens;
-  const { candidates, excluded } = buildCandidates(context.table, {
-    models: requestedModels(context, options.model),
+  const outputTokens = options.maxTokens ?? planner.expectedOutputTokens;
+  const { candidates, excluded } = buildCandidates(planner.table, {
+    models: requestedModels(planner.table, options.model),
     requirements: impliedRequirements(options),
     promptTokens,
     maxTokens: options.maxTokens,
@@ -69,11 +80,11 @@ export function planCall(context: RouterContext, options: ChatOptions): CallPlan
   const estimate = { inputTokens: promptTokens, outputTokens, cachedInputTokens: 0 };
   let ordered: readonly Candidate[] = candidates;
   if (candidates.length > 1) {
-    const { availability } = context;
+    const { availability } = planner;
     const inputs = candidates.map(
       (candidate) => new PlannedInput(candidate, computeCostUsd(candidate.pricing, estimate), availability),
     );
-    ordered = rankCandidates(inputs, context.ranking).map((input) => input.candidate);
+    ordered = rankCandidates(inputs, planner.ranking).map((input) => input.candidate);
   }
   const generatedId = options.callId === undefined ? randomUUID() : undefined;
   return {

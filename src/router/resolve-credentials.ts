@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'eventemitter3';
-import type { ProviderId } from '../catalog/model-definition.ts';
+import type { GatewayId, ProviderId } from '../catalog/model-definition.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { redactSecrets } from '../errors/redact.ts';
 import type { KeyVault, ResolvedKey } from '../keys/key-vault.ts';
@@ -7,6 +7,7 @@ import { KeyVaultError } from '../keys/key-vault-error.ts';
 import type { SecretKey } from '../keys/secret-key.ts';
 import type { Logger } from '../logger/logger.ts';
 import type { Candidate } from '../ranking/candidate.ts';
+import type { TransportCapabilities } from '../transports/transport.ts';
 import type { ByokFallback } from '../usage/usage-record.ts';
 import type { RouterEventMap } from './router-events.ts';
 
@@ -39,16 +40,15 @@ export type CallKeys = Map<ProviderId, ResolvedKey | UnusableKey | null>;
 export interface CredentialResolverOptions {
   readonly vault: KeyVault | undefined;
   readonly mode: ByokMode;
-  /** Under `required`, whether OpenRouter (which holds no per-user keys) may still serve. */
+  /**
+   * Under `required`, whether gateways that take no user keys (OpenRouter) may still serve, with
+   * the organisation's key (`byokAllowOpenRouter`).
+   */
   readonly allowOpenRouter: boolean;
+  /** What each gateway can do: whether it takes a user's key, whose key is the organisation's. */
+  readonly capabilitiesOf: (gateway: GatewayId) => TransportCapabilities;
   readonly logger: Logger;
   readonly events: EventEmitter<RouterEventMap>;
-}
-
-function organisationKeyId(candidate: Candidate): string {
-  return candidate.gateway === 'direct'
-    ? `provider:${candidate.model.provider}`
-    : `gateway:${candidate.gateway}`;
 }
 
 function noKey(candidate: Candidate, message: string): GatewayError {
@@ -77,7 +77,10 @@ export class CredentialResolver {
 
   /** The organisation's key for a candidate (no BYOK). */
   organisation(candidate: Candidate): Credentials {
-    return { keyId: organisationKeyId(candidate), apiKey: undefined };
+    const keyId = this.options.capabilitiesOf(candidate.gateway).keyPerProvider
+      ? `provider:${candidate.model.provider}`
+      : `gateway:${candidate.gateway}`;
+    return { keyId, apiKey: undefined };
   }
 
   /** The credentials for one candidate of call `callId` by `user`, or why it must be skipped. */
@@ -89,11 +92,11 @@ export class CredentialResolver {
   ): Promise<Credentials | GatewayError> {
     const { vault, mode, allowOpenRouter } = this.options;
     if (!vault || mode === 'off' || user === undefined) return this.organisation(candidate);
-    if (candidate.gateway === 'openrouter') {
+    if (!this.options.capabilitiesOf(candidate.gateway).providerKeys) {
       if (mode === 'required' && !allowOpenRouter) {
         return noKey(
           candidate,
-          "byok is 'required' and OpenRouter holds no per-user keys (set byokAllowOpenRouter to allow it)",
+          `byok is 'required' and ${candidate.gateway} holds no per-user keys (set byokAllowOpenRouter to allow it)`,
         );
       }
       return this.organisation(candidate);

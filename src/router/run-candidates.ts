@@ -1,3 +1,5 @@
+import type { BreakerRegistry } from '../breaker/breaker-registry.ts';
+import type { Clock } from '../clock/clock.ts';
 import {
   AllCandidatesFailedError,
   CallAbortedError,
@@ -9,13 +11,29 @@ import { GatewayError, type GatewayErrorKind } from '../errors/gateway-error.ts'
 import type { RouterError } from '../errors/router-error.ts';
 import { LimitExceededError } from '../limits/limit-exceeded-error.ts';
 import type { Candidate } from '../ranking/candidate.ts';
-import { NANO_USD_PER_USD } from '../usage/money-sum.ts';
-import { attemptWithRetries, type TryOnce, toGatewayError } from './attempt-with-retries.ts';
+import type { AvailabilityTracker } from './availability-tracker.ts';
+import type { CallObserver } from './call-observer.ts';
 import { CallDeadlineReason, type CallSignal } from './call-signal.ts';
+import { decideNextStep } from './decide-next-step.ts';
+import type { Admission, LimitAdmission } from './limit-admission.ts';
 import type { CallPlan } from './plan-call.ts';
-import type { CallKeys, Credentials } from './resolve-credentials.ts';
+import type { CallKeys, CredentialResolver, Credentials } from './resolve-credentials.ts';
 import type { Attempt, Route } from './route.ts';
-import type { RouterContext } from './router-context.ts';
+import { type AttemptRunner, runAttempt, type TryOnce } from './run-attempt.ts';
+
+/** What the candidate loop of a router uses; built once by `createRouter()`. */
+export interface CandidateLoop {
+  readonly clock: Clock;
+  readonly availability: Pick<AvailabilityTracker, 'of'>;
+  readonly breakers: Pick<BreakerRegistry, 'retryAfterMs'>;
+  /** Which key pays for each attempt (BYOK or the organisation's). */
+  readonly credentials: Pick<CredentialResolver, 'forCandidate' | 'organisation'>;
+  /** Limits and quotas, checked per attempt while any is configured. */
+  readonly limits: Pick<LimitAdmission, 'active' | 'admit'>;
+  /** Candidates actually tried per call (skips not counted). */
+  readonly maxCandidates: number;
+  readonly attempts: AttemptRunner;
+}
 
 /** The candidate that answered, and how the call got there. */
 export interface CandidateRun<T> {
@@ -25,24 +43,6 @@ export interface CandidateRun<T> {
   readonly attempts: readonly Attempt[];
   /** Whether the call left its first-ranked candidate. */
   readonly fallback: boolean;
-  /**
-   * Limit headroom held for the call: settle it with the actual tokens and cost (what the gateway
-   * billed for this candidate's own failed tries is added).
-   */
-  readonly admission: Admission | undefined;
-  /** What gateways billed for the call's failed attempts before this answer, in nano-dollars. */
-  readonly billedNanoUsd: number;
-}
-
-/**
- * Headroom reserved against the limits that apply to one attempt (its provider, key and user).
- * Exactly one of `settle` and `release` is called.
- */
-export interface Admission {
-  /** The call finished: replace the reserved estimate with what it used. */
-  settle(actual: { readonly tokens: number; readonly costUsd: number }): void;
-  /** The attempt failed before using anything: give the reservation back. */
-  release(): void;
 }
 
 /** Builds the function that makes one try on a candidate with the given credentials. */
@@ -56,31 +56,13 @@ export class CallFailure extends Error {
   readonly error: RouterError;
   readonly attempts: readonly Attempt[];
   readonly lastRoute: Route | undefined;
-  /** What gateways billed for the failed attempts, in nano-dollars. */
-  readonly billedNanoUsd: number;
 
-  constructor(
-    error: RouterError,
-    attempts: readonly Attempt[],
-    lastRoute: Route | undefined,
-    billedNanoUsd = 0,
-  ) {
+  constructor(error: RouterError, attempts: readonly Attempt[], lastRoute: Route | undefined) {
     super(error.message);
     this.error = error;
     this.attempts = attempts;
     this.lastRoute = lastRoute;
-    this.billedNanoUsd = billedNanoUsd;
   }
-}
-
-/** An admission whose settlement adds what the gateway billed for the candidate's failed tries. */
-function withBilledTries(admission: Admission | undefined, billedNanoUsd: number): Admission | undefined {
-  if (!admission || billedNanoUsd === 0) return admission;
-  return {
-    settle: (actual) =>
-      admission.settle({ tokens: actual.tokens, costUsd: actual.costUsd + billedNanoUsd / NANO_USD_PER_USD }),
-    release: () => admission.settle({ tokens: 0, costUsd: billedNanoUsd / NANO_USD_PER_USD }),
-  };
 }
 
 export function routeOf(candidate: Candidate, keyId: string, byokFallback?: Route['byokFallback']): Route {
@@ -110,7 +92,6 @@ function skipError(
   });
 }
 
-/** Why a candidate cannot be tried right now, before any credentials are looked at. */
 /** What one call has learned about its candidates so far. */
 interface CallState {
   /** Set once a context window overflowed: only larger windows are tried after that. */
@@ -119,8 +100,6 @@ interface CallState {
   readonly failedGateways: Map<string, GatewayError>;
   /** Candidates actually tried (skips not counted), against `retry.maxCandidates`. */
   tried: number;
-  /** What gateways billed for failed attempts so far, in nano-dollars. */
-  billedNanoUsd: number;
 }
 
 /**
@@ -129,7 +108,7 @@ interface CallState {
  * nothing else is left).
  */
 function refusal(
-  context: RouterContext,
+  loop: CandidateLoop,
   candidate: Candidate,
   state: CallState,
   allowCooling: boolean,
@@ -148,9 +127,9 @@ function refusal(
       failed.kind,
       `${candidate.gateway} already failed in this call: ${failed.message}`,
     );
-  const availability = context.availability.of(candidate);
+  const availability = loop.availability.of(candidate);
   if (availability.breaker === 'open') {
-    const wait = context.breakers.retryAfterMs(candidate.gateway, candidate.model.provider);
+    const wait = loop.breakers.retryAfterMs(candidate.gateway, candidate.model.provider);
     return skipError(
       candidate,
       'breaker-open',
@@ -171,13 +150,13 @@ function refusal(
 
 /** Whether any candidate after `index` could be tried now (cooling ones included). */
 function viableAfter(
-  context: RouterContext,
+  loop: CandidateLoop,
   candidates: readonly Candidate[],
   index: number,
   state: CallState,
 ): boolean {
   for (let next = index + 1; next < candidates.length; next++) {
-    if (!refusal(context, candidates[next] as Candidate, state, true)) return true;
+    if (!refusal(loop, candidates[next] as Candidate, state, true)) return true;
   }
   return false;
 }
@@ -200,31 +179,32 @@ function soonestLimit(attempts: readonly Attempt[]): LimitExceededError | undefi
 /**
  * Tries the plan's candidates in order until one answers. Skips candidates refused right now
  * (open breaker, cooling down, no key under `byok: 'required'`, no limit headroom, smaller context
- * than one that overflowed), retries each within `attemptWithRetries`, emits and logs a `fallback`
- * for every move, and stops at once on a final error (the request itself was rejected, or the call
+ * than one that overflowed), runs each through `runAttempt`, has `observer` emit and log a
+ * `fallback` for every move, and, as the decision table says, stops at once on a final error (the request itself was rejected, or the call
  * was aborted). A user's key that the provider refuses is set aside for the rest of the call and
  * revalidated in the background. When limits refused every candidate, the call fails with the
  * `LimitExceededError` that frees up soonest, or, with `waitForHeadroomMs`, waits for it.
  */
 export async function runCandidates<T>(
-  context: RouterContext,
+  loop: CandidateLoop,
   plan: CallPlan,
   call: CallSignal,
+  observer: CallObserver,
   tryCandidate: TryFactory<T>,
 ): Promise<CandidateRun<T>> {
-  const { clock } = context;
+  const { clock } = loop;
   const attempts: Attempt[] = [];
   const candidates = plan.candidates;
   const keys: CallKeys = new Map();
   const user = plan.options.user;
   let lastRoute: Route | undefined;
-  const state: CallState = { contextLimit: 0, failedGateways: new Map(), tried: 0, billedNanoUsd: 0 };
+  const state: CallState = { contextLimit: 0, failedGateways: new Map(), tried: 0 };
   let pending: { from: Route; error: GatewayError; skipped: number } | undefined;
   // Candidates refused only for want of rate-limit headroom, for a final wait.
   const limited: { candidate: Candidate; credentials: Credentials; retryAfterMs: number }[] = [];
 
   const fail = (error: RouterError): never => {
-    throw new CallFailure(error, attempts, lastRoute, state.billedNanoUsd);
+    throw new CallFailure(error, attempts, lastRoute);
   };
   const leave = (route: Route, error: GatewayError) => {
     if (pending) pending.skipped++;
@@ -245,77 +225,50 @@ export async function runCandidates<T>(
     state.tried++;
     const route = routeOf(candidate, credentials.keyId, credentials.byokFallback);
     if (pending) {
-      const event = {
-        callId: plan.callId,
-        from: pending.from,
-        to: route,
-        reason: pending.error.kind,
-        message: pending.error.message,
-        skipped: pending.skipped,
-      };
-      context.events.emit('fallback', event);
-      context.logger.warn(
-        `[llm-router] fallback ${event.from.gateway}:${event.from.gatewayModel} -> ${route.gateway}:${route.gatewayModel} (${event.reason}: ${event.message})`,
-        { callId: plan.callId, reason: event.reason },
-      );
+      observer.fellBack(pending.from, pending.error, pending.skipped, route);
       pending = undefined;
     }
     lastRoute = route;
-    if (context.events.listenerCount('attempt-start') > 0)
-      context.events.emit('attempt-start', { callId: plan.callId, route });
+    observer.attemptStarted(route, admission);
     const started = clock.now();
-    const counter = { tries: 0, billedNanoUsd: 0 };
-    try {
-      const value = await attemptWithRetries({
-        context,
-        callId: plan.callId,
-        candidate,
-        route,
-        callSignal: call.signal,
-        deadline: call.deadline,
-        hasAlternative,
-        tryOnce: tryCandidate(candidate, route, credentials),
-        counter,
-      });
-      const latencyMs = clock.now() - started;
-      context.availability.recordSuccess(candidate.gateway, candidate.model.provider, latencyMs);
-      attempts.push({ route, outcome: 'ok', tries: counter.tries, latencyMs });
+    const outcome = await runAttempt(loop.attempts, {
+      candidate,
+      callSignal: call.signal,
+      deadline: call.deadline,
+      hasAlternative,
+      tryOnce: tryCandidate(candidate, route, credentials),
+      onTryFailed: (error, tries, step) => observer.tryFailed(candidate, route, error, tries, step),
+    });
+    const latencyMs = clock.now() - started;
+    if (outcome.ok) {
+      observer.attemptSucceeded(candidate, latencyMs);
+      attempts.push({ route, outcome: 'ok', tries: outcome.tries, latencyMs });
       return {
-        value,
+        value: outcome.value,
         candidate,
         route,
         attempts,
         fallback: attempts.length > 1,
-        admission: withBilledTries(admission, counter.billedNanoUsd),
-        billedNanoUsd: state.billedNanoUsd + counter.billedNanoUsd,
       } satisfies CandidateRun<T>;
-    } catch (thrown) {
-      // Nothing used, unless the gateway billed the failure: then that is what the attempt cost.
-      if (counter.billedNanoUsd > 0)
-        admission?.settle({ tokens: 0, costUsd: counter.billedNanoUsd / NANO_USD_PER_USD });
-      else admission?.release();
-      state.billedNanoUsd += counter.billedNanoUsd;
-      const error = toGatewayError(thrown, candidate);
-      attempts.push({
-        route,
-        outcome: 'error',
-        error,
-        tries: counter.tries,
-        latencyMs: clock.now() - started,
-      });
-      if (call.signal.aborted) return undefined;
-      if (error.isFinal) fail(new RequestRejectedError({ callId: plan.callId, attempts, error }));
-      if (error.kind === 'context-window')
-        state.contextLimit = Math.max(state.contextLimit, candidate.model.contextWindow);
-      // A gateway that failed as a whole fails every model on it: its other candidates are skipped.
-      if (error.scope === 'gateway' && error.countsTowardBreaker)
-        state.failedGateways.set(candidate.gateway, error);
-      if (error.kind === 'provider-auth' && credentials.apiKey && user !== undefined) {
-        context.credentials.rejected(credentials.keyId, user, candidate.model.provider, error.status, keys);
-      }
-      leave(route, error);
-      return undefined;
     }
+    // Nothing used, unless the gateway billed the failure: then that is what the attempt cost.
+    observer.attemptFailed();
+    const { error } = outcome;
+    attempts.push({ route, outcome: 'error', error, tries: outcome.tries, latencyMs });
+    const step = decideNextStep({ error, callAborted: call.signal.aborted });
+    if (step.action === 'stop') {
+      if (step.because === 'aborted') return undefined;
+      fail(new RequestRejectedError({ callId: plan.callId, attempts, error }));
+    }
+    if (step.action === 'move-on') {
+      if (step.largerContextOnly)
+        state.contextLimit = Math.max(state.contextLimit, candidate.model.contextWindow);
+      if (step.skipGateway) state.failedGateways.set(candidate.gateway, error);
+      if (step.reportKey && credentials.apiKey && user !== undefined)
+        observer.keyRejected(credentials.keyId, user, candidate.model.provider, error.status, keys);
+    }
+    leave(route, error);
+    return undefined;
   };
 
   if (candidates.length === 0) {
@@ -331,23 +284,20 @@ export async function runCandidates<T>(
   for (let index = 0; index < candidates.length; index++) {
     if (call.signal.aborted) break;
     const candidate = candidates[index] as Candidate;
-    if (state.tried >= context.retry.maxCandidates) break;
-    let refused = refusal(context, candidate, state, false);
+    if (state.tried >= loop.maxCandidates) break;
+    let refused = refusal(loop, candidate, state, false);
     // A candidate cooling down after a rate limit is still tried when nothing after it could be.
-    if (refused?.kind === 'rate-limited' && !viableAfter(context, candidates, index, state))
-      refused = undefined;
+    if (refused?.kind === 'rate-limited' && !viableAfter(loop, candidates, index, state)) refused = undefined;
     if (refused) {
-      skip(routeOf(candidate, context.credentials.organisation(candidate).keyId), refused);
+      skip(routeOf(candidate, loop.credentials.organisation(candidate).keyId), refused);
       continue;
     }
-    const credentials = await context.credentials.forCandidate(user, candidate, keys, plan.callId);
+    const credentials = await loop.credentials.forCandidate(user, candidate, keys, plan.callId);
     if (GatewayError.isInstance(credentials)) {
-      skip(routeOf(candidate, context.credentials.organisation(candidate).keyId), credentials);
+      skip(routeOf(candidate, loop.credentials.organisation(candidate).keyId), credentials);
       continue;
     }
-    const admission = context.limits.active
-      ? await context.limits.admit(plan, candidate, credentials)
-      : undefined;
+    const admission = loop.limits.active ? await loop.limits.admit(plan, candidate, credentials) : undefined;
     if (GatewayError.isInstance(admission)) {
       skip(routeOf(candidate, credentials.keyId), admission);
       const cause = admission.cause;
@@ -356,12 +306,7 @@ export async function runCandidates<T>(
       }
       continue;
     }
-    const run = await attempt(
-      candidate,
-      credentials,
-      admission,
-      viableAfter(context, candidates, index, state),
-    );
+    const run = await attempt(candidate, credentials, admission, viableAfter(loop, candidates, index, state));
     if (run) return run;
   }
 
@@ -374,7 +319,7 @@ export async function runCandidates<T>(
     );
     const until = Math.min(call.deadline, clock.now() + waitMs);
     try {
-      const admission = await context.limits.admit(plan, next.candidate, next.credentials, {
+      const admission = await loop.limits.admit(plan, next.candidate, next.credentials, {
         until,
         signal: call.signal,
       });

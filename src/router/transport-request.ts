@@ -2,8 +2,6 @@ import type { Candidate } from '../ranking/candidate.ts';
 import type { TransportRequest } from '../transports/transport.ts';
 import type { CallPlan } from './plan-call.ts';
 import type { Credentials } from './resolve-credentials.ts';
-import type { Route } from './route.ts';
-import type { RouterContext } from './router-context.ts';
 
 /** One attempt's request, as a transport receives it. The user's key is revealed only here. */
 export function transportRequest(
@@ -28,28 +26,4 @@ export function transportRequest(
     providerApiKey: credentials.apiKey?.reveal(),
     signal,
   };
-}
-
-/** Emits `call-start`, when anyone listens. */
-export function emitCallStart(context: RouterContext, plan: CallPlan, stream: boolean): void {
-  if (context.events.listenerCount('call-start') === 0) return;
-  const first = plan.candidates[0];
-  const preferred: Route | undefined = first
-    ? {
-        provider: first.model.provider,
-        model: first.model.id,
-        gateway: first.gateway,
-        gatewayModel: first.gatewayModel,
-        keyId: context.credentials.organisation(first).keyId,
-      }
-    : undefined;
-  context.events.emit('call-start', {
-    callId: plan.callId,
-    user: plan.options.user,
-    tags: plan.options.tags ?? [],
-    stream,
-    candidates: plan.candidates.length,
-    preferred,
-    options: plan.options,
-  });
 }

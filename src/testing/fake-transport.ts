@@ -7,6 +7,7 @@ import type { FinishReason, TokenUsage, ToolCall } from '../router/chat-types.ts
 import { isAttemptTimeout } from '../transports/abort-reasons.ts';
 import type {
   Transport,
+  TransportCapabilities,
   TransportRequest,
   TransportResult,
   TransportStream,
@@ -64,6 +65,11 @@ export interface FakeTransportSettings {
   readonly fallback?: FakeReply | ((call: FakeCall) => FakeReply);
   /** Answer of `probe()` (breaker health probes). @default true */
   readonly healthy?: boolean;
+  /**
+   * What the fake gateway declares it can do.
+   * @default { providerKeys: true, reportsCost: true, freeHealthProbe: true, keyPerProvider: false }
+   */
+  readonly capabilities?: Partial<TransportCapabilities>;
 }
 
 /** An in-process transport with scripted replies that records every call. */
@@ -126,6 +132,13 @@ export function createFakeTransport(settings: FakeTransportSettings): FakeTransp
 
   return {
     gateway: settings.gateway,
+    capabilities: {
+      providerKeys: true,
+      reportsCost: true,
+      freeHealthProbe: true,
+      keyPerProvider: false,
+      ...settings.capabilities,
+    },
     calls,
     enqueue: (...replies) => void queue.push(...replies),
     setHealthy: (value) => {

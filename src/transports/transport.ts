@@ -110,12 +110,47 @@ export interface GatewayHealth {
 }
 
 /**
- * A way to reach models: the LiteLLM proxy, OpenRouter, or providers directly. Transports turn
- * every failure into a classified `GatewayError`; they never retry, fall back or count anything:
- * that is the router's work.
+ * What a gateway can do. The router reads these, never the gateway's name: a second LiteLLM proxy
+ * or another OpenAI-compatible gateway is a transport with its own id and these flags.
+ */
+export interface TransportCapabilities {
+  /**
+   * Takes a user's own provider key for a call (BYOK, `TransportRequest.providerApiKey`). Under
+   * `byok: 'required'`, a gateway without it serves only with `byokAllowOpenRouter`.
+   */
+  readonly providerKeys: boolean;
+  /** Reports the USD cost of each call (a header or `usage.cost`), so the router need not price it. */
+  readonly reportsCost: boolean;
+  /**
+   * `probe()` is free (no tokens spent): the router calls it while the gateway's breaker is open,
+   * to let calls back early.
+   */
+  readonly freeHealthProbe: boolean;
+  /**
+   * The organisation's key is one per provider (from `providers.<id>.apiKey`), not one for the
+   * gateway: usage records name it `provider:<id>` instead of `gateway:<id>`.
+   */
+  readonly keyPerProvider: boolean;
+}
+
+/** What a transport that declares no `capabilities` can do: nothing beyond chat and stream. */
+export const NO_CAPABILITIES: TransportCapabilities = {
+  providerKeys: false,
+  reportsCost: false,
+  freeHealthProbe: false,
+  keyPerProvider: false,
+};
+
+/**
+ * A way to reach models: the LiteLLM proxy, OpenRouter, providers directly, or a gateway of your
+ * own. Transports turn every failure into a classified `GatewayError`; they never retry, fall back
+ * or count anything: that is the router's work.
  */
 export interface Transport {
+  /** The gateway's id, unique among the router's transports: `litellm`, `openrouter`, `direct` or your own. */
   readonly gateway: GatewayId;
+  /** What the gateway can do. @default NO_CAPABILITIES */
+  readonly capabilities?: TransportCapabilities;
   /** Sends one chat request and returns the whole answer. */
   chat(request: TransportRequest): Promise<TransportResult>;
   /**

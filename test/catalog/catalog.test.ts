@@ -51,7 +51,7 @@ describe('bundled catalog', () => {
     for (const model of DEFAULT_CATALOG_MODELS) {
       expectPerTokenPrices(model.pricing, model.id);
       for (const [gateway, pricing] of Object.entries(model.gatewayPricing ?? {})) {
-        expectPerTokenPrices(pricing, `${model.id}@${gateway}`);
+        if (pricing) expectPerTokenPrices(pricing, `${model.id}@${gateway}`);
       }
     }
   });

@@ -351,7 +351,7 @@ describe('resolveModelId', () => {
   it('every gateway name of the bundled catalog resolves to its own model', () => {
     for (const model of DEFAULT_CATALOG_MODELS) {
       for (const name of Object.values(model.gatewayModels))
-        expect(resolveModelId(catalog, name)).toBe(model.id);
+        if (name !== undefined) expect(resolveModelId(catalog, name)).toBe(model.id);
     }
   });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { GatewayId, ModelDefinition } from '../../src/catalog/model-definition.ts';
+import type { KnownGatewayId, ModelDefinition } from '../../src/catalog/model-definition.ts';
 import type { Availability, RankingInput } from '../../src/ranking/candidate.ts';
 import { availabilityScore, type RankingPolicy, rankCandidates } from '../../src/ranking/rank-candidates.ts';
 
-const GATEWAY_RANK: Record<GatewayId, number> = { litellm: 0, openrouter: 1, direct: 2 };
+const GATEWAY_RANK: Readonly<Record<KnownGatewayId, number>> = { litellm: 0, openrouter: 1, direct: 2 };
 
 function model(id: string): ModelDefinition {
   return {
@@ -24,7 +24,7 @@ function input(
   name: string,
   costUsd: number,
   availability: Partial<Availability> = {},
-  gateway: GatewayId = 'litellm',
+  gateway: KnownGatewayId = 'litellm',
 ): RankingInput {
   return {
     candidate: {

@@ -1,5 +1,5 @@
 import type {
-  GatewayId,
+  KnownGatewayId,
   ModelCapabilities,
   ModelPricing,
   PriceTier,
@@ -27,7 +27,7 @@ export interface ListedModel {
 
 /** What one read of a gateway's live catalog found. */
 export interface GatewayListing {
-  readonly gateway: Exclude<GatewayId, 'direct'>;
+  readonly gateway: Exclude<KnownGatewayId, 'direct'>;
   /** When it was read (clock ms). */
   readonly fetchedAt: number;
   /** The day it was read, `YYYY-MM-DD` (UTC). */

@@ -91,6 +91,8 @@ export function createDirectTransport(settings: DirectTransportSettings): Transp
   };
   return {
     gateway: 'direct',
+    // Each provider's own API, with the user's key or the provider key from the settings.
+    capabilities: { providerKeys: true, reportsCost: false, freeHealthProbe: false, keyPerProvider: true },
     async chat(request: TransportRequest) {
       const picked = await pick(request);
       return picked.transport.chat(picked.request);

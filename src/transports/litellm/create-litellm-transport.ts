@@ -121,6 +121,8 @@ export function createLiteLLMTransport(settings: LiteLLMTransportSettings): Tran
 
   return {
     gateway: 'litellm',
+    // BYOK keys go in the body's api_key; cost in x-litellm-response-cost; /health/liveliness is free.
+    capabilities: { providerKeys: true, reportsCost: true, freeHealthProbe: true, keyPerProvider: false },
     chat: base.chat,
     stream: base.stream,
     async probe(signal) {

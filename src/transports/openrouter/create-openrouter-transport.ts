@@ -113,6 +113,8 @@ export function createOpenRouterTransport(settings: OpenRouterTransportSettings)
 
   return {
     gateway: 'openrouter',
+    // Account-level keys only; usage.cost in every answer; GET /key spends nothing.
+    capabilities: { providerKeys: false, reportsCost: true, freeHealthProbe: true, keyPerProvider: false },
     chat: base.chat,
     stream: base.stream,
     async probe(signal) {
