@@ -15,6 +15,10 @@ export interface RoutingTable {
   readonly gateways: readonly {
     readonly id: GatewayId;
     readonly modelNames: Readonly<Record<string, string>>;
+    /** Name and price models as on this gateway where `modelNames` does not say (a second LiteLLM proxy). */
+    readonly like?: GatewayId;
+    /** Offer only the models `modelNames` names (a gateway the catalog knows no names for). */
+    readonly onlyNamed?: boolean;
   }[];
   /** Offers per model id, filled on first use; leave out to build them on every call. */
   readonly offerCache?: Map<string, readonly Candidate[]>;
@@ -103,14 +107,17 @@ function cachedOffers(model: ModelDefinition, table: RoutingTable): readonly Can
   if (!offers) {
     const built: Candidate[] = [];
     table.gateways.forEach((gateway, rank) => {
-      const gatewayModel = gateway.modelNames[model.id] ?? model.gatewayModels[gateway.id];
+      const named = gateway.modelNames[model.id];
+      const listedAs = gateway.like ?? gateway.id;
+      const gatewayModel = named ?? (gateway.onlyNamed ? undefined : model.gatewayModels[listedAs]);
+      // What a gateway serves is known from its own live catalog only (`like` borrows names and prices).
       if (gatewayModel !== undefined && table.catalog.serves?.(gateway.id, gatewayModel) !== false) {
         built.push({
           model,
           gateway: gateway.id,
           gatewayModel,
-          pricing: table.catalog.pricing(model, gateway.id),
-          priceSource: table.catalog.priceSource?.(model, gateway.id) ?? {
+          pricing: table.catalog.pricing(model, listedAs),
+          priceSource: table.catalog.priceSource?.(model, listedAs) ?? {
             source: 'user',
             asOf: table.catalog.date,
           },

@@ -28,6 +28,7 @@ import {
   createLiteLLMTransport,
   DEFAULT_LITELLM_BASE_URL,
 } from '../transports/litellm/create-litellm-transport.ts';
+import { createOpenAICompatibleTransport } from '../transports/openai-compatible/create-openai-compatible-transport.ts';
 import {
   createOpenRouterTransport,
   DEFAULT_OPENROUTER_BASE_URL,
@@ -162,11 +163,53 @@ function catalogEndpoints(settings: RouterSettings, transports: ReadonlyMap<Gate
   return endpoints;
 }
 
-/** The model names a gateway's settings map (`gateways.<id>.models`), when it has settings. */
-function modelNamesOf(settings: RouterSettings, gateway: GatewayId): Readonly<Record<string, string>> {
-  const byId: Readonly<Record<string, { readonly models?: Readonly<Record<string, string>> } | undefined>> =
-    settings.gateways ?? {};
-  return byId[gateway]?.models ?? {};
+/**
+ * How the routing table names and prices models on each gateway: its own `models` setting, and for a
+ * second LiteLLM proxy (`gateways.extra`, kind `litellm`) LiteLLM's names and prices beneath them. An
+ * OpenAI-compatible extra gateway is offered only the models it names (`onlyNamed`).
+ */
+function gatewayNaming(settings: RouterSettings, gateway: GatewayId): RoutingTable['gateways'][number] {
+  const extra = settings.gateways?.extra?.find((candidate) => candidate.id === gateway);
+  if (extra)
+    return extra.kind === 'litellm'
+      ? { id: gateway, modelNames: extra.models ?? {}, like: 'litellm' }
+      : { id: gateway, modelNames: extra.models ?? {}, onlyNamed: true };
+  const { litellm, openrouter, direct } = settings.gateways ?? {};
+  const builtIn: Readonly<
+    Record<string, { readonly models?: Readonly<Record<string, string>> } | undefined>
+  > = {
+    litellm,
+    openrouter,
+    direct,
+  };
+  return { id: gateway, modelNames: builtIn[gateway]?.models ?? {} };
+}
+
+/** Transports for `gateways.extra`, in their order. */
+function extraTransports(settings: RouterSettings, context: { clock: Clock }): Transport[] {
+  const common = { clock: context.clock, fetch: settings.fetch, answerLimits: settings.answerLimits };
+  return (settings.gateways?.extra ?? [])
+    .filter((gateway) => gateway.enabled !== false)
+    .map((gateway) =>
+      gateway.kind === 'litellm'
+        ? createLiteLLMTransport({
+            id: gateway.id,
+            baseURL: gateway.baseURL,
+            apiKey: gateway.apiKey,
+            headers: gateway.headers,
+            ...common,
+          })
+        : {
+            ...createOpenAICompatibleTransport({
+              gateway: gateway.id,
+              baseURL: gateway.baseURL,
+              apiKey: gateway.apiKey,
+              defaultHeaders: gateway.headers,
+              ...common,
+            }),
+            capabilities: NO_CAPABILITIES,
+          },
+    );
 }
 
 /** Every configured limit, by scope: `provider:<id>`, `user:<id>`, `key:<id>` (and `*` defaults). */
@@ -180,7 +223,8 @@ function configuredLimits(settings: RouterSettings): Record<string, LimitSetting
 }
 
 /**
- * The configured gateways' transports, in preference order: LiteLLM, OpenRouter, then `direct`.
+ * The configured gateways' transports, in preference order: LiteLLM, `gateways.extra` in their
+ * order, OpenRouter, then `direct`.
  * The rest of the router only sees this list: it never branches on a gateway's name.
  */
 function buildTransports(settings: RouterSettings, context: { clock: Clock }): Transport[] {
@@ -201,6 +245,7 @@ function buildTransports(settings: RouterSettings, context: { clock: Clock }): T
         }),
     );
   }
+  result.push(...extraTransports(settings, context));
   const openrouter = gateways.openrouter;
   if (openrouter?.enabled ?? (openrouter?.apiKey !== undefined || transports.openrouter !== undefined)) {
     result.push(
@@ -284,10 +329,7 @@ export function createRouter(settings: RouterSettings = {}): Router {
     catalog: createModelCatalog({ includeDefaults: false }),
     providers: enabledProviders(settings),
     anyProvider: settings.providers === undefined,
-    gateways: transportList.map(({ gateway }) => ({
-      id: gateway,
-      modelNames: modelNamesOf(settings, gateway),
-    })),
+    gateways: transportList.map(({ gateway }) => gatewayNaming(settings, gateway)),
     offerCache: new Map(),
   };
   const live = createLiveCatalog({

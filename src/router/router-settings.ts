@@ -75,6 +75,49 @@ export interface LiteLLMGatewaySettings {
   readonly models?: Readonly<Record<string, string>>;
 }
 
+/**
+ * One more gateway (`gateways.extra`), with breakers of its own, named by its `id` in routes,
+ * events, usage records and reports.
+ *
+ * @example
+ * gateways: {
+ *   litellm: { baseURL: 'https://litellm.bestviable.com', apiKey: process.env.LITELLM_API_KEY },
+ *   extra: [{ id: 'litellm-eu', kind: 'litellm', baseURL: 'https://litellm-eu.example.com', apiKey: process.env.LITELLM_EU_KEY }],
+ * }
+ */
+export interface ExtraGatewaySettings {
+  /**
+   * The gateway's id in routes, events, usage records and breakers: lower-case letters, digits and
+   * `-`, at most 64 characters; not `litellm`, `openrouter` or `direct`, and unique.
+   */
+  readonly id: string;
+  /**
+   * `'litellm'`: a LiteLLM proxy, reached exactly as `gateways.litellm` (its error vocabulary, cost
+   * header, free `/health/liveliness` probe, BYOK keys in the body), with LiteLLM's model names and
+   * prices unless `models` says otherwise. `'openai-compatible'`: any other gateway serving
+   * `POST <baseURL>/chat/completions`; it is offered only the models `models` names, priced from the
+   * catalog, and takes no user keys.
+   */
+  readonly kind: 'litellm' | 'openai-compatible';
+  /**
+   * `'litellm'`: the proxy root, without `/v1`. `'openai-compatible'`: the URL that
+   * `/chat/completions` is appended to, e.g. `'https://gateway.example.com/v1'`. `http(s)`, no user
+   * info, no query or fragment.
+   */
+  readonly baseURL: string;
+  /** Sent as `Authorization: Bearer …`: visible ASCII, no spaces or line breaks. */
+  readonly apiKey?: string | undefined;
+  /** Extra headers on every request: token names, Latin-1 values without control characters. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Model names on this gateway by catalog id (`{ 'openai/gpt-5.4-mini': 'gpt-mini' }`). For
+   * `'litellm'` they override LiteLLM's names; for `'openai-compatible'` only these models are offered.
+   */
+  readonly models?: Readonly<Record<string, string>>;
+  /** `false` leaves this gateway out. @default true */
+  readonly enabled?: boolean;
+}
+
 /** OpenRouter: the fallback gateway. */
 export interface OpenRouterGatewaySettings {
   /**
@@ -148,6 +191,12 @@ export interface RouterSettings {
     readonly litellm?: LiteLLMGatewaySettings;
     readonly openrouter?: OpenRouterGatewaySettings;
     readonly direct?: DirectGatewaySettings;
+    /**
+     * More gateways, tried in this order after LiteLLM and before OpenRouter and `direct`: a second
+     * LiteLLM proxy (another region, another team's proxy) or any gateway that speaks the OpenAI
+     * chat-completions protocol. At most 16, each with its own id.
+     */
+    readonly extra?: readonly ExtraGatewaySettings[];
   };
   /**
    * The providers to route to, each with its own settings, by provider id: the five

@@ -171,6 +171,48 @@ const transport = z.custom(hasMethods('chat'), {
 
 const opt = z.optional;
 
+const BUILT_IN_GATEWAYS: ReadonlySet<string> = new Set(['litellm', 'openrouter', 'direct']);
+const extraGateway = z.strictObject({
+  id: z.string({ message: 'expected a gateway id string, e.g. "litellm-eu"' }).check(
+    z.regex(PROVIDER_ID, 'expected a gateway id: lower-case letters, digits and -, e.g. "litellm-eu"'),
+    z.refine(
+      (id) => !BUILT_IN_GATEWAYS.has(id),
+      'is a built-in gateway: configure it under gateways.litellm, gateways.openrouter or gateways.direct',
+    ),
+  ),
+  kind: z.enum(['litellm', 'openai-compatible'], { message: "expected 'litellm' or 'openai-compatible'" }),
+  // Both kinds append paths: /v1/chat/completions and /health/… to a proxy root, /chat/completions to the other.
+  baseURL: httpUrl({ appendsPaths: true }),
+  apiKey: opt(apiKey('gateway key')),
+  headers: opt(headers),
+  models: opt(modelNames),
+  enabled: opt(z.boolean()),
+});
+const extraGateways = z
+  .array(extraGateway, { message: 'expected an array of gateways, e.g. [{ id, kind, baseURL }]' })
+  .check(
+    z.maxLength(16, 'expected at most 16 extra gateways'),
+    // Runs even when an entry failed its own checks, so a repeated id is reported with them.
+    z.superRefine(
+      (gateways, context) => {
+        const seen = new Set<unknown>();
+        gateways.forEach((gateway: unknown, index) => {
+          const id =
+            typeof gateway === 'object' && gateway !== null ? (gateway as { id?: unknown }).id : undefined;
+          if (typeof id !== 'string') return;
+          if (seen.has(id))
+            context.addIssue({
+              code: 'custom',
+              path: [index, 'id'],
+              message: 'is the id of an earlier gateway: give each gateway its own id',
+            });
+          seen.add(id);
+        });
+      },
+      { when: (payload) => Array.isArray(payload.value) },
+    ),
+  );
+
 export const routerSettingsSchema = z.strictObject(
   {
     gateways: opt(
@@ -196,6 +238,7 @@ export const routerSettingsSchema = z.strictObject(
           }),
         ),
         direct: opt(z.strictObject({ enabled: opt(z.boolean()), models: opt(modelNames) })),
+        extra: opt(extraGateways),
       }),
     ),
     providers: opt(

@@ -1,3 +1,4 @@
+import type { GatewayId } from '../../catalog/model-definition.ts';
 import type { Clock } from '../../clock/clock.ts';
 import type { FailureScope, GatewayErrorKind } from '../../errors/gateway-error.ts';
 import type { AnswerLimits } from '../answer-limits.ts';
@@ -11,6 +12,8 @@ import type { GatewayHealth, ProbeResult, Transport } from '../transport.ts';
 export const DEFAULT_LITELLM_BASE_URL = 'https://litellm.bestviable.com';
 
 export interface LiteLLMTransportSettings {
+  /** The gateway id this proxy goes by, for a second proxy (`gateways.extra`). @default 'litellm' */
+  readonly id?: GatewayId | undefined;
   /** Proxy root, without `/v1`. @default 'https://litellm.bestviable.com' */
   readonly baseURL: string;
   /** A LiteLLM virtual key (or the master key). */
@@ -84,8 +87,9 @@ function pickDeep(body: unknown): Readonly<Record<string, unknown>> | undefined 
  */
 export function createLiteLLMTransport(settings: LiteLLMTransportSettings): Transport {
   const root = settings.baseURL.replace(/\/+$/, '');
+  const gateway = settings.id ?? 'litellm';
   const base = createOpenAICompatibleTransport({
-    gateway: 'litellm',
+    gateway,
     baseURL: `${root}/v1`,
     apiKey: settings.apiKey,
     clock: settings.clock,
@@ -120,7 +124,7 @@ export function createLiteLLMTransport(settings: LiteLLMTransportSettings): Tran
     });
 
   return {
-    gateway: 'litellm',
+    gateway,
     // BYOK keys go in the body's api_key; cost in x-litellm-response-cost; /health/liveliness is free.
     capabilities: { providerKeys: true, reportsCost: true, freeHealthProbe: true, keyPerProvider: false },
     chat: base.chat,
@@ -135,7 +139,7 @@ export function createLiteLLMTransport(settings: LiteLLMTransportSettings): Tran
       ]);
       const checks: Record<string, ProbeResult> = { liveliness, readiness };
       if (deep) checks.deep = await probe('/health', signal, pickDeep, true);
-      return { gateway: 'litellm', ok: liveliness.ok && readiness.ok && (checks.deep?.ok ?? true), checks };
+      return { gateway, ok: liveliness.ok && readiness.ok && (checks.deep?.ok ?? true), checks };
     },
   };
 }
