@@ -6,11 +6,16 @@
  * it can only add to), and router.chat() / router.stream() with everything on: ranking over the
  * full catalog, breakers, retries, events with listeners, the usage tracker.
  *
+ * The AI SDK (`generateText` / `streamText` over `@ai-sdk/openai-compatible`) is measured beside
+ * them, as the other common way to call one gateway.
+ *
  * Options: BENCH_SCALE=0.2 for a quick run (fewer requests per scenario).
  */
 
 import { spawnSync } from 'node:child_process';
+import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { createRouter, type Router, type Transport } from '@bestviable/llm-router';
+import { generateText, streamText } from 'ai';
 import OpenAI from 'openai';
 import { canPin, startUpstream, type UpstreamProcess } from './upstream-process.ts';
 
@@ -141,6 +146,16 @@ function openaiClient(upstream: UpstreamProcess, apiKey = 'sk-bench'): OpenAI {
   return new OpenAI({ baseURL: `${upstream.baseURL}/v1`, apiKey, maxRetries: 0 });
 }
 
+/** The AI SDK over its OpenAI-compatible provider, the other way agents call one gateway. */
+function aiSdkModel(upstream: UpstreamProcess, apiKey = 'sk-bench') {
+  return createOpenAICompatible({
+    name: 'litellm',
+    baseURL: `${upstream.baseURL}/v1`,
+    apiKey,
+    includeUsage: true,
+  }).chatModel(MODEL);
+}
+
 function benchRouter(primary: UpstreamProcess, secondary: UpstreamProcess): Router {
   const router = createRouter({
     gateways: {
@@ -189,6 +204,7 @@ async function throughputScenarios(
   const primary = await startUpstream('litellm', latencyMs);
   const secondary = await startUpstream('openrouter', latencyMs);
   const client = openaiClient(primary);
+  const model = aiSdkModel(primary);
   const router = benchRouter(primary, secondary);
   const body = JSON.stringify({ model: MODEL, messages });
   try {
@@ -203,14 +219,21 @@ async function throughputScenarios(
               body,
             }).then((response) => response.json()),
           raw: () => client.chat.completions.create({ model: MODEL, messages }),
+          aiSdk: () => generateText({ model, messages, maxRetries: 0 }),
           routed: () => router.chat(benchCall),
         },
         n,
         concurrency,
       );
-      const { fetch: floor, raw, routed } = results as Record<'fetch' | 'raw' | 'routed', Metrics>;
+      const {
+        fetch: floor,
+        raw,
+        aiSdk,
+        routed,
+      } = results as Record<'fetch' | 'raw' | 'aiSdk' | 'routed', Metrics>;
       report(name, 'fetch', floor, raw);
       report(name, 'openai (baseline)', raw);
+      report(name, 'AI SDK generateText', aiSdk, raw);
       report(name, 'router.chat', routed, raw);
     }
   } finally {
@@ -228,6 +251,7 @@ async function streamingScenario() {
   );
   const secondary = await startUpstream('openrouter', 0);
   const client = openaiClient(primary);
+  const model = aiSdkModel(primary);
   const router = benchRouter(primary, secondary);
   try {
     const n = Math.max(200, Math.round(4_000 * scale));
@@ -242,6 +266,11 @@ async function streamingScenario() {
           });
           for await (const _ of stream);
         },
+        aiSdk: async () => {
+          const result = streamText({ model, messages, maxRetries: 0 });
+          for await (const _ of result.textStream);
+          await result.usage;
+        },
         routed: async () => {
           const stream = router.stream(benchCall);
           for await (const _ of stream);
@@ -251,8 +280,9 @@ async function streamingScenario() {
       n,
       8,
     );
-    const { raw, routed } = results as Record<'raw' | 'routed', Metrics>;
+    const { raw, aiSdk, routed } = results as Record<'raw' | 'aiSdk' | 'routed', Metrics>;
     report('stream 16 chunks ×8', 'openai (baseline)', raw);
+    report('stream 16 chunks ×8', 'AI SDK streamText', aiSdk, raw);
     report('stream 16 chunks ×8', 'router.stream', routed, raw);
   } finally {
     await router.close();
