@@ -1,6 +1,6 @@
 import { computeCostUsd, pricesForPrompt } from '../catalog/compute-cost.ts';
-import type { GatewayId, ModelPricing, PriceProvenance, ProviderId } from '../catalog/model-definition.ts';
-import type { ModelRequirements } from '../router/chat-types.ts';
+import type { ModelRequirements } from '../types/chat.ts';
+import type { GatewayId, ModelPricing, PriceProvenance, ProviderId } from '../types/model.ts';
 import { buildCandidates, type RoutingTable, resolveModelId } from './build-candidates.ts';
 import { checkCostQuery } from './check-cost-query.ts';
 

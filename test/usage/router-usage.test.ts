@@ -11,8 +11,8 @@ import {
 } from '../../src/index.ts';
 import { createPostgresUsageTracker } from '../../src/postgres/create-postgres-usage-tracker.ts';
 import { createFakeClock, createFakeTransport, type FakeReply } from '../../src/testing/index.ts';
+import type { UsageReportOptions } from '../../src/types/usage-report.ts';
 import { buildUsageReport } from '../../src/usage/build-usage-report.ts';
-import type { UsageReportOptions } from '../../src/usage/usage-report.ts';
 import { collect } from '../helpers/events.ts';
 import { describeWithServices } from '../helpers/services.ts';
 import { createTestPool, dropSchema, uniqueSchema } from '../postgres/postgres-test-database.ts';

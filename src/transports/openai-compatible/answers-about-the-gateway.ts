@@ -1,5 +1,5 @@
-import type { GatewayId } from '../../catalog/model-definition.ts';
-import type { FailureScope, GatewayErrorKind } from '../../errors/gateway-error.ts';
+import type { FailureScope, GatewayErrorKind } from '../../types/error-kinds.ts';
+import type { GatewayId } from '../../types/model.ts';
 import type { HttpFailure } from './classify-http-failure.ts';
 
 /**

@@ -1,7 +1,8 @@
-import type { GatewayId, ProviderId } from '../../catalog/model-definition.ts';
-import { type FailureScope, GatewayError, type GatewayErrorKind } from '../../errors/gateway-error.ts';
+import { GatewayError } from '../../errors/gateway-error.ts';
 import { isRecord } from '../../errors/is-record.ts';
 import { redactSecrets, summarizeError } from '../../errors/redact.ts';
+import type { FailureScope, GatewayErrorKind } from '../../types/error-kinds.ts';
+import type { GatewayId, ProviderId } from '../../types/model.ts';
 import { isAttemptTimeout } from '../abort-reasons.ts';
 import { type HeaderReader, readRetryAfterMs } from '../http-headers.ts';
 import { UnreadableAnswer } from '../unreadable-answer.ts';
