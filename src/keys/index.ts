@@ -1,28 +1,10 @@
-export type { KeyVaultErrorKind } from '../types/error-kinds.ts';
-export type { KeyCipher, KeyPayload } from '../types/key-cipher.ts';
-export type { KeyCheck, KeyDisabledBy, KeyInfo, KeyRecord, KeyStatus } from '../types/key-record.ts';
-export type { KeyRecordFilter, KeyRecordStore } from '../types/key-record-store.ts';
-export type {
-  KeyValidationReason,
-  KeyValidationRequest,
-  KeyValidationResult,
-  KeyValidationStatus,
-  KeyValidator,
-} from '../types/key-validator.ts';
-export type {
-  AddKeyInput,
-  AddKeyOptions,
-  CipherRotationResult,
-  InvalidKeyPolicy,
-  KeyCheckResult,
-  KeyRejection,
-  KeyScope,
-  KeyVault,
-  KeyVaultEvent,
-  RejectionOutcome,
-  ResolvedKey,
-  ResolveKeyRequest,
-} from '../types/key-vault.ts';
+/**
+ * `@bestviable/llm-router/keys`: users' own (BYOK) keys: the vault, its ciphers (local, Infisical,
+ * the default pick), record stores (memory, file), the key validator and the key constants. The
+ * interfaces they implement (`KeyVault`, `KeyCipher`, `KeyRecordStore`, `KeyValidator`) and their
+ * errors are exported by the root entry.
+ * @packageDocumentation
+ */
 export { SecretKey } from '../types/secret-key.ts';
 export { createDefaultKeyCipher, type DefaultKeyCipherSettings } from './create-default-key-cipher.ts';
 export { createKeyVault } from './create-key-vault.ts';
@@ -33,8 +15,6 @@ export {
   INFISICAL_MAX_PLAINTEXT_BYTES,
   type InfisicalCipherSettings,
 } from './infisical/create-infisical-cipher.ts';
-export { KeyRecordConflictError } from './key-record-conflict-error.ts';
-export { KeyVaultError, type KeyVaultErrorOptions } from './key-vault-error.ts';
 export type { KeyVaultSettings } from './key-vault-settings.ts';
 export {
   createLocalCipher,
