@@ -47,7 +47,8 @@ export {
 } from './limits/limit-store-error.ts';
 export type { LimitDenial, LimitStatus } from './limits/rate-limiter.ts';
 export type { Availability, Candidate, RankingInput } from './ranking/candidate.ts';
-export type { CostComparison, CostComparisonQuery, CostComparisonRow } from './ranking/compare-costs.ts';
+export type { CostComparison, CostComparisonRow } from './ranking/compare-costs.ts';
+export type { CostComparisonQuery } from './ranking/cost-comparison-query.ts';
 export type { RankingFunction, RankingPolicy, RankingWeights } from './ranking/rank-candidates.ts';
 export { createRouter } from './router/create-router.ts';
 export type { ByokMode, Credentials } from './router/resolve-credentials.ts';

@@ -2,8 +2,9 @@ import type { Clock } from '../../types/clock.ts';
 import type { FailureScope, GatewayErrorKind } from '../../types/error-kinds.ts';
 import type { GatewayHealth, ProbeResult, Transport } from '../../types/transport.ts';
 import type { AnswerLimits } from '../answer-limits.ts';
-import type { HttpFailure, HttpFailureRefiner } from '../openai-compatible/classify-http-failure.ts';
+import type { HttpFailureRefiner } from '../openai-compatible/classify-http-failure.ts';
 import { createOpenAICompatibleTransport } from '../openai-compatible/create-openai-compatible-transport.ts';
+import type { HttpFailure } from '../openai-compatible/http-failure.ts';
 import { readNumericCost } from '../openai-compatible/read-wire-response.ts';
 import { probeHttp } from '../probe-http.ts';
 
