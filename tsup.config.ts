@@ -4,6 +4,10 @@ import { defineConfig, type Options } from 'tsup';
 const library: Options = {
   entry: {
     index: 'src/index.ts',
+    'keys/index': 'src/keys/index.ts',
+    'usage/index': 'src/usage/index.ts',
+    'limits/index': 'src/limits/index.ts',
+    'catalog/index': 'src/catalog/index.ts',
     'testing/index': 'src/testing/index.ts',
     'redis/index': 'src/redis/index.ts',
     'postgres/index': 'src/postgres/index.ts',

@@ -5,7 +5,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { createPostgresUsageTracker } from '../src/postgres/create-postgres-usage-tracker.ts';
-import type { UsageRecord } from '../src/usage/usage-record.ts';
+import type { UsageRecord } from '../src/types/usage-record.ts';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const TOTAL = Number(process.env.BENCH_RECORDS ?? 1_000_000);

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
-import { createSystemClock } from '../src/clock/clock.ts';
+import { createSystemClock } from '../src/clock/create-system-clock.ts';
 import { createRateLimiter } from '../src/limits/create-rate-limiter.ts';
 import { createRedisLimitStore } from '../src/redis/create-redis-limit-store.ts';
 import { type RedisScriptAdapter, redisScriptAdapterOf } from '../src/redis/redis-script-adapter.ts';

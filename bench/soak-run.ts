@@ -8,19 +8,19 @@
 import { inspect } from 'node:util';
 import {
   type ChatOptions,
-  createKeyValidator,
-  createKeyVault,
-  createLocalCipher,
-  createMemoryKeyRecordStore,
-  createMemoryUsageTracker,
   createRouter,
-  generateMasterKey,
   type Logger,
   type ProviderId,
   RouterError,
   type UsageRecord,
-  usdToNanoUsd,
 } from '../src/index.ts';
+import {
+  createKeyValidator,
+  createKeyVault,
+  createLocalCipher,
+  createMemoryKeyRecordStore,
+  generateMasterKey,
+} from '../src/keys/index.ts';
 import {
   type ChatServer,
   type LoopbackFault,
@@ -28,6 +28,7 @@ import {
   startOpenRouterServer,
   startProviderKeyServers,
 } from '../src/testing/index.ts';
+import { createMemoryUsageTracker, usdToNanoUsd } from '../src/usage/index.ts';
 
 export interface SoakOptions {
   /** Calls to make. */

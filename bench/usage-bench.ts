@@ -4,10 +4,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { UsageRecord } from '../src/types/usage-record.ts';
 import { buildUsageReport } from '../src/usage/build-usage-report.ts';
 import { createMemoryUsageTracker } from '../src/usage/memory-usage-tracker.ts';
 import { createSqliteUsageTracker } from '../src/usage/sqlite-usage-tracker.ts';
-import type { UsageRecord } from '../src/usage/usage-record.ts';
 
 const MODELS = [
   'openai/gpt-5.5',

@@ -15,15 +15,13 @@
  *    in the background, found invalid and disabled (`key-disabled`).
  * 4. Listing keys shows metadata only: never the key.
  */
+import { createRouter, type KeyDisabledEvent, KeyVaultError } from '@bestviable/llm-router';
 import {
   createInfisicalCipher,
   createKeyValidator,
   createKeyVault,
   createMemoryKeyRecordStore,
-  createRouter,
-  type KeyDisabledEvent,
-  KeyVaultError,
-} from '@bestviable/llm-router';
+} from '@bestviable/llm-router/keys';
 import {
   type ChatRequestBody,
   startInfisicalServer,

@@ -10,8 +10,9 @@
  * `router.usage.report()` grouped by user and model with a savings line against always calling
  * `openai/gpt-5.5`, printed as a table, exported as CSV, and the spend attributed per user.
  */
-import { type ChatOptions, createRouter, reportToCsv } from '@bestviable/llm-router';
+import { type ChatOptions, createRouter } from '@bestviable/llm-router';
 import { startLiteLLMServer, startOpenRouterServer } from '@bestviable/llm-router/testing';
+import { reportToCsv } from '@bestviable/llm-router/usage';
 
 const litellm = await startLiteLLMServer({ apiKey: 'sk-demo-litellm' });
 const openrouter = await startOpenRouterServer({ apiKey: 'sk-or-v1-demo' });

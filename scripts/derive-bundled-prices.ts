@@ -5,7 +5,7 @@ import type {
   BundledPrices,
 } from '../src/catalog/apply-bundled-prices.ts';
 import { pricingFromLibrary } from '../src/catalog/live/maintained-prices.ts';
-import type { ModelPricing } from '../src/catalog/model-definition.ts';
+import type { ModelPricing } from '../src/types/model.ts';
 
 type GenAIPrices = typeof import('@pydantic/genai-prices');
 

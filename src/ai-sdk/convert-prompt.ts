@@ -5,7 +5,7 @@ import type {
   SharedV4Warning,
 } from '@ai-sdk/provider';
 import { UnsupportedFunctionalityError } from '@ai-sdk/provider';
-import type { ChatMessage, ContentPart, ToolCall } from '../router/chat-types.ts';
+import type { ChatMessage, ContentPart, ToolCall } from '../types/chat.ts';
 import { imageUrl, isImage } from './image-url.ts';
 
 /**

@@ -6,9 +6,9 @@ import type {
   LanguageModelV4StreamPart,
   LanguageModelV4StreamResult,
 } from '@ai-sdk/provider';
-import type { ChatOptions, ChatResult } from '../router/chat-types.ts';
 import type { Router } from '../router/router.ts';
-import type { StreamPart } from '../router/stream-types.ts';
+import type { ChatOptions, ChatResult } from '../types/chat.ts';
+import type { StreamPart } from '../types/stream.ts';
 import { toFinishReason, toProviderMetadata, toUsage } from './router-metadata.ts';
 import { toAiSdkError } from './to-ai-sdk-error.ts';
 import { type ModelTarget, toChatOptions } from './to-chat-options.ts';

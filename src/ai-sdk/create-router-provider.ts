@@ -2,8 +2,8 @@ import type { LanguageModelV4, ProviderV4 } from '@ai-sdk/provider';
 import { NoSuchModelError } from '@ai-sdk/provider';
 import { checkSettings, hasMethods } from '../errors/check-settings.ts';
 import { InvalidSettingsError } from '../errors/invalid-settings-error.ts';
-import type { ModelRequirements } from '../router/chat-types.ts';
 import type { Router } from '../router/router.ts';
+import type { ModelRequirements } from '../types/chat.ts';
 import { createRouterLanguageModel } from './create-router-language-model.ts';
 import {
   modelOptionsSchema,

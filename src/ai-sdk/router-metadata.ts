@@ -5,8 +5,8 @@ import type {
   SharedV4ProviderMetadata,
 } from '@ai-sdk/provider';
 import { type CallMetadata, callMetadata } from '../router/call-metadata.ts';
-import type { Cost, FinishReason, TokenUsage } from '../router/chat-types.ts';
-import type { Attempt, Route } from '../router/route.ts';
+import type { Cost, FinishReason, TokenUsage } from '../types/chat.ts';
+import type { Attempt, Route } from '../types/route.ts';
 import { ROUTER_PROVIDER_KEY } from './router-provider-settings.ts';
 
 /**

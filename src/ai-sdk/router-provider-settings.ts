@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { whole } from '../errors/check-settings.ts';
-import type { ModelRequirements } from '../router/chat-types.ts';
+import type { ModelRequirements } from '../types/chat.ts';
 
 /**
  * Call options that a provider, one of its models, or a single call (`providerOptions.llmRouter`)

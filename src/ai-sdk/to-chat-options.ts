@@ -6,7 +6,7 @@ import type {
   ResponseFormat,
   ToolChoice,
   ToolDefinition,
-} from '../router/chat-types.ts';
+} from '../types/chat.ts';
 import { convertPrompt } from './convert-prompt.ts';
 import { ROUTER_PROVIDER_KEY, type RouterModelOptions } from './router-provider-settings.ts';
 

@@ -1,6 +1,6 @@
 import type { LanguageModelV4StreamPart } from '@ai-sdk/provider';
 import { StreamInterruptedError } from '../errors/call-errors.ts';
-import type { StreamPart, StreamResult } from '../router/stream-types.ts';
+import type { StreamPart, StreamResult } from '../types/stream.ts';
 import { toFinishReason, toProviderMetadata, toUsage } from './router-metadata.ts';
 
 const TEXT_ID = 'text-0';

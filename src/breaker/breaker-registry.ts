@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
-import type { GatewayId, ProviderId } from '../catalog/model-definition.ts';
-import type { Clock, TimerHandle } from '../clock/clock.ts';
 import type { GatewayError } from '../errors/gateway-error.ts';
+import type { Clock, TimerHandle } from '../types/clock.ts';
+import type { GatewayId, ProviderId } from '../types/model.ts';
 import { type BreakerSettings, type BreakerState, CircuitBreaker } from './circuit-breaker.ts';
 
 /** Which breaker: a whole gateway, or one provider behind a gateway. */

@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import CircuitBreakerImplementation from 'opossum';
-import type { Clock, TimerHandle } from '../clock/clock.ts';
+import type { Clock, TimerHandle } from '../types/clock.ts';
 
 /** `closed`: calls pass. `open`: calls are refused. `half-open`: one probe call may pass. */
 export type BreakerState = 'closed' | 'open' | 'half-open';

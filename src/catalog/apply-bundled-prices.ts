@@ -1,4 +1,4 @@
-import type { ModelDefinition, ModelPricing, PriceProvenance } from './model-definition.ts';
+import type { ModelDefinition, ModelPricing, PriceProvenance } from '../types/model.ts';
 
 /** Where the maintained library prices a bundled model: the provider id and model name asked, and the entry found. */
 export interface BundledPriceLookup {

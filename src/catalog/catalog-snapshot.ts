@@ -1,13 +1,13 @@
-import type { GatewayListing, ListedModel } from './live/gateway-listing.ts';
-import type { MaintainedPrices } from './live/maintained-prices.ts';
-import type { ModelCatalog } from './model-catalog.ts';
 import type {
   GatewayId,
   ModelDefinition,
   ModelPricing,
   PriceProvenance,
   PriceSource,
-} from './model-definition.ts';
+} from '../types/model.ts';
+import type { ModelCatalog } from '../types/model-catalog.ts';
+import type { GatewayListing, ListedModel } from './live/gateway-listing.ts';
+import type { MaintainedPrices } from './live/maintained-prices.ts';
 
 /** What a catalog snapshot is built from. */
 export interface CatalogSources {

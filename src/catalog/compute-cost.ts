@@ -1,5 +1,5 @@
-import type { TokenUsage } from '../router/chat-types.ts';
-import type { ModelPricing, TokenPrices } from './model-definition.ts';
+import type { TokenUsage } from '../types/chat.ts';
+import type { ModelPricing, TokenPrices } from '../types/model.ts';
 
 /**
  * The prices that apply to a call with a prompt of `inputTokens` tokens (cached ones included): the

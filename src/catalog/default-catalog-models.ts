@@ -1,6 +1,6 @@
+import type { ModelDefinition } from '../types/model.ts';
 import { applyBundledPrices, type BundledModelFacts } from './apply-bundled-prices.ts';
 import { BUNDLED_PRICES } from './bundled-prices.generated.ts';
-import type { ModelDefinition } from './model-definition.ts';
 
 /**
  * The day the bundled prices were read from the maintained library (`@pydantic/genai-prices`, see

@@ -1,4 +1,4 @@
-import type { ChatMessage, ToolDefinition } from '../router/chat-types.ts';
+import type { ChatMessage, ToolDefinition } from '../types/chat.ts';
 
 // About four characters per token for English text with common tokenizers; the router only needs
 // an estimate for ranking, context-window checks and token limits, never for billing or budgets.

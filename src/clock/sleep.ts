@@ -1,4 +1,4 @@
-import type { Clock } from './clock.ts';
+import type { Clock } from '../types/clock.ts';
 
 /**
  * Waits `delayMs` on `clock`. Rejects with the signal's reason as soon as `signal` aborts, and

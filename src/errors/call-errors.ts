@@ -1,5 +1,5 @@
-import type { Cost, TokenUsage, ToolCall } from '../router/chat-types.ts';
-import type { Attempt, Route } from '../router/route.ts';
+import type { Cost, TokenUsage, ToolCall } from '../types/chat.ts';
+import type { Attempt, Route } from '../types/route.ts';
 import type { GatewayError } from './gateway-error.ts';
 import { RouterError } from './router-error.ts';
 

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import english from 'zod/v4/locales/en.js';
-import type { Clock } from '../clock/clock.ts';
+import type { Clock } from '../types/clock.ts';
 import { InvalidSettingsError, type SettingIssue } from './invalid-settings-error.ts';
 
 // A setting's name as it goes into a message: a key with line breaks, control or non-ASCII

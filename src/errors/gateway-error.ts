@@ -1,30 +1,7 @@
-import type { GatewayId, ProviderId } from '../catalog/model-definition.ts';
+import type { FailureScope, GatewayErrorKind } from '../types/error-kinds.ts';
+import type { GatewayFailure } from '../types/gateway-failure.ts';
+import type { GatewayId, ProviderId } from '../types/model.ts';
 import { RouterError } from './router-error.ts';
-
-/**
- * Why one attempt failed. What the router does next is decided from the kind alone, in one table:
- * `FAILURE_RULES` in `src/router/decide-next-step.ts` (same candidate again, what may follow, which
- * breaker counts it), documented in the README's "Error kinds".
- */
-export type GatewayErrorKind =
-  | 'connection-refused'
-  | 'connection-reset'
-  | 'timeout'
-  | 'server-error'
-  | 'unavailable'
-  | 'rate-limited'
-  | 'gateway-auth'
-  | 'provider-auth'
-  | 'model-not-found'
-  | 'billing'
-  | 'context-window'
-  | 'breaker-open'
-  | 'no-key'
-  | 'limit-exceeded'
-  | 'invalid-request'
-  | 'content-filter'
-  | 'bad-response'
-  | 'aborted';
 
 // What the kind says to a caller of the router (`isRetryable`, `isFinal`, `countsTowardBreaker`);
 // test/router/decide-next-step.test.ts checks these agree with the router's FAILURE_RULES.
@@ -44,9 +21,6 @@ const COUNTS: ReadonlySet<GatewayErrorKind> = new Set([
   'gateway-auth',
   'bad-response',
 ]);
-
-/** Where a failure lies: in the gateway itself, or in the provider behind it. */
-export type FailureScope = 'gateway' | 'provider';
 
 export interface GatewayErrorOptions {
   readonly kind: GatewayErrorKind;
@@ -76,7 +50,7 @@ export interface GatewayErrorOptions {
  * One failed attempt on one gateway, classified. Every attempt error the router records, emits or
  * carries in a call error is a `GatewayError`.
  */
-export class GatewayError extends RouterError {
+export class GatewayError extends RouterError implements GatewayFailure {
   readonly kind: GatewayErrorKind;
   readonly gateway: GatewayId;
   readonly provider: ProviderId | undefined;

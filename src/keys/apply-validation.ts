@@ -1,5 +1,5 @@
-import type { KeyCheck, KeyRecord } from './key-record.ts';
-import type { KeyValidationResult } from './validation/key-validator.ts';
+import type { KeyCheck, KeyRecord } from '../types/key-record.ts';
+import type { KeyValidationResult } from '../types/key-validator.ts';
 
 /** Why a check runs: a routine `revalidate` respects a caller's disable; `enable` overrides it. */
 export type CheckPurpose = 'revalidate' | 'enable';

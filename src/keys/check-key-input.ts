@@ -1,9 +1,9 @@
-import type { KnownProviderId, ProviderId } from '../catalog/model-definition.ts';
-import type { KeyStatus } from './key-record.ts';
-import type { KeyRecordFilter } from './key-record-store.ts';
-import type { AddKeyInput, AddKeyOptions, KeyScope } from './key-vault.ts';
+import type { KeyStatus } from '../types/key-record.ts';
+import type { KeyRecordFilter } from '../types/key-record-store.ts';
+import type { AddKeyInput, AddKeyOptions, KeyScope } from '../types/key-vault.ts';
+import type { KnownProviderId, ProviderId } from '../types/model.ts';
+import { SecretKey } from '../types/secret-key.ts';
 import { KeyVaultError } from './key-vault-error.ts';
-import { SecretKey } from './secret-key.ts';
 
 /** The providers a key can belong to. */
 export const KEY_PROVIDERS: readonly KnownProviderId[] = [

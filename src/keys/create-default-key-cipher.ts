@@ -1,9 +1,10 @@
-import type { Clock } from '../clock/clock.ts';
 import { hasMethods } from '../errors/check-settings.ts';
 import { InvalidSettingsError, type SettingIssue } from '../errors/invalid-settings-error.ts';
-import { type Logger, resolveLogger } from '../logger/logger.ts';
+import { resolveLogger } from '../logger/resolve-logger.ts';
+import type { Clock } from '../types/clock.ts';
+import type { KeyCipher } from '../types/key-cipher.ts';
+import type { Logger } from '../types/logger.ts';
 import { createInfisicalCipher, INFISICAL_ENV } from './infisical/create-infisical-cipher.ts';
-import type { KeyCipher } from './key-cipher.ts';
 import { createLocalCipher, MASTER_KEY_ENV } from './local-cipher.ts';
 
 /** Settings of `createDefaultKeyCipher()`. */

@@ -1,8 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { createSystemClock } from '../clock/clock.ts';
+import { createSystemClock } from '../clock/create-system-clock.ts';
 import { hasMethods } from '../errors/check-settings.ts';
 import { redactSecrets } from '../errors/redact.ts';
-import { resolveLogger } from '../logger/logger.ts';
+import { resolveLogger } from '../logger/resolve-logger.ts';
+import type { KeyCipher, KeyPayload } from '../types/key-cipher.ts';
+import { type KeyRecord, toKeyInfo } from '../types/key-record.ts';
+import type {
+  KeyCheckResult,
+  KeyScope,
+  KeyVault,
+  KeyVaultEvent,
+  RejectionOutcome,
+  ResolveKeyRequest,
+} from '../types/key-vault.ts';
 import { applyValidation, type CheckPurpose, initialStatus, toCheck } from './apply-validation.ts';
 import {
   checkAddInput,
@@ -17,17 +27,7 @@ import {
   describeKeyId,
 } from './check-key-input.ts';
 import { createDecryptedKeyCache } from './decrypted-key-cache.ts';
-import type { KeyCipher, KeyPayload } from './key-cipher.ts';
-import { type KeyRecord, toKeyInfo } from './key-record.ts';
 import { KeyRecordConflictError } from './key-record-conflict-error.ts';
-import type {
-  KeyCheckResult,
-  KeyScope,
-  KeyVault,
-  KeyVaultEvent,
-  RejectionOutcome,
-  ResolveKeyRequest,
-} from './key-vault.ts';
 import { KeyVaultError } from './key-vault-error.ts';
 import { checkKeyVaultSettings, type KeyVaultSettings } from './key-vault-settings.ts';
 import { checkRecord, newSealKey, type RecordTrust, sealOf, sealRecord, withoutSeal } from './record-seal.ts';

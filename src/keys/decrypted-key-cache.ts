@@ -1,5 +1,5 @@
-import type { Clock, TimerHandle } from '../clock/clock.ts';
-import type { KeyPayload } from './key-cipher.ts';
+import type { Clock, TimerHandle } from '../types/clock.ts';
+import type { KeyPayload } from '../types/key-cipher.ts';
 
 interface Entry {
   /** The ciphertext the payload came from: a re-encrypted or replaced record misses the cache. */

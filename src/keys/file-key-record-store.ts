@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import type { KeyRecord } from './key-record.ts';
+import type { KeyRecord } from '../types/key-record.ts';
 import {
   byCreation,
   type KeyRecordFilter,
   type KeyRecordStore,
   matchesKeyRecordFilter,
-} from './key-record-store.ts';
+} from '../types/key-record-store.ts';
 import { KeyVaultError } from './key-vault-error.ts';
 import { removeStaleTempFiles, writeFileAtomic } from './write-file-atomic.ts';
 

@@ -1,3 +1,11 @@
+/**
+ * `@bestviable/llm-router/keys`: users' own (BYOK) keys: the vault, its ciphers (local, Infisical,
+ * the default pick), record stores (memory, file), the key validator and the key constants. The
+ * interfaces they implement (`KeyVault`, `KeyCipher`, `KeyRecordStore`, `KeyValidator`) and their
+ * errors are exported by the root entry.
+ * @packageDocumentation
+ */
+export { SecretKey } from '../types/secret-key.ts';
 export { createDefaultKeyCipher, type DefaultKeyCipherSettings } from './create-default-key-cipher.ts';
 export { createKeyVault } from './create-key-vault.ts';
 export { createFileKeyRecordStore, type FileKeyRecordStoreSettings } from './file-key-record-store.ts';
@@ -7,25 +15,6 @@ export {
   INFISICAL_MAX_PLAINTEXT_BYTES,
   type InfisicalCipherSettings,
 } from './infisical/create-infisical-cipher.ts';
-export type { KeyCipher, KeyPayload } from './key-cipher.ts';
-export type { KeyCheck, KeyDisabledBy, KeyInfo, KeyRecord, KeyStatus } from './key-record.ts';
-export { KeyRecordConflictError } from './key-record-conflict-error.ts';
-export type { KeyRecordFilter, KeyRecordStore } from './key-record-store.ts';
-export type {
-  AddKeyInput,
-  AddKeyOptions,
-  CipherRotationResult,
-  InvalidKeyPolicy,
-  KeyCheckResult,
-  KeyRejection,
-  KeyScope,
-  KeyVault,
-  KeyVaultEvent,
-  RejectionOutcome,
-  ResolvedKey,
-  ResolveKeyRequest,
-} from './key-vault.ts';
-export { KeyVaultError, type KeyVaultErrorKind, type KeyVaultErrorOptions } from './key-vault-error.ts';
 export type { KeyVaultSettings } from './key-vault-settings.ts';
 export {
   createLocalCipher,
@@ -34,16 +23,8 @@ export {
   MASTER_KEY_ENV,
 } from './local-cipher.ts';
 export { createMemoryKeyRecordStore } from './memory-key-record-store.ts';
-export { SecretKey } from './secret-key.ts';
 export {
   createKeyValidator,
   DEFAULT_VALIDATION_BASE_URLS,
   type KeyValidatorSettings,
 } from './validation/create-key-validator.ts';
-export type {
-  KeyValidationReason,
-  KeyValidationRequest,
-  KeyValidationResult,
-  KeyValidationStatus,
-  KeyValidator,
-} from './validation/key-validator.ts';

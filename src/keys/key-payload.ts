@@ -1,7 +1,7 @@
-import type { ProviderId } from '../catalog/model-definition.ts';
-import type { KeyPayload } from './key-cipher.ts';
+import type { KeyPayload } from '../types/key-cipher.ts';
+import type { ProviderId } from '../types/model.ts';
+import { SecretKey } from '../types/secret-key.ts';
 import { KeyVaultError } from './key-vault-error.ts';
-import { SecretKey } from './secret-key.ts';
 
 const PROVIDERS: ReadonlySet<string> = new Set(['openai', 'anthropic', 'google', 'cohere', 'mistral']);
 const notPayload = (problem: string) =>

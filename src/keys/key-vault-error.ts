@@ -1,38 +1,7 @@
-import type { ProviderId } from '../catalog/model-definition.ts';
 import { RouterError } from '../errors/router-error.ts';
-import type { KeyValidationResult } from './validation/key-validator.ts';
-
-/**
- * What went wrong in the key vault. The caller decides from the kind alone:
- *
- * | kind | meaning | retry later helps |
- * |---|---|---|
- * | `invalid-input` | a value passed to the vault cannot be stored (empty key, unknown provider, too long) | no |
- * | `invalid-key` | the provider refused the key when it was added (`onInvalid: 'refuse'`) | no |
- * | `not-found` | no key with that id for that user | no |
- * | `integrity` | a ciphertext failed authentication, could not be read, or belongs to another record; or a record was changed outside the vault (its seal does not match) | no |
- * | `unauthorized` | the cipher backend (Infisical) refused the machine identity's credentials | no |
- * | `forbidden` | the machine identity may not use the KMS key | no |
- * | `misconfigured` | the KMS key does not exist or is disabled, or a setting is unusable | no |
- * | `rate-limited` | the cipher backend asked us to slow down | yes |
- * | `unavailable` | the cipher backend could not be reached, timed out, or failed (5xx) | yes |
- * | `unexpected` | the cipher backend answered something we cannot read | yes |
- * | `store` | the record store failed to read or write | maybe |
- * | `closed` | the vault or its cipher was closed (`close()`) | no |
- */
-export type KeyVaultErrorKind =
-  | 'invalid-input'
-  | 'invalid-key'
-  | 'not-found'
-  | 'integrity'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'misconfigured'
-  | 'rate-limited'
-  | 'unavailable'
-  | 'unexpected'
-  | 'store'
-  | 'closed';
+import type { KeyVaultErrorKind } from '../types/error-kinds.ts';
+import type { KeyValidationResult } from '../types/key-validator.ts';
+import type { ProviderId } from '../types/model.ts';
 
 const RETRYABLE: ReadonlySet<KeyVaultErrorKind> = new Set(['rate-limited', 'unavailable', 'unexpected']);
 

@@ -1,11 +1,11 @@
 import * as z from 'zod/mini';
-import type { Clock } from '../clock/clock.ts';
 import { checkSettings, clockSchema, hasMethods, whole } from '../errors/check-settings.ts';
-import type { Logger } from '../logger/logger.ts';
-import type { KeyCipher } from './key-cipher.ts';
-import type { KeyRecordStore } from './key-record-store.ts';
-import type { InvalidKeyPolicy, KeyVaultEvent } from './key-vault.ts';
-import type { KeyValidator } from './validation/key-validator.ts';
+import type { Clock } from '../types/clock.ts';
+import type { KeyCipher } from '../types/key-cipher.ts';
+import type { KeyRecordStore } from '../types/key-record-store.ts';
+import type { KeyValidator } from '../types/key-validator.ts';
+import type { InvalidKeyPolicy, KeyVaultEvent } from '../types/key-vault.ts';
+import type { Logger } from '../types/logger.ts';
 
 /** Settings of `createKeyVault()`. */
 export interface KeyVaultSettings {

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { InvalidSettingsError, type SettingIssue } from '../errors/invalid-settings-error.ts';
-import type { KeyCipher, KeyPayload } from './key-cipher.ts';
+import type { KeyCipher, KeyPayload } from '../types/key-cipher.ts';
 import { decodeKeyPayload, encodeKeyPayload } from './key-payload.ts';
 import { KeyVaultError } from './key-vault-error.ts';
 

@@ -1,10 +1,10 @@
-import type { KeyRecord } from './key-record.ts';
+import type { KeyRecord } from '../types/key-record.ts';
 import {
   byCreation,
   type KeyRecordFilter,
   type KeyRecordStore,
   matchesKeyRecordFilter,
-} from './key-record-store.ts';
+} from '../types/key-record-store.ts';
 
 /**
  * Keeps key records in this process's memory: for tests and short-lived processes. Records are

@@ -1,8 +1,8 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { KeyCipher, KeyPayload } from './key-cipher.ts';
-import type { KeyRecord } from './key-record.ts';
+import type { KeyCipher, KeyPayload } from '../types/key-cipher.ts';
+import type { KeyRecord } from '../types/key-record.ts';
+import { SecretKey } from '../types/secret-key.ts';
 import { KeyVaultError } from './key-vault-error.ts';
-import { SecretKey } from './secret-key.ts';
 
 const SEAL_FORMAT = 's1';
 

@@ -1,6 +1,7 @@
-import type { KeyCipher } from './key-cipher.ts';
-import type { KeyRecord } from './key-record.ts';
-import { KeyVaultError, type KeyVaultErrorKind } from './key-vault-error.ts';
+import type { KeyVaultErrorKind } from '../types/error-kinds.ts';
+import type { KeyCipher } from '../types/key-cipher.ts';
+import type { KeyRecord } from '../types/key-record.ts';
+import { KeyVaultError } from './key-vault-error.ts';
 import { checkRecord, sealRecord } from './record-seal.ts';
 
 /**

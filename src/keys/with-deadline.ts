@@ -1,4 +1,4 @@
-import type { Clock } from '../clock/clock.ts';
+import type { Clock } from '../types/clock.ts';
 
 /**
  * Runs `run` and settles with it, unless `timeoutMs` of `clock` time pass first: then rejects with

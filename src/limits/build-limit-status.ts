@@ -1,6 +1,6 @@
+import { defineLimit, UPSTREAM_LIMIT_NAMES } from '../types/limit-names.ts';
+import type { LimitStoreSnapshot } from '../types/limit-store.ts';
 import { calendarWindow } from './calendar-window.ts';
-import { defineLimit, UPSTREAM_LIMIT_NAMES } from './limit-names.ts';
-import type { LimitStoreSnapshot } from './limit-store.ts';
 import type { LimitTable } from './limit-table.ts';
 import { fromMicroUsd } from './micro-usd.ts';
 import type { LimitStatus } from './rate-limiter.ts';

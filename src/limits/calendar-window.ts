@@ -1,4 +1,4 @@
-import type { LimitPeriod } from './limit-names.ts';
+import type { LimitPeriod } from '../types/limit-names.ts';
 
 /** A half-open window of time `[startMs, endMs)`, in ms since the Unix epoch. */
 export interface CalendarWindow {

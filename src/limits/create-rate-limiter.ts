@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
 import { checkSettings } from '../errors/check-settings.ts';
+import type { LimitAmounts, LimitReservationEntry, LimitScopeCheck } from '../types/limit-store.ts';
 import { buildLimitStatus } from './build-limit-status.ts';
 import { calendarWindow } from './calendar-window.ts';
 import { checkScopes } from './check-scopes.ts';
 import { createHeadroomWaiters } from './headroom-waiters.ts';
 import { bindingDenial, toLimitDenial } from './limit-denials.ts';
 import { limitScopeSchema, limitSettingsSchema, rateLimiterSettingsSchema } from './limit-settings-schema.ts';
-import type { LimitAmounts, LimitReservationEntry, LimitScopeCheck } from './limit-store.ts';
 import { createLimitTable } from './limit-table.ts';
 import { createMemoryLimitStore } from './memory-limit-store.ts';
 import { toMicroUsdUp } from './micro-usd.ts';

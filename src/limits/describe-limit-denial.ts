@@ -1,4 +1,4 @@
-import type { LimitUnit } from './limit-names.ts';
+import type { LimitUnit } from '../types/limit-names.ts';
 import type { LimitDenial } from './rate-limiter.ts';
 
 const UPSTREAM_SOURCES: Readonly<Record<string, string>> = {

@@ -1,4 +1,4 @@
-import type { Clock } from '../clock/clock.ts';
+import type { Clock } from '../types/clock.ts';
 
 /** Calls waiting for headroom, woken when a timer falls due or when headroom may have been freed. */
 export interface HeadroomWaiters {

@@ -1,5 +1,5 @@
-import { defineLimit } from './limit-names.ts';
-import type { LimitStoreDenial } from './limit-store.ts';
+import { defineLimit } from '../types/limit-names.ts';
+import type { LimitStoreDenial } from '../types/limit-store.ts';
 import { fromMicroUsd } from './micro-usd.ts';
 import type { LimitDenial } from './rate-limiter.ts';
 

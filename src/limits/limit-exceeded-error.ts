@@ -1,6 +1,6 @@
 import { RouterError } from '../errors/router-error.ts';
+import type { LimitKind, LimitName, LimitUnit } from '../types/limit-names.ts';
 import { describeLimitDenial } from './describe-limit-denial.ts';
-import type { LimitKind, LimitName, LimitUnit } from './limit-names.ts';
 import type { LimitDenial } from './rate-limiter.ts';
 
 /** What `LimitExceededError` is built from: a denial from `RateLimiter.reserve()`, and optionally its cause. */

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { clockSchema, hasMethods, parseSetting, whole } from '../errors/check-settings.ts';
+import type { LimitSettings } from '../types/limit-settings.ts';
 import { isLimitScope } from './limit-scope.ts';
-import type { LimitSettings } from './limit-settings.ts';
 
 const count = (unit: string) =>
   z

@@ -4,9 +4,9 @@ import {
   defineLimit,
   type LimitMetric,
   type LimitPeriod,
-} from './limit-names.ts';
+} from '../types/limit-names.ts';
+import type { LimitSettings } from '../types/limit-settings.ts';
 import { wildcardOf } from './limit-scope.ts';
-import type { LimitSettings } from './limit-settings.ts';
 import { toMicroUsdDown } from './micro-usd.ts';
 
 /** One configured limit, ready to check: its size in the metric's unit (micro-dollars for budgets). */

@@ -1,4 +1,4 @@
-import { type ConfiguredLimitName, defineLimit, type UpstreamLimitName } from './limit-names.ts';
+import { type ConfiguredLimitName, defineLimit, type UpstreamLimitName } from '../types/limit-names.ts';
 import type {
   LimitBlockRequest,
   LimitCounterSnapshot,
@@ -14,7 +14,7 @@ import type {
   LimitStoreSnapshot,
   SharedLimitSettings,
   UpstreamBlock,
-} from './limit-store.ts';
+} from '../types/limit-store.ts';
 
 /** How much a memory store holds right now; every number is bounded by the live windows. */
 export interface MemoryLimitStoreStats {

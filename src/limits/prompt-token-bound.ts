@@ -1,6 +1,6 @@
-import { isKnownProvider, type KnownProviderId, type ProviderId } from '../catalog/model-definition.ts';
 import { InvalidRequestError } from '../errors/invalid-request-error.ts';
-import type { ChatMessage, ResponseFormat, ToolChoice, ToolDefinition } from '../router/chat-types.ts';
+import type { ChatMessage, ResponseFormat, ToolChoice, ToolDefinition } from '../types/chat.ts';
+import { isKnownProvider, type KnownProviderId, type ProviderId } from '../types/model.ts';
 
 // The most prompt tokens a call can be billed for, without a tokenizer. Every tokenizer the
 // catalog's providers use is a byte-level BPE (OpenAI's o200k and cl100k, Mistral's Tekken,

@@ -1,8 +1,8 @@
-import type { Clock } from '../clock/clock.ts';
-import type { RateLimitSnapshot } from '../transports/transport.ts';
-import type { LimitKind, LimitName, LimitUnit } from './limit-names.ts';
-import type { LimitSettings, LimitTimeZone } from './limit-settings.ts';
-import type { LimitReservationEntry, LimitStore } from './limit-store.ts';
+import type { Clock } from '../types/clock.ts';
+import type { LimitKind, LimitName, LimitUnit } from '../types/limit-names.ts';
+import type { LimitSettings, LimitTimeZone } from '../types/limit-settings.ts';
+import type { LimitReservationEntry, LimitStore } from '../types/limit-store.ts';
+import type { RateLimitSnapshot } from '../types/transport.ts';
 
 /** What `createRateLimiter()` takes. */
 export interface RateLimiterSettings {

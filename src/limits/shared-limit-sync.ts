@@ -1,7 +1,7 @@
-import type { Clock } from '../clock/clock.ts';
-import type { LimitSettings } from './limit-settings.ts';
+import type { Clock } from '../types/clock.ts';
+import type { LimitSettings } from '../types/limit-settings.ts';
+import type { LimitStore } from '../types/limit-store.ts';
 import { limitSettingsSchema } from './limit-settings-schema.ts';
-import type { LimitStore } from './limit-store.ts';
 import type { LimitTable } from './limit-table.ts';
 
 /** How often a limiter reads the limits other processes set, at most (on its clock). */

@@ -1,4 +1,4 @@
-import type { UpstreamBlock } from './limit-store.ts';
+import type { UpstreamBlock } from '../types/limit-store.ts';
 import type { UpstreamLimitSignal } from './rate-limiter.ts';
 
 /** How long `remaining: 0` blocks a scope when the upstream sent no reset time: a rate-limit minute. */

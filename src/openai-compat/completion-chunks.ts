@@ -1,5 +1,5 @@
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
-import type { ChatStream, StreamPart } from '../router/stream-types.ts';
+import type { ChatStream, StreamPart } from '../types/stream.ts';
 import { completionMetadata, ROUTER_COMPLETION_FIELD } from './router-completion-metadata.ts';
 import { chunk, completionId, toWireFinishReason, toWireUsage } from './to-chat-completion.ts';
 

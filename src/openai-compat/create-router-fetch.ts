@@ -1,6 +1,6 @@
-import type { ChatResult } from '../router/chat-types.ts';
 import type { Router } from '../router/router.ts';
-import type { StreamPart } from '../router/stream-types.ts';
+import type { ChatResult } from '../types/chat.ts';
+import type { StreamPart } from '../types/stream.ts';
 import { completionChunks } from './completion-chunks.ts';
 import { errorResponse } from './error-response.ts';
 import { toChatCompletion } from './to-chat-completion.ts';

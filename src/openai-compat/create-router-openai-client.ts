@@ -1,8 +1,8 @@
 import OpenAI, { type APIError, type ClientOptions } from 'openai';
 import { checkSettings, hasMethods } from '../errors/check-settings.ts';
 import { InvalidSettingsError } from '../errors/invalid-settings-error.ts';
-import type { ModelRequirements } from '../router/chat-types.ts';
 import type { Router } from '../router/router.ts';
+import type { ModelRequirements } from '../types/chat.ts';
 import { createRouterFetch } from './create-router-fetch.ts';
 import { routerOpenAIClientSettingsSchema } from './router-openai-client-settings.ts';
 

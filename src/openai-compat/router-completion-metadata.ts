@@ -1,7 +1,7 @@
 import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { type CallMetadata, callMetadata } from '../router/call-metadata.ts';
-import type { Cost } from '../router/chat-types.ts';
-import type { Attempt, Route } from '../router/route.ts';
+import type { Cost } from '../types/chat.ts';
+import type { Attempt, Route } from '../types/route.ts';
 
 /** The field the router adds to a `ChatCompletion` and to a stream's last chunk. */
 export const ROUTER_COMPLETION_FIELD = 'llm_router';

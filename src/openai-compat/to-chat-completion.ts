@@ -4,7 +4,7 @@ import type {
   ChatCompletionMessageFunctionToolCall,
 } from 'openai/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
-import type { ChatResult, FinishReason, TokenUsage } from '../router/chat-types.ts';
+import type { ChatResult, FinishReason, TokenUsage } from '../types/chat.ts';
 import { completionMetadata, ROUTER_COMPLETION_FIELD } from './router-completion-metadata.ts';
 
 type WireFinishReason = ChatCompletion.Choice['finish_reason'];

@@ -8,7 +8,7 @@ import type {
   ToolCall,
   ToolChoice,
   ToolDefinition,
-} from '../router/chat-types.ts';
+} from '../types/chat.ts';
 import { IGNORED_PARAMETERS, UNSUPPORTED_PARAMETERS } from './unsupported-parameters.ts';
 
 /** Router options every request of a client starts from. */

@@ -1,9 +1,9 @@
 import type { Attributes, Counter, Histogram, Meter } from '@opentelemetry/api';
 import { StreamInterruptedError } from '../errors/call-errors.ts';
-import type { Cost, TokenUsage } from '../router/chat-types.ts';
-import type { Attempt, Route } from '../router/route.ts';
 import type { CallEndEvent, CallErrorEvent } from '../router/router-events.ts';
-import type { UsageRecord } from '../usage/usage-record.ts';
+import type { Cost, TokenUsage } from '../types/chat.ts';
+import type { Attempt, Route } from '../types/route.ts';
+import type { UsageRecord } from '../types/usage-record.ts';
 import {
   DURATION_BUCKETS,
   GEN_AI,

@@ -9,7 +9,6 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { StreamInterruptedError } from '../errors/call-errors.ts';
-import type { Route } from '../router/route.ts';
 import type {
   AttemptErrorEvent,
   AttemptStartEvent,
@@ -19,7 +18,8 @@ import type {
   CallStartEvent,
   FallbackEvent,
 } from '../router/router-events.ts';
-import type { UsageRecord } from '../usage/usage-record.ts';
+import type { Route } from '../types/route.ts';
+import type { UsageRecord } from '../types/usage-record.ts';
 import { GEN_AI, GENERAL, LLM_ROUTER } from './attribute-names.ts';
 import { inputMessagesJson, outputMessagesJson, toolDefinitionsJson } from './content-messages.ts';
 import { genAiFinishReason, genAiProviderName } from './gen-ai-values.ts';

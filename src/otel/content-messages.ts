@@ -1,4 +1,4 @@
-import type { ChatMessage, FinishReason, ToolCall, ToolDefinition } from '../router/chat-types.ts';
+import type { ChatMessage, FinishReason, ToolCall, ToolDefinition } from '../types/chat.ts';
 import { genAiFinishReason } from './gen-ai-values.ts';
 
 // Messages in the shapes of the GenAI conventions' input and output messages JSON schemas

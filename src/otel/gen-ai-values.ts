@@ -1,5 +1,5 @@
-import { isKnownProvider, type KnownProviderId, type ProviderId } from '../catalog/model-definition.ts';
-import type { FinishReason } from '../router/chat-types.ts';
+import type { FinishReason } from '../types/chat.ts';
+import { isKnownProvider, type KnownProviderId, type ProviderId } from '../types/model.ts';
 
 const PROVIDER_NAMES: Readonly<Record<KnownProviderId, string>> = {
   openai: 'openai',

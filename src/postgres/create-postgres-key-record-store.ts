@@ -1,10 +1,10 @@
 import * as z from 'zod/mini';
 import { checkSettings, hasMethods } from '../errors/check-settings.ts';
 import type { RouterError } from '../errors/router-error.ts';
-import type { KeyRecord } from '../keys/key-record.ts';
 import { KeyRecordConflictError } from '../keys/key-record-conflict-error.ts';
-import { byCreation, type KeyRecordFilter, type KeyRecordStore } from '../keys/key-record-store.ts';
 import { KeyVaultError } from '../keys/key-vault-error.ts';
+import type { KeyRecord } from '../types/key-record.ts';
+import { byCreation, type KeyRecordFilter, type KeyRecordStore } from '../types/key-record-store.ts';
 import { isConnectionError } from './is-connection-error.ts';
 import { KEY_RECORD_SCHEMA } from './key-record-schema.ts';
 import { migratePostgresSchema, PostgresSchemaConflict } from './migrate-postgres-schema.ts';

@@ -1,13 +1,13 @@
-import type { CheckedReportOptions } from '../usage/check-report-options.ts';
-import { createSavingsAccumulator } from '../usage/compute-savings.ts';
-import { formatMoneySum, moneySumToUsd } from '../usage/money-sum.ts';
 import type {
   UsageGroupKey,
   UsageReport,
   UsageReportGroup,
   UsageReportMetrics,
   UsageReportRow,
-} from '../usage/usage-report.ts';
+} from '../types/usage-report.ts';
+import type { CheckedReportOptions } from '../usage/check-report-options.ts';
+import { createSavingsAccumulator } from '../usage/compute-savings.ts';
+import { formatMoneySum, moneySumToUsd } from '../usage/money-sum.ts';
 import { nanoUsdToMoneySum } from './nano-usd-to-money-sum.ts';
 import type { PostgresClient, PostgresPool } from './postgres-pool.ts';
 import { readInSnapshot } from './read-in-snapshot.ts';

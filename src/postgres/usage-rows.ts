@@ -1,9 +1,10 @@
-import type { GatewayId, ProviderId } from '../catalog/model-definition.ts';
-import type { CostSource } from '../router/chat-types.ts';
+import type { CostSource } from '../types/chat.ts';
+import type { GatewayId, ProviderId } from '../types/model.ts';
+import type { UsageRecord, UsageStatus } from '../types/usage-record.ts';
 import type { CheckedUsageQuery } from '../usage/check-usage-query.ts';
 import { usdToNanoUsd } from '../usage/money-sum.ts';
 import { USAGE_RECORD_BOUNDS } from '../usage/read-usage-record.ts';
-import { USAGE_RECORD_COLUMN_FIELDS, type UsageRecord, type UsageStatus } from '../usage/usage-record.ts';
+import { USAGE_RECORD_COLUMN_FIELDS } from '../usage/usage-record-columns.ts';
 
 /** A record as the values of `insertUsageRecords()`'s columns, checked and converted in `record()`. */
 export type UsageRow = readonly unknown[];

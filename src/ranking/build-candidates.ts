@@ -1,7 +1,7 @@
-import type { ModelCatalog } from '../catalog/model-catalog.ts';
-import type { GatewayId, ModelDefinition, ModelPricing, ProviderId } from '../catalog/model-definition.ts';
 import type { ExcludedCandidate } from '../errors/call-errors.ts';
-import type { ModelRequirements } from '../router/chat-types.ts';
+import type { ModelRequirements } from '../types/chat.ts';
+import type { GatewayId, ModelDefinition, ModelPricing, ProviderId } from '../types/model.ts';
+import type { ModelCatalog } from '../types/model-catalog.ts';
 import type { Candidate } from './candidate.ts';
 
 /** Everything about the router's configuration that decides which candidates exist. */

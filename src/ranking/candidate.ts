@@ -1,9 +1,4 @@
-import type {
-  GatewayId,
-  ModelDefinition,
-  ModelPricing,
-  PriceProvenance,
-} from '../catalog/model-definition.ts';
+import type { GatewayId, ModelDefinition, ModelPricing, PriceProvenance } from '../types/model.ts';
 
 /** One way to serve a call: a catalog model on one gateway. */
 export interface Candidate {

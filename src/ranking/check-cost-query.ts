@@ -1,6 +1,6 @@
 import { describeValue } from '../errors/describe-value.ts';
 import { InvalidRequestError } from '../errors/invalid-request-error.ts';
-import type { CostComparisonQuery } from './compare-costs.ts';
+import type { CostComparisonQuery } from './cost-comparison-query.ts';
 
 const QUERY_KEYS = new Set(['model', 'require', 'inputTokens', 'outputTokens', 'cachedInputTokens']);
 const FLAGS = ['tools', 'vision', 'json'] as const;

@@ -1,21 +1,8 @@
 import { computeCostUsd, pricesForPrompt } from '../catalog/compute-cost.ts';
-import type { GatewayId, ModelPricing, PriceProvenance, ProviderId } from '../catalog/model-definition.ts';
-import type { ModelRequirements } from '../router/chat-types.ts';
+import type { GatewayId, ModelPricing, PriceProvenance, ProviderId } from '../types/model.ts';
 import { buildCandidates, type RoutingTable, resolveModelId } from './build-candidates.ts';
 import { checkCostQuery } from './check-cost-query.ts';
-
-/** What to compare: a model (or several) across the offers that serve it, or every model meeting requirements. */
-export interface CostComparisonQuery {
-  /** A catalog id or gateway model name; or a list. Leave out to compare every model meeting `require`. */
-  readonly model?: string | readonly string[];
-  readonly require?: ModelRequirements;
-  /** Prompt tokens of the call to price. */
-  readonly inputTokens: number;
-  /** Output tokens of the call to price. */
-  readonly outputTokens: number;
-  /** Of `inputTokens`, how many are served from the prompt cache. @default 0 */
-  readonly cachedInputTokens?: number;
-}
+import type { CostComparisonQuery } from './cost-comparison-query.ts';
 
 /** The price of one call on one offer. */
 export interface CostComparisonRow {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { checkSettings } from '../errors/check-settings.ts';
+import { LimitStoreError, type LimitStoreOperation } from '../limits/limit-store-error.ts';
 import type {
   LimitBlockRequest,
   LimitReadRequest,
@@ -12,8 +13,7 @@ import type {
   LimitStoreAvailabilityEvent,
   LimitStoreSnapshot,
   SharedLimitSettings,
-} from '../limits/limit-store.ts';
-import { LimitStoreError, type LimitStoreOperation } from '../limits/limit-store-error.ts';
+} from '../types/limit-store.ts';
 import { ExpiringMap } from './expiring-map.ts';
 import {
   blockArgs,

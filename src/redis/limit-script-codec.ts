@@ -1,5 +1,5 @@
-import type { ConfiguredLimitName, LimitMetric, UpstreamLimitName } from '../limits/limit-names.ts';
-import type { LimitSettings } from '../limits/limit-settings.ts';
+import type { ConfiguredLimitName, LimitMetric, UpstreamLimitName } from '../types/limit-names.ts';
+import type { LimitSettings } from '../types/limit-settings.ts';
 import type {
   LimitBlockRequest,
   LimitCounterSnapshot,
@@ -12,7 +12,7 @@ import type {
   LimitStoreSnapshot,
   SharedLimitSettings,
   UpstreamBlock,
-} from '../limits/limit-store.ts';
+} from '../types/limit-store.ts';
 
 // The scripts' arguments and replies (see limit-scripts.ts). Every number crosses as an integer
 // string: amounts are whole units already, and ceil keeps a stray fraction from failing HINCRBY.

@@ -1,3 +1,4 @@
+import { createMemoryLimitStore, type MemoryLimitStore } from '../limits/memory-limit-store.ts';
 import type {
   LimitBlockRequest,
   LimitReadRequest,
@@ -6,8 +7,7 @@ import type {
   LimitReserveResult,
   LimitSettleRequest,
   LimitStoreSnapshot,
-} from '../limits/limit-store.ts';
-import { createMemoryLimitStore, type MemoryLimitStore } from '../limits/memory-limit-store.ts';
+} from '../types/limit-store.ts';
 import { ExpiringMap } from './expiring-map.ts';
 import type { CounterTotals, CounterUse } from './limit-script-codec.ts';
 

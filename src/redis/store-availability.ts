@@ -1,4 +1,4 @@
-import type { LimitStoreAvailabilityEvent } from '../limits/limit-store.ts';
+import type { LimitStoreAvailabilityEvent } from '../types/limit-store.ts';
 import { StoreRejected } from './script-runner.ts';
 
 /** An operation kept while the store is unavailable; `nowMs` is its time, shifted by how long it waited. */

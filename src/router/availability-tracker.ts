@@ -1,11 +1,11 @@
 import type { BreakerRegistry } from '../breaker/breaker-registry.ts';
-import type { GatewayId, ProviderId } from '../catalog/model-definition.ts';
-import type { Clock } from '../clock/clock.ts';
 import type { GatewayError } from '../errors/gateway-error.ts';
 import type { UpstreamLimitSignal } from '../limits/rate-limiter.ts';
 import { upstreamScopeOf } from '../limits/upstream-blocks.ts';
 import type { Availability, Candidate } from '../ranking/candidate.ts';
-import type { RateLimitSnapshot } from '../transports/transport.ts';
+import type { Clock } from '../types/clock.ts';
+import type { GatewayId, ProviderId } from '../types/model.ts';
+import type { RateLimitSnapshot } from '../types/transport.ts';
 import { breakerFor } from './decide-next-step.ts';
 
 interface Health {

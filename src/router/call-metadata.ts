@@ -1,5 +1,5 @@
-import type { Cost } from './chat-types.ts';
-import type { Attempt, Route } from './route.ts';
+import type { Cost } from '../types/chat.ts';
+import type { Attempt, Route } from '../types/route.ts';
 
 /**
  * Where a call was routed, what it cost and every candidate tried, as plain JSON data: what the AI

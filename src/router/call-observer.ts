@@ -1,25 +1,25 @@
 import type { EventEmitter } from 'eventemitter3';
 import type { BreakerRegistry } from '../breaker/breaker-registry.ts';
-import type { ProviderId } from '../catalog/model-definition.ts';
-import type { Clock } from '../clock/clock.ts';
 import type { CallError } from '../errors/call-errors.ts';
 import type { GatewayError } from '../errors/gateway-error.ts';
 import type { RouterError } from '../errors/router-error.ts';
-import type { Logger } from '../logger/logger.ts';
 import type { Candidate } from '../ranking/candidate.ts';
-import type { RateLimitSnapshot } from '../transports/transport.ts';
+import type { ChatMessage, Cost, FinishReason, TokenUsage } from '../types/chat.ts';
+import type { Clock } from '../types/clock.ts';
+import type { Logger } from '../types/logger.ts';
+import type { ProviderId } from '../types/model.ts';
+import type { Attempt, Route } from '../types/route.ts';
+import type { RateLimitSnapshot } from '../types/transport.ts';
+import type { UsageRecord, UsageStatus } from '../types/usage-record.ts';
+import type { UsageTracker } from '../types/usage-tracker.ts';
 import { NANO_USD_PER_USD } from '../usage/money-sum.ts';
-import type { UsageRecord, UsageStatus } from '../usage/usage-record.ts';
-import type { UsageTracker } from '../usage/usage-tracker.ts';
 import type { AvailabilityTracker } from './availability-tracker.ts';
 import { failureRecord, successRecord, withBilledFailures } from './call-records.ts';
-import type { ChatMessage, Cost, FinishReason, TokenUsage } from './chat-types.ts';
 import type { NextStep } from './decide-next-step.ts';
 import type { Admission } from './limit-admission.ts';
 import type { CallPlan } from './plan-call.ts';
 import { acceptReportedCost, type FigureWarning } from './reported-figures.ts';
 import type { CallKeys, CredentialResolver } from './resolve-credentials.ts';
-import type { Attempt, Route } from './route.ts';
 import type { RouterEventMap } from './router-events.ts';
 
 /** What a call observer writes to: one set per router, built by `createRouter()`. */

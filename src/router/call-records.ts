@@ -3,13 +3,13 @@ import { estimateTextTokens } from '../catalog/estimate-tokens.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { RouterError } from '../errors/router-error.ts';
 import type { Candidate } from '../ranking/candidate.ts';
+import type { Cost, TokenUsage } from '../types/chat.ts';
+import type { Attempt, Route } from '../types/route.ts';
+import type { UsageRecord, UsageStatus } from '../types/usage-record.ts';
 import { NANO_USD_PER_USD } from '../usage/money-sum.ts';
-import type { UsageRecord, UsageStatus } from '../usage/usage-record.ts';
-import type { Cost, TokenUsage } from './chat-types.ts';
+import type { CandidateRun } from './candidate-run.ts';
 import type { CallPlan } from './plan-call.ts';
 import { acceptReportedCost, acceptReportedUsage, type FigureWarning } from './reported-figures.ts';
-import type { Attempt, Route } from './route.ts';
-import type { CandidateRun } from './run-candidates.ts';
 
 // The figures and the usage record of a finished call (chat or stream), for success and failure
 // alike; `CallObserver` settles and records them.

@@ -1,8 +1,8 @@
-import type { GatewayId } from '../catalog/model-definition.ts';
-import type { Clock } from '../clock/clock.ts';
-import type { Transport } from '../transports/transport.ts';
+import type { ChatOptions } from '../types/chat.ts';
+import type { Clock } from '../types/clock.ts';
+import type { GatewayId } from '../types/model.ts';
+import type { Transport } from '../types/transport.ts';
 import type { CallObserver } from './call-observer.ts';
-import type { ChatOptions } from './chat-types.ts';
 import type { CallPlan } from './plan-call.ts';
 import type { CandidateLoop } from './run-candidates.ts';
 

@@ -1,5 +1,5 @@
-import type { Clock, TimerHandle } from '../clock/clock.ts';
 import { forwardAbort } from '../clock/forward-abort.ts';
+import type { Clock, TimerHandle } from '../types/clock.ts';
 
 /** The reason a call's signal carries when its overall deadline (`timeoutMs`) passed. */
 export class CallDeadlineReason extends Error {

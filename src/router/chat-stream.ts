@@ -1,6 +1,6 @@
 import { StreamAlreadyReadError } from '../errors/stream-already-read-error.ts';
+import type { ChatStream, StreamPart, StreamResult } from '../types/stream.ts';
 import { StreamResultPromise } from './stream-result-promise.ts';
-import type { ChatStream, StreamPart, StreamResult } from './stream-types.ts';
 
 /** A result that settles when the stream's reading ends, and whether anyone iterates it. */
 export interface StreamOutcome {

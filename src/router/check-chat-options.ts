@@ -9,7 +9,7 @@ import type {
   ToolCall,
   ToolChoice,
   ToolDefinition,
-} from './chat-types.ts';
+} from '../types/chat.ts';
 import { jsonProblem } from './check-json-value.ts';
 
 const ROLES = new Set(['system', 'user', 'assistant', 'tool']);

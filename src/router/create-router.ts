@@ -3,20 +3,13 @@ import { DEFAULT_BREAKER_SETTINGS } from '../breaker/circuit-breaker.ts';
 import { DEFAULT_CATALOG_DATE, DEFAULT_CATALOG_MODELS } from '../catalog/default-catalog-models.ts';
 import { createLiveCatalog, type LiveCatalog, type RouterCatalog } from '../catalog/live/live-catalog.ts';
 import type { CatalogEndpoint } from '../catalog/live/read-listing.ts';
-import {
-  catalogBase,
-  createModelCatalog,
-  type ModelCatalog,
-  type ModelCatalogSettings,
-} from '../catalog/model-catalog.ts';
-import { type GatewayId, KNOWN_PROVIDERS, type ProviderId } from '../catalog/model-definition.ts';
-import { type Clock, createSystemClock } from '../clock/clock.ts';
+import { catalogBase, createModelCatalog, type ModelCatalogSettings } from '../catalog/model-catalog.ts';
+import { createSystemClock } from '../clock/create-system-clock.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { InvalidSettingsError } from '../errors/invalid-settings-error.ts';
 import { createRateLimiter } from '../limits/create-rate-limiter.ts';
-import type { LimitSettings } from '../limits/limit-settings.ts';
 import type { UpstreamLimitSignal } from '../limits/rate-limiter.ts';
-import { resolveLogger } from '../logger/logger.ts';
+import { resolveLogger } from '../logger/resolve-logger.ts';
 import { buildCandidates, type RoutingTable, resolveModelId } from '../ranking/build-candidates.ts';
 import { compareCosts } from '../ranking/compare-costs.ts';
 import {
@@ -33,13 +26,17 @@ import {
   createOpenRouterTransport,
   DEFAULT_OPENROUTER_BASE_URL,
 } from '../transports/openrouter/create-openrouter-transport.ts';
-import { type GatewayHealth, NO_CAPABILITIES, type Transport } from '../transports/transport.ts';
+import type { ChatOptions } from '../types/chat.ts';
+import type { Clock } from '../types/clock.ts';
+import type { LimitSettings } from '../types/limit-settings.ts';
+import { type GatewayId, KNOWN_PROVIDERS, type ProviderId } from '../types/model.ts';
+import type { ModelCatalog } from '../types/model-catalog.ts';
+import { type GatewayHealth, NO_CAPABILITIES, type Transport } from '../types/transport.ts';
 import { createRouterUsage } from '../usage/create-router-usage.ts';
 import { createMemoryUsageTracker } from '../usage/memory-usage-tracker.ts';
 import { AvailabilityTracker } from './availability-tracker.ts';
 import { CallObserver, type CallObserverSinks } from './call-observer.ts';
 import type { CallRunner } from './call-runner.ts';
-import type { ChatOptions } from './chat-types.ts';
 import { checkGatewayCredentials } from './check-gateway-credentials.ts';
 import { breakerFor } from './decide-next-step.ts';
 import { executeChat } from './execute-chat.ts';

@@ -1,4 +1,5 @@
-import type { GatewayError, GatewayErrorKind } from '../errors/gateway-error.ts';
+import type { GatewayError } from '../errors/gateway-error.ts';
+import type { GatewayErrorKind } from '../types/error-kinds.ts';
 
 // Every decision the router takes after a failed try, in one place: what the failure kind means
 // (FAILURE_RULES), and, for kinds that may be retried, what the situation allows (RETRY_RULES).

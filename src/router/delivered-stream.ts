@@ -1,9 +1,9 @@
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { Candidate } from '../ranking/candidate.ts';
 import { MAX_TOOL_CALLS } from '../transports/answer-limits.ts';
-import type { TransportStreamPart } from '../transports/transport.ts';
+import type { Cost, FinishReason, TokenUsage, ToolCall } from '../types/chat.ts';
+import type { TransportStreamPart } from '../types/transport.ts';
 import { estimateOutputTokens, settleCost } from './call-records.ts';
-import type { Cost, FinishReason, TokenUsage, ToolCall } from './chat-types.ts';
 import type { CallPlan } from './plan-call.ts';
 import { acceptReportedUsage, type FigureWarning } from './reported-figures.ts';
 

@@ -1,8 +1,8 @@
-import type { TransportResult } from '../transports/transport.ts';
+import type { ChatOptions, ChatResult } from '../types/chat.ts';
+import type { TransportResult } from '../types/transport.ts';
 import { settleCost, settleUsage } from './call-records.ts';
 import { type CallRunner, transportOf } from './call-runner.ts';
 import { createCallSignal } from './call-signal.ts';
-import type { ChatOptions, ChatResult } from './chat-types.ts';
 import { CallFailure, runCandidates } from './run-candidates.ts';
 import { transportRequest } from './transport-request.ts';
 

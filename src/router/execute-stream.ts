@@ -1,23 +1,23 @@
-import type { TimerHandle } from '../clock/clock.ts';
 import { forwardAbort } from '../clock/forward-abort.ts';
 import { CallAbortedError, type CallError, StreamInterruptedError } from '../errors/call-errors.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { Candidate } from '../ranking/candidate.ts';
 import { AttemptTimeoutReason } from '../transports/abort-reasons.ts';
-import type { RateLimitSnapshot, TransportStreamPart } from '../transports/transport.ts';
-import type { UsageRecord, UsageStatus } from '../usage/usage-record.ts';
+import type { ChatOptions, Cost, TokenUsage } from '../types/chat.ts';
+import type { TimerHandle } from '../types/clock.ts';
+import type { Attempt, Route } from '../types/route.ts';
+import type { ChatStream, StreamPart, StreamResult } from '../types/stream.ts';
+import type { RateLimitSnapshot, TransportStreamPart } from '../types/transport.ts';
+import type { UsageRecord, UsageStatus } from '../types/usage-record.ts';
 import type { CallObserver } from './call-observer.ts';
 import { type CallRunner, transportOf } from './call-runner.ts';
 import { CallDeadlineReason, createCallSignal } from './call-signal.ts';
 import { createChatStream, type StreamOutcome } from './chat-stream.ts';
-import type { ChatOptions, Cost, TokenUsage } from './chat-types.ts';
 import { checkStreamPart, Delivered } from './delivered-stream.ts';
 import type { CallPlan } from './plan-call.ts';
 import type { Credentials } from './resolve-credentials.ts';
-import type { Attempt, Route } from './route.ts';
 import { toGatewayError } from './run-attempt.ts';
 import { CallFailure, runCandidates } from './run-candidates.ts';
-import type { ChatStream, StreamPart, StreamResult } from './stream-types.ts';
 import { transportRequest } from './transport-request.ts';
 
 /** A stream that delivered its first content part: the attempt that opened it succeeded. */

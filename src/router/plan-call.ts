@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { computeCostUsd } from '../catalog/compute-cost.ts';
 import { estimatePromptTokens } from '../catalog/estimate-tokens.ts';
-import type { Clock } from '../clock/clock.ts';
 import type { ExcludedCandidate } from '../errors/call-errors.ts';
 import { buildCandidates, type RoutingTable, resolveModelId } from '../ranking/build-candidates.ts';
 import type { Availability, Candidate, RankingInput } from '../ranking/candidate.ts';
 import { type RankingPolicy, rankCandidates } from '../ranking/rank-candidates.ts';
+import type { ChatOptions } from '../types/chat.ts';
+import type { Clock } from '../types/clock.ts';
 import type { AvailabilityTracker } from './availability-tracker.ts';
-import type { ChatOptions } from './chat-types.ts';
 import { checkChatOptions, impliedRequirements } from './check-chat-options.ts';
 
 /** What planning a call uses; built once by `createRouter()`. */

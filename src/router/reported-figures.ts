@@ -1,5 +1,5 @@
+import type { TokenUsage } from '../types/chat.ts';
 import { MAX_REPORTED_COST_USD, MAX_REPORTED_TOKENS } from '../usage/figure-ranges.ts';
-import type { TokenUsage } from './chat-types.ts';
 
 /** Logs why a reported figure was ignored (the router's logger, with the call id). */
 export type FigureWarning = (message: string) => void;

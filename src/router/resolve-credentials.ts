@@ -1,14 +1,14 @@
 import type { EventEmitter } from 'eventemitter3';
-import type { GatewayId, ProviderId } from '../catalog/model-definition.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { redactSecrets } from '../errors/redact.ts';
-import type { KeyVault, ResolvedKey } from '../keys/key-vault.ts';
 import { KeyVaultError } from '../keys/key-vault-error.ts';
-import type { SecretKey } from '../keys/secret-key.ts';
-import type { Logger } from '../logger/logger.ts';
 import type { Candidate } from '../ranking/candidate.ts';
-import type { TransportCapabilities } from '../transports/transport.ts';
-import type { ByokFallback } from '../usage/usage-record.ts';
+import type { KeyVault, ResolvedKey } from '../types/key-vault.ts';
+import type { Logger } from '../types/logger.ts';
+import type { GatewayId, ProviderId } from '../types/model.ts';
+import type { ByokFallback } from '../types/route.ts';
+import type { SecretKey } from '../types/secret-key.ts';
+import type { TransportCapabilities } from '../types/transport.ts';
 import type { RouterEventMap } from './router-events.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'eventemitter3';
-import type { Logger } from '../logger/logger.ts';
+import type { Logger } from '../types/logger.ts';
 import type { RouterEventMap } from './router-events.ts';
 
 /**

@@ -1,14 +1,14 @@
 import type { BreakerSnapshot } from '../breaker/breaker-registry.ts';
 import type { CatalogRefreshedEvent, CatalogRefreshFailedEvent } from '../catalog/live/live-catalog.ts';
-import type { ProviderId } from '../catalog/model-definition.ts';
-import type { GatewayError, GatewayErrorKind } from '../errors/gateway-error.ts';
+import type { GatewayError } from '../errors/gateway-error.ts';
 import type { RouterError } from '../errors/router-error.ts';
-import type { KeyVaultErrorKind } from '../keys/key-vault-error.ts';
 import type { LimitEvent } from '../limits/limit-event.ts';
-import type { LimitStoreRecoveredEvent, LimitStoreUnavailableEvent } from '../limits/limit-store.ts';
-import type { UsageRecord } from '../usage/usage-record.ts';
-import type { ChatMessage, ChatOptions, Cost, FinishReason, TokenUsage } from './chat-types.ts';
-import type { Attempt, Route } from './route.ts';
+import type { ChatMessage, ChatOptions, Cost, FinishReason, TokenUsage } from '../types/chat.ts';
+import type { GatewayErrorKind, KeyVaultErrorKind } from '../types/error-kinds.ts';
+import type { LimitStoreRecoveredEvent, LimitStoreUnavailableEvent } from '../types/limit-store.ts';
+import type { ProviderId } from '../types/model.ts';
+import type { Attempt, Route } from '../types/route.ts';
+import type { UsageRecord } from '../types/usage-record.ts';
 
 /** `call-start`: a call was accepted and its candidates ranked. */
 export interface CallStartEvent {

@@ -1,15 +1,16 @@
 import type { BreakerSettings } from '../breaker/circuit-breaker.ts';
-import type { ModelCatalog, ModelCatalogSettings } from '../catalog/model-catalog.ts';
-import type { GatewayId, ProviderId } from '../catalog/model-definition.ts';
-import type { Clock } from '../clock/clock.ts';
-import type { KeyVault } from '../keys/key-vault.ts';
-import type { LimitSettings, LimitTimeZone } from '../limits/limit-settings.ts';
-import type { LimitStore } from '../limits/limit-store.ts';
-import type { Logger } from '../logger/logger.ts';
+import type { ModelCatalogSettings } from '../catalog/model-catalog.ts';
 import type { RankingPolicy } from '../ranking/rank-candidates.ts';
 import type { AnswerLimits } from '../transports/answer-limits.ts';
-import type { Transport } from '../transports/transport.ts';
-import type { UsageTracker } from '../usage/usage-tracker.ts';
+import type { Clock } from '../types/clock.ts';
+import type { KeyVault } from '../types/key-vault.ts';
+import type { LimitSettings, LimitTimeZone } from '../types/limit-settings.ts';
+import type { LimitStore } from '../types/limit-store.ts';
+import type { Logger } from '../types/logger.ts';
+import type { GatewayId, ProviderId } from '../types/model.ts';
+import type { ModelCatalog } from '../types/model-catalog.ts';
+import type { Transport } from '../types/transport.ts';
+import type { UsageTracker } from '../types/usage-tracker.ts';
 import type { ByokMode } from './resolve-credentials.ts';
 
 /** A secret given directly, or a function that fetches it when needed (a key reference). */

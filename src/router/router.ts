@@ -1,19 +1,15 @@
 import type { EventEmitter } from 'eventemitter3';
 import type { BreakerSnapshot } from '../breaker/breaker-registry.ts';
 import type { RouterCatalog } from '../catalog/live/live-catalog.ts';
-import type { ModelCatalog } from '../catalog/model-catalog.ts';
-import type { LimitSettings } from '../limits/limit-settings.ts';
 import type { LimitStatus } from '../limits/rate-limiter.ts';
-import type { CostComparison, CostComparisonQuery } from '../ranking/compare-costs.ts';
-import type { GatewayHealth } from '../transports/transport.ts';
-import type { CostAttribution, CostAttributionOptions } from '../usage/attribute-costs.ts';
-import type { SavingsBaseline } from '../usage/compute-savings.ts';
-import type { UsageQuery, UsageRecord } from '../usage/usage-record.ts';
-import type { UsageReport, UsageReportOptions } from '../usage/usage-report.ts';
-import type { UsageTracker } from '../usage/usage-tracker.ts';
-import type { ChatOptions, ChatResult } from './chat-types.ts';
+import type { CostComparison } from '../ranking/compare-costs.ts';
+import type { CostComparisonQuery } from '../ranking/cost-comparison-query.ts';
+import type { ChatOptions, ChatResult } from '../types/chat.ts';
+import type { LimitSettings } from '../types/limit-settings.ts';
+import type { ChatStream } from '../types/stream.ts';
+import type { GatewayHealth } from '../types/transport.ts';
+import type { RouterUsage } from '../usage/router-usage.ts';
 import type { RouterEventMap } from './router-events.ts';
-import type { ChatStream } from './stream-types.ts';
 
 /** Options of `router.health()`. */
 export interface HealthOptions {
@@ -33,26 +29,6 @@ export interface HealthReport {
   readonly checkedAt: number;
   readonly gateways: readonly GatewayHealth[];
   readonly breakers: readonly BreakerSnapshot[];
-}
-
-/** Options of `router.usage.report()`: a savings line needs only its baseline here. */
-export interface RouterUsageReportOptions extends Omit<UsageReportOptions, 'savings'> {
-  /** Adds a savings line; prices come from the router's catalog unless you pass another. */
-  readonly savings?: { readonly baseline: SavingsBaseline; readonly catalog?: ModelCatalog };
-}
-
-/** Usage records of this router, and reports over them. */
-export interface RouterUsage {
-  /** The tracker records go to (the in-memory default unless you passed one). */
-  readonly tracker: UsageTracker;
-  query(query?: UsageQuery): Promise<readonly UsageRecord[]>;
-  /**
-   * Rows grouped by any of user, key, provider, model, gateway, tag and day, with totals and an
-   * optional savings line. Export with `reportToCsv()` / `reportToJson()`.
-   */
-  report(options?: RouterUsageReportOptions): Promise<UsageReport>;
-  /** Spend per key or per user, most expensive first, with each one's share. */
-  attribute(options: CostAttributionOptions): Promise<CostAttribution>;
 }
 
 /** The router's limits and quotas. */

@@ -1,13 +1,13 @@
 import pRetry from 'p-retry';
 import type { BreakerRegistry } from '../breaker/breaker-registry.ts';
 import { BreakerOpenRejection } from '../breaker/circuit-breaker.ts';
-import type { Clock } from '../clock/clock.ts';
 import { forwardAbort } from '../clock/forward-abort.ts';
 import { sleep } from '../clock/sleep.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { redactSecrets, summarizeError } from '../errors/redact.ts';
 import type { Candidate } from '../ranking/candidate.ts';
 import { AttemptTimeoutReason } from '../transports/abort-reasons.ts';
+import type { Clock } from '../types/clock.ts';
 import { decideNextStep, type NextStep, type RetryPolicy } from './decide-next-step.ts';
 
 /** One HTTP try on one candidate, given the try's own signal. Must throw `GatewayError`s. */

@@ -1,5 +1,4 @@
 import type { BreakerRegistry } from '../breaker/breaker-registry.ts';
-import type { Clock } from '../clock/clock.ts';
 import {
   AllCandidatesFailedError,
   CallAbortedError,
@@ -7,18 +6,21 @@ import {
   NoCandidatesError,
   RequestRejectedError,
 } from '../errors/call-errors.ts';
-import { GatewayError, type GatewayErrorKind } from '../errors/gateway-error.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
 import type { RouterError } from '../errors/router-error.ts';
 import { LimitExceededError } from '../limits/limit-exceeded-error.ts';
 import type { Candidate } from '../ranking/candidate.ts';
+import type { Clock } from '../types/clock.ts';
+import type { GatewayErrorKind } from '../types/error-kinds.ts';
+import type { Attempt, Route } from '../types/route.ts';
 import type { AvailabilityTracker } from './availability-tracker.ts';
 import type { CallObserver } from './call-observer.ts';
 import { CallDeadlineReason, type CallSignal } from './call-signal.ts';
+import type { CandidateRun } from './candidate-run.ts';
 import { decideNextStep } from './decide-next-step.ts';
 import type { Admission, LimitAdmission } from './limit-admission.ts';
 import type { CallPlan } from './plan-call.ts';
 import type { CallKeys, CredentialResolver, Credentials } from './resolve-credentials.ts';
-import type { Attempt, Route } from './route.ts';
 import { type AttemptRunner, runAttempt, type TryOnce } from './run-attempt.ts';
 
 /** What the candidate loop of a router uses; built once by `createRouter()`. */
@@ -33,16 +35,6 @@ export interface CandidateLoop {
   /** Candidates actually tried per call (skips not counted). */
   readonly maxCandidates: number;
   readonly attempts: AttemptRunner;
-}
-
-/** The candidate that answered, and how the call got there. */
-export interface CandidateRun<T> {
-  readonly value: T;
-  readonly candidate: Candidate;
-  readonly route: Route;
-  readonly attempts: readonly Attempt[];
-  /** Whether the call left its first-ranked candidate. */
-  readonly fallback: boolean;
 }
 
 /** Builds the function that makes one try on a candidate with the given credentials. */

@@ -1,5 +1,5 @@
 import type { Candidate } from '../ranking/candidate.ts';
-import type { TransportRequest } from '../transports/transport.ts';
+import type { TransportRequest } from '../types/transport.ts';
 import type { CallPlan } from './plan-call.ts';
 import type { Credentials } from './resolve-credentials.ts';
 

@@ -1,5 +1,5 @@
-import type { LimitStore } from '../limits/limit-store.ts';
-import type { Logger } from '../logger/logger.ts';
+import type { LimitStore } from '../types/limit-store.ts';
+import type { Logger } from '../types/logger.ts';
 import type { RouterEvents } from './router-events-emitter.ts';
 
 /**

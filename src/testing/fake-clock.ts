@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle, TimerOptions } from '../clock/clock.ts';
+import type { Clock, TimerHandle, TimerOptions } from '../types/clock.ts';
 
 /** A timer waiting on a fake clock. */
 export interface FakeTimer {

@@ -1,10 +1,11 @@
 import { estimatePromptTokens, estimateTextTokens } from '../catalog/estimate-tokens.ts';
-import type { GatewayId } from '../catalog/model-definition.ts';
-import type { Clock } from '../clock/clock.ts';
 import { sleep } from '../clock/sleep.ts';
-import { type FailureScope, GatewayError, type GatewayErrorKind } from '../errors/gateway-error.ts';
-import type { FinishReason, TokenUsage, ToolCall } from '../router/chat-types.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
 import { isAttemptTimeout } from '../transports/abort-reasons.ts';
+import type { FinishReason, TokenUsage, ToolCall } from '../types/chat.ts';
+import type { Clock } from '../types/clock.ts';
+import type { FailureScope, GatewayErrorKind } from '../types/error-kinds.ts';
+import type { GatewayId } from '../types/model.ts';
 import type {
   Transport,
   TransportCapabilities,
@@ -12,7 +13,7 @@ import type {
   TransportResult,
   TransportStream,
   TransportStreamPart,
-} from '../transports/transport.ts';
+} from '../types/transport.ts';
 
 /** A scripted answer. */
 export interface FakeAnswer {

@@ -1,4 +1,4 @@
-import type { RateLimitSnapshot } from './transport.ts';
+import type { RateLimitSnapshot } from '../types/transport.ts';
 
 /** Anything with a `get(name)` like `Headers`. */
 export interface HeaderReader {

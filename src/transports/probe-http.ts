@@ -1,8 +1,8 @@
-import type { Clock } from '../clock/clock.ts';
 import { redactSecrets } from '../errors/redact.ts';
+import type { Clock } from '../types/clock.ts';
+import type { ProbeResult } from '../types/transport.ts';
 import { type AnswerLimits, resolveAnswerLimits } from './answer-limits.ts';
 import { boundedFetch } from './bounded-fetch.ts';
-import type { ProbeResult } from './transport.ts';
 
 export interface ProbeRequest {
   readonly url: string;

@@ -1,3 +1,5 @@
+import type { UsageRecord } from '../types/usage-record.ts';
+import type { UsageReport, UsageReportMetrics, UsageReportOptions } from '../types/usage-report.ts';
 import { summarizeUsage } from './build-usage-report.ts';
 import {
   type CheckedAttributionOptions,
@@ -5,8 +7,6 @@ import {
   checkRecords,
 } from './check-report-options.ts';
 import { queryCheckedUsageReport, type ReportingTracker } from './query-usage-report.ts';
-import type { UsageRecord } from './usage-record.ts';
-import type { UsageReport, UsageReportMetrics, UsageReportOptions } from './usage-report.ts';
 
 /** Options of `attributeCosts()`. */
 export interface CostAttributionOptions extends Pick<UsageReportOptions, 'from' | 'to' | 'filter'> {

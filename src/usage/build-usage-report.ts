@@ -1,10 +1,4 @@
-import { type CheckedReportOptions, checkRecords, checkReportOptions } from './check-report-options.ts';
-import { createSavingsAccumulator, type SavingsAccumulator } from './compute-savings.ts';
-import { matchesUsageQuery } from './matches-usage-query.ts';
-import { addNanoUsd, createMoneySum, formatMoneySum, moneySumToUsd } from './money-sum.ts';
-import { nearestRankPercentile } from './nearest-rank-percentile.ts';
-import { type ReportRecord, readUsageRecord } from './read-usage-record.ts';
-import type { UsageRecord } from './usage-record.ts';
+import type { UsageRecord } from '../types/usage-record.ts';
 import type {
   UsageGroupKey,
   UsageReport,
@@ -12,7 +6,13 @@ import type {
   UsageReportMetrics,
   UsageReportOptions,
   UsageReportRow,
-} from './usage-report.ts';
+} from '../types/usage-report.ts';
+import { type CheckedReportOptions, checkRecords, checkReportOptions } from './check-report-options.ts';
+import { createSavingsAccumulator, type SavingsAccumulator } from './compute-savings.ts';
+import { matchesUsageQuery } from './matches-usage-query.ts';
+import { addNanoUsd, createMoneySum, formatMoneySum, moneySumToUsd } from './money-sum.ts';
+import { nearestRankPercentile } from './nearest-rank-percentile.ts';
+import { type ReportRecord, readUsageRecord } from './read-usage-record.ts';
 
 const DAY_MS = 86_400_000;
 

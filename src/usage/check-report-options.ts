@@ -1,10 +1,10 @@
-import type { ModelCatalog } from '../catalog/model-catalog.ts';
 import { InvalidRequestError } from '../errors/invalid-request-error.ts';
+import type { ModelCatalog } from '../types/model-catalog.ts';
+import { USAGE_GROUP_KEYS, type UsageGroupKey, type UsageReportOptions } from '../types/usage-report.ts';
 import { type CheckedSavingsOptions, checkSavingsOptions } from './check-savings-options.ts';
 import { type CheckedUsageQuery, checkTime, checkUsageQuery } from './check-usage-query.ts';
 import { describeValue } from './describe-value.ts';
 import { checkOptionsObject, guardRead, optionError, readArray, readOption } from './read-options.ts';
-import { USAGE_GROUP_KEYS, type UsageGroupKey, type UsageReportOptions } from './usage-report.ts';
 
 /** A report's options once checked: what to group by, the one query it covers, and its savings line. */
 export interface CheckedReportOptions {

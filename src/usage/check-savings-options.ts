@@ -1,6 +1,6 @@
-import type { ModelCatalog } from '../catalog/model-catalog.ts';
-import type { GatewayId, ModelDefinition } from '../catalog/model-definition.ts';
 import { InvalidRequestError } from '../errors/invalid-request-error.ts';
+import type { GatewayId, ModelDefinition } from '../types/model.ts';
+import type { ModelCatalog } from '../types/model-catalog.ts';
 import { describeValue } from './describe-value.ts';
 import {
   checkOptionsObject,

@@ -1,5 +1,5 @@
+import type { UsageQuery, UsageStatus } from '../types/usage-record.ts';
 import { checkOptionsObject, optionError, optionPath, readOption, readOptionalText } from './read-options.ts';
-import type { UsageQuery, UsageStatus } from './usage-record.ts';
 
 /** A `UsageQuery` once checked: plain fields, times as ms since the epoch. */
 export type CheckedUsageQuery = Omit<UsageQuery, 'from' | 'to'> & {

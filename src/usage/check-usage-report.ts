@@ -1,8 +1,13 @@
-import type { GatewayId } from '../catalog/model-definition.ts';
+import type { GatewayId } from '../types/model.ts';
+import type {
+  UsageGroupKey,
+  UsageReport,
+  UsageReportMetrics,
+  UsageReportRow,
+} from '../types/usage-report.ts';
+import type { UsageSavings } from '../types/usage-savings.ts';
 import { checkGroupBy } from './check-report-options.ts';
-import type { UsageSavings } from './compute-savings.ts';
 import { guardRead, isRecordLike, optionError, readArray, readOption } from './read-options.ts';
-import type { UsageGroupKey, UsageReport, UsageReportMetrics, UsageReportRow } from './usage-report.ts';
 
 // The exports check what they are given field by field and copy only the report's own fields, so a
 // hand-made or altered report cannot put a formula, NaN or a cyclic value into CSV or JSON.

@@ -1,10 +1,10 @@
-import type { ModelCatalog } from '../catalog/model-catalog.ts';
-import type { RouterUsage } from '../router/router.ts';
+import type { ModelCatalog } from '../types/model-catalog.ts';
+import type { UsageTracker } from '../types/usage-tracker.ts';
 import { queryCheckedCostAttribution } from './attribute-costs.ts';
 import { checkAttributionOptions, checkReportOptions } from './check-report-options.ts';
 import { checkUsageQuery } from './check-usage-query.ts';
 import { queryCheckedUsageReport } from './query-usage-report.ts';
-import type { UsageTracker } from './usage-tracker.ts';
+import type { RouterUsage } from './router-usage.ts';
 
 /**
  * `router.usage`: the tracker's records, reports and cost attribution. Every option is checked

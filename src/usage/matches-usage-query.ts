@@ -1,4 +1,4 @@
-import type { UsageQuery, UsageRecord } from './usage-record.ts';
+import type { UsageQuery, UsageRecord } from '../types/usage-record.ts';
 
 function time(value: number | Date | undefined): number | undefined {
   return value instanceof Date ? value.getTime() : value;

@@ -1,9 +1,9 @@
 import * as z from 'zod/mini';
 import { checkSettings, whole } from '../errors/check-settings.ts';
+import type { UsageQuery, UsageRecord } from '../types/usage-record.ts';
+import type { UsageTracker } from '../types/usage-tracker.ts';
 import { checkUsageQuery } from './check-usage-query.ts';
 import { matchesUsageQuery } from './matches-usage-query.ts';
-import type { UsageQuery, UsageRecord } from './usage-record.ts';
-import type { UsageTracker } from './usage-tracker.ts';
 
 export interface MemoryUsageTrackerSettings {
   /**

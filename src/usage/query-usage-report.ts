@@ -1,3 +1,5 @@
+import type { UsageReport, UsageReportOptions } from '../types/usage-report.ts';
+import type { UsageTracker } from '../types/usage-tracker.ts';
 import { summarizeUsage } from './build-usage-report.ts';
 import {
   type CheckedReportOptions,
@@ -7,8 +9,6 @@ import {
 } from './check-report-options.ts';
 import type { CheckedUsageQuery } from './check-usage-query.ts';
 import { guardRead, optionError } from './read-options.ts';
-import type { UsageReport, UsageReportOptions } from './usage-report.ts';
-import type { UsageTracker } from './usage-tracker.ts';
 
 /** What a report reads from a tracker: its records, and its own `report()` when it has one. */
 export type ReportingTracker = Pick<UsageTracker, 'query' | 'report'>;

@@ -1,6 +1,6 @@
-import type { CostSource } from '../router/chat-types.ts';
+import type { CostSource } from '../types/chat.ts';
+import type { UsageRecord, UsageStatus } from '../types/usage-record.ts';
 import { usdToNanoUsd } from './money-sum.ts';
-import type { UsageRecord, UsageStatus } from './usage-record.ts';
 
 /**
  * What a usage record may hold for a report to count it. Records outside these bounds (NaN,

@@ -1,7 +1,7 @@
 import { InvalidRequestError } from '../errors/invalid-request-error.ts';
+import type { UsageReport, UsageReportMetrics } from '../types/usage-report.ts';
 import { checkUsageReport } from './check-usage-report.ts';
 import { describeValue } from './describe-value.ts';
-import type { UsageReport, UsageReportMetrics } from './usage-report.ts';
 
 // CSV injection (OWASP): a spreadsheet runs a cell as a formula when it starts with = + - or @, and
 // some skip what comes before: blanks of any script, control characters (tab, CR, LF, NUL) and

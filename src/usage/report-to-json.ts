@@ -1,5 +1,5 @@
+import type { UsageReport } from '../types/usage-report.ts';
 import { checkIndent, checkUsageReport } from './check-usage-report.ts';
-import type { UsageReport } from './usage-report.ts';
 
 /**
  * The report as JSON text: period, groupBy, rows, totals, `invalidRecords` and the savings line

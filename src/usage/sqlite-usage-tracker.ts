@@ -1,12 +1,14 @@
 import type { DatabaseSync, SQLInputValue, SQLOutputValue, StatementSync } from 'node:sqlite';
 import * as z from 'zod/mini';
-import { type Clock, createSystemClock, type TimerHandle } from '../clock/clock.ts';
+import { createSystemClock } from '../clock/create-system-clock.ts';
 import { checkSettings, clockSchema, whole } from '../errors/check-settings.ts';
+import type { Clock, TimerHandle } from '../types/clock.ts';
+import type { UsageQuery, UsageRecord } from '../types/usage-record.ts';
+import type { UsageTracker } from '../types/usage-tracker.ts';
 import { checkUsageQuery } from './check-usage-query.ts';
 import { describeValue } from './describe-value.ts';
 import { openUsageDatabase } from './open-usage-database.ts';
 import { checkUsageRecord } from './read-usage-record.ts';
-import type { UsageQuery, UsageRecord } from './usage-record.ts';
 import { UsageStoreError } from './usage-store-error.ts';
 import {
   describeUnstorableRecord,
@@ -16,7 +18,6 @@ import {
   usageQueryToSql,
   usageRecordToRow,
 } from './usage-table.ts';
-import type { UsageTracker } from './usage-tracker.ts';
 
 /** What `createSqliteUsageTracker()` takes. */
 export interface SqliteUsageTrackerSettings {

@@ -1,13 +1,9 @@
 import type { SQLInputValue, SQLOutputValue } from 'node:sqlite';
-import type { GatewayId, ProviderId } from '../catalog/model-definition.ts';
-import type { CostSource } from '../router/chat-types.ts';
+import type { CostSource } from '../types/chat.ts';
+import type { GatewayId, ProviderId } from '../types/model.ts';
+import type { UsageQuery, UsageRecord, UsageStatus } from '../types/usage-record.ts';
 import { usdToNanoUsd } from './money-sum.ts';
-import {
-  USAGE_RECORD_COLUMN_FIELDS,
-  type UsageQuery,
-  type UsageRecord,
-  type UsageStatus,
-} from './usage-record.ts';
+import { USAGE_RECORD_COLUMN_FIELDS } from './usage-record-columns.ts';
 
 /** `PRAGMA application_id` of a usage store: ASCII "LLMR". Marks the file as ours. */
 export const USAGE_STORE_APPLICATION_ID = 0x4c4c4d52;

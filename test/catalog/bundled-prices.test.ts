@@ -12,7 +12,7 @@ import {
 } from '../../src/catalog/default-catalog-models.ts';
 import { MAINTAINED_PRICES_LIBRARY } from '../../src/catalog/live/maintained-prices.ts';
 import { createModelCatalog } from '../../src/catalog/model-catalog.ts';
-import type { ModelDefinition } from '../../src/catalog/model-definition.ts';
+import type { ModelDefinition } from '../../src/types/model.ts';
 
 const installed = JSON.parse(
   readFileSync(new URL('../../node_modules/@pydantic/genai-prices/package.json', import.meta.url), 'utf8'),

@@ -3,8 +3,8 @@ import { computeCostUsd } from '../../src/catalog/compute-cost.ts';
 import { DEFAULT_CATALOG_DATE, DEFAULT_CATALOG_MODELS } from '../../src/catalog/default-catalog-models.ts';
 import { estimatePromptTokens } from '../../src/catalog/estimate-tokens.ts';
 import { createModelCatalog } from '../../src/catalog/model-catalog.ts';
-import type { KnownProviderId, ModelDefinition, ModelPricing } from '../../src/catalog/model-definition.ts';
-import type { ChatMessage, ToolDefinition } from '../../src/router/chat-types.ts';
+import type { ChatMessage, ToolDefinition } from '../../src/types/chat.ts';
+import type { KnownProviderId, ModelDefinition, ModelPricing } from '../../src/types/model.ts';
 
 const PROVIDERS: readonly KnownProviderId[] = ['openai', 'anthropic', 'google', 'cohere', 'mistral'];
 const LITELLM_PREFIX: Record<KnownProviderId, string> = {

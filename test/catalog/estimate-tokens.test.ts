@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { estimatePromptTokens, estimateTextTokens } from '../../src/catalog/estimate-tokens.ts';
-import type { ChatMessage } from '../../src/router/chat-types.ts';
+import type { ChatMessage } from '../../src/types/chat.ts';
 
 describe('estimatePromptTokens with texts that are not strings', () => {
   it('counts them as empty instead of making the estimate NaN (and with it usage, cost and limits)', () => {

@@ -2,7 +2,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { computeCostUsd } from '../../src/catalog/compute-cost.ts';
 import { parseLiteLLMModelInfo } from '../../src/catalog/live/parse-litellm-model-info.ts';
 import { parseOpenRouterModels } from '../../src/catalog/live/parse-openrouter-models.ts';
-import type { ModelPricing } from '../../src/catalog/model-definition.ts';
 import { createRouter } from '../../src/router/create-router.ts';
 import { costBoundUsd } from '../../src/router/limit-admission.ts';
 import {
@@ -12,6 +11,7 @@ import {
   openRouterModels,
   startLiteLLMServer,
 } from '../../src/testing/index.ts';
+import type { ModelPricing } from '../../src/types/model.ts';
 
 const LITELLM_KEY = 'sk-litellm-long-context-0123456789';
 const NOW = Date.UTC(2026, 10, 1, 12);

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { createModelCatalog, createRouter } from '../../src/index.ts';
+import { createModelCatalog } from '../../src/catalog/index.ts';
+import { createRouter } from '../../src/index.ts';
 import { runCli } from './run-cli.ts';
 
 const OPENROUTER = { OPENROUTER_API_KEY: 'sk-or-v1-costs-0123456789abcdef' };

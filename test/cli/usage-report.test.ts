@@ -2,16 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createModelCatalog } from '../../src/catalog/index.ts';
+import { createRouter, type UsageRecord } from '../../src/index.ts';
+import { startLiteLLMServer } from '../../src/testing/index.ts';
 import {
   buildUsageReport,
-  createModelCatalog,
-  createRouter,
   createSqliteUsageTracker,
   reportToCsv,
   reportToJson,
-  type UsageRecord,
-} from '../../src/index.ts';
-import { startLiteLLMServer } from '../../src/testing/index.ts';
+} from '../../src/usage/index.ts';
 import { usageRecord } from '../usage/generate-records.ts';
 import { runCli } from './run-cli.ts';
 

@@ -4,9 +4,9 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InvalidRequestError } from '../../src/errors/invalid-request-error.ts';
-import type { ChatOptions } from '../../src/router/chat-types.ts';
 import { createRouter } from '../../src/router/create-router.ts';
 import { createFakeClock, createFakeTransport } from '../../src/testing/index.ts';
+import type { ChatOptions } from '../../src/types/chat.ts';
 import { createMemoryLogger } from '../helpers/gateways.ts';
 import { fuzzParameters } from './fuzz-settings.ts';
 import { garbageValue, SECRET_MARKER } from './garbage.ts';

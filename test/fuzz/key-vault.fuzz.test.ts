@@ -1,17 +1,14 @@
 import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { InvalidSettingsError, type KeyVault, KeyVaultError, SecretKey } from '../../src/index.ts';
 import {
   createDefaultKeyCipher,
   createInfisicalCipher,
   createKeyVault,
   createLocalCipher,
   createMemoryKeyRecordStore,
-  InvalidSettingsError,
-  type KeyVault,
-  KeyVaultError,
-  SecretKey,
-} from '../../src/index.ts';
+} from '../../src/keys/index.ts';
 import { createFakeClock } from '../../src/testing/index.ts';
 import { fuzzParameters } from './fuzz-settings.ts';
 

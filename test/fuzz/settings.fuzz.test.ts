@@ -4,12 +4,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createModelCatalog } from '../../src/catalog/model-catalog.ts';
-import type { ModelDefinition } from '../../src/catalog/model-definition.ts';
 import { InvalidSettingsError } from '../../src/errors/invalid-settings-error.ts';
 import { RouterError } from '../../src/errors/router-error.ts';
 import { createRouter } from '../../src/router/create-router.ts';
 import type { RouterSettings } from '../../src/router/router-settings.ts';
 import { createFakeClock, createFakeTransport } from '../../src/testing/index.ts';
+import type { ModelDefinition } from '../../src/types/model.ts';
 import { createMemoryUsageTracker } from '../../src/usage/memory-usage-tracker.ts';
 import { createMemoryLogger } from '../helpers/gateways.ts';
 import { fuzzParameters } from './fuzz-settings.ts';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { createModelCatalog } from '../../src/index.ts';
+import { createModelCatalog } from '../../src/catalog/index.ts';
 
 // Generated inputs of the usage reports, as plain printable data. Values no generator can print
 // (cyclic objects, Proxies, throwing getters) are tagged `{ $hostile: kind }` and only built by

@@ -1,15 +1,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  attributeCosts,
-  buildUsageReport,
-  computeSavings,
   createRouter,
-  escapeCsvField,
   InvalidRequestError,
   type Router,
-  reportToCsv,
-  reportToJson,
   type UsageRecord,
   type UsageReport,
   type UsageReportMetrics,
@@ -18,6 +12,14 @@ import {
 import { createPostgresUsageTracker, type PostgresUsageTracker } from '../../src/postgres/index.ts';
 import { createFakeClock, createFakeTransport } from '../../src/testing/index.ts';
 import { createRouterUsage } from '../../src/usage/create-router-usage.ts';
+import {
+  attributeCosts,
+  buildUsageReport,
+  computeSavings,
+  reportToCsv,
+  reportToJson,
+} from '../../src/usage/index.ts';
+import { escapeCsvField } from '../../src/usage/report-to-csv.ts';
 import { describeWithServices } from '../helpers/services.ts';
 import { createTestPool, dropSchema, uniqueSchema } from '../postgres/postgres-test-database.ts';
 import { parseCsv } from '../usage/parse-csv.ts';

@@ -1,13 +1,13 @@
 import { inspect } from 'node:util';
-import type { KnownProviderId } from '../../src/catalog/model-definition.ts';
-import type { Clock } from '../../src/clock/clock.ts';
 import {
   createInfisicalCipher,
   type InfisicalCipherSettings,
 } from '../../src/keys/infisical/create-infisical-cipher.ts';
-import type { KeyCipher, KeyPayload } from '../../src/keys/key-cipher.ts';
-import type { Logger } from '../../src/logger/logger.ts';
 import type { InfisicalKmsKey, InfisicalServer } from '../../src/testing/loopback/infisical-server.ts';
+import type { Clock } from '../../src/types/clock.ts';
+import type { KeyCipher, KeyPayload } from '../../src/types/key-cipher.ts';
+import type { Logger } from '../../src/types/logger.ts';
+import type { KnownProviderId } from '../../src/types/model.ts';
 
 /**
  * Test keys per provider. They do not look like any provider's key format, so redaction has to

@@ -2,9 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { InvalidSettingsError } from '../../src/errors/invalid-settings-error.ts';
 import { createInfisicalCipher } from '../../src/keys/infisical/create-infisical-cipher.ts';
 import { KeyVaultError } from '../../src/keys/key-vault-error.ts';
-import { SecretKey } from '../../src/keys/secret-key.ts';
 import { createFakeClock } from '../../src/testing/fake-clock.ts';
 import { type InfisicalServer, startInfisicalServer } from '../../src/testing/loopback/infisical-server.ts';
+import { SecretKey } from '../../src/types/secret-key.ts';
 import { GOOD, infisicalCipher, rejectionOf } from './helpers.ts';
 
 // The real @infisical/sdk 5.0.2 against the loopback Infisical. Slow SDK paths (its ~15 s of

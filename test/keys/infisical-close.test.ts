@@ -7,9 +7,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createKeyVault } from '../../src/keys/create-key-vault.ts';
 import { createFileKeyRecordStore } from '../../src/keys/file-key-record-store.ts';
 import { createMemoryKeyRecordStore } from '../../src/keys/memory-key-record-store.ts';
-import { SecretKey } from '../../src/keys/secret-key.ts';
 import { createFakeClock, startLiteLLMServer } from '../../src/testing/index.ts';
 import { type InfisicalServer, startInfisicalServer } from '../../src/testing/loopback/infisical-server.ts';
+import { SecretKey } from '../../src/types/secret-key.ts';
 import { GOOD, infisicalCipher, rejectionOf } from './helpers.ts';
 
 // Issue 10 item 10: a request the vault abandoned on its own deadline used to keep retrying inside

@@ -4,8 +4,8 @@ import { createKeyVault } from '../../src/keys/create-key-vault.ts';
 import { createInfisicalCipher } from '../../src/keys/infisical/create-infisical-cipher.ts';
 import { KeyVaultError } from '../../src/keys/key-vault-error.ts';
 import { createMemoryKeyRecordStore } from '../../src/keys/memory-key-record-store.ts';
-import { SecretKey } from '../../src/keys/secret-key.ts';
-import type { KeyValidator } from '../../src/keys/validation/key-validator.ts';
+import type { KeyValidator } from '../../src/types/key-validator.ts';
+import { SecretKey } from '../../src/types/secret-key.ts';
 import { rejectionOf } from './helpers.ts';
 
 // Opt-in: runs against a real Infisical when INFISICAL_CLIENT_ID, INFISICAL_CLIENT_SECRET and

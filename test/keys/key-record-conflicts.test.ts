@@ -1,13 +1,13 @@
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { createKeyVault } from '../../src/keys/create-key-vault.ts';
-import type { KeyRecord } from '../../src/keys/key-record.ts';
 import { KeyRecordConflictError } from '../../src/keys/key-record-conflict-error.ts';
-import type { KeyRecordStore } from '../../src/keys/key-record-store.ts';
-import type { KeyVaultEvent } from '../../src/keys/key-vault.ts';
 import { createLocalCipher, generateMasterKey } from '../../src/keys/local-cipher.ts';
 import { createMemoryKeyRecordStore } from '../../src/keys/memory-key-record-store.ts';
 import { createFakeClock } from '../../src/testing/fake-clock.ts';
+import type { KeyRecord } from '../../src/types/key-record.ts';
+import type { KeyRecordStore } from '../../src/types/key-record-store.ts';
+import type { KeyVaultEvent } from '../../src/types/key-vault.ts';
 
 // A store shared by several processes refuses a write computed from a record another process
 // changed since (`put(next, expected)` throws KeyRecordConflictError). The vault then reads the

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { KeyRecord } from '../../src/keys/key-record.ts';
-import type { KeyRecordStore } from '../../src/keys/key-record-store.ts';
+import type { KeyRecord } from '../../src/types/key-record.ts';
+import type { KeyRecordStore } from '../../src/types/key-record-store.ts';
 
 /** A record with the given overrides; ciphertext is an opaque string here. */
 export function record(overrides: Partial<KeyRecord> & { id: string }): KeyRecord {

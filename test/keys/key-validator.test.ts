@@ -1,13 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { KnownProviderId, ProviderId } from '../../src/catalog/model-definition.ts';
 import { InvalidSettingsError } from '../../src/errors/invalid-settings-error.ts';
-import { SecretKey } from '../../src/keys/secret-key.ts';
 import { createKeyValidator } from '../../src/keys/validation/create-key-validator.ts';
 import { createFakeClock } from '../../src/testing/fake-clock.ts';
 import {
   type ProviderKeyServers,
   startProviderKeyServers,
 } from '../../src/testing/loopback/provider-key-server.ts';
+import type { KnownProviderId, ProviderId } from '../../src/types/model.ts';
+import { SecretKey } from '../../src/types/secret-key.ts';
 import { GOOD, PROVIDERS, renderings, UNKNOWN_KEY } from './helpers.ts';
 
 // The real `openai` (OpenAI, Mistral) and `@anthropic-ai/sdk` clients, and fetch (Gemini, Cohere),

@@ -1,14 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidSettingsError } from '../../src/errors/invalid-settings-error.ts';
 import { createKeyVault } from '../../src/keys/create-key-vault.ts';
-import type { KeyRecord } from '../../src/keys/key-record.ts';
-import type { KeyRecordStore } from '../../src/keys/key-record-store.ts';
-import type { KeyVaultEvent } from '../../src/keys/key-vault.ts';
 import { KeyVaultError } from '../../src/keys/key-vault-error.ts';
 import type { KeyVaultSettings } from '../../src/keys/key-vault-settings.ts';
 import { createLocalCipher, generateMasterKey } from '../../src/keys/local-cipher.ts';
 import { createMemoryKeyRecordStore } from '../../src/keys/memory-key-record-store.ts';
-import { SecretKey } from '../../src/keys/secret-key.ts';
 import { createKeyValidator } from '../../src/keys/validation/create-key-validator.ts';
 import { createFakeClock } from '../../src/testing/fake-clock.ts';
 import { startInfisicalServer } from '../../src/testing/loopback/infisical-server.ts';
@@ -16,6 +12,10 @@ import {
   type ProviderKeyServers,
   startProviderKeyServers,
 } from '../../src/testing/loopback/provider-key-server.ts';
+import type { KeyRecord } from '../../src/types/key-record.ts';
+import type { KeyRecordStore } from '../../src/types/key-record-store.ts';
+import type { KeyVaultEvent } from '../../src/types/key-vault.ts';
+import { SecretKey } from '../../src/types/secret-key.ts';
 import {
   captureLogger,
   countingCipher,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidSettingsError } from '../../src/errors/invalid-settings-error.ts';
 import { KeyVaultError } from '../../src/keys/key-vault-error.ts';
 import { createLocalCipher, generateMasterKey } from '../../src/keys/local-cipher.ts';
-import { SecretKey } from '../../src/keys/secret-key.ts';
+import { SecretKey } from '../../src/types/secret-key.ts';
 import { GOOD, rejectionOf } from './helpers.ts';
 
 const payload = { provider: 'openai' as const, user: 'alice', apiKey: new SecretKey(GOOD.openai) };

@@ -5,10 +5,6 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createKeyVault } from '../../src/keys/create-key-vault.ts';
 import { createFileKeyRecordStore } from '../../src/keys/file-key-record-store.ts';
-import type { KeyCipher } from '../../src/keys/key-cipher.ts';
-import type { KeyRecord } from '../../src/keys/key-record.ts';
-import type { KeyRecordStore } from '../../src/keys/key-record-store.ts';
-import type { KeyVault } from '../../src/keys/key-vault.ts';
 import { createLocalCipher, generateMasterKey } from '../../src/keys/local-cipher.ts';
 import { createMemoryKeyRecordStore } from '../../src/keys/memory-key-record-store.ts';
 import { createKeyValidator } from '../../src/keys/validation/create-key-validator.ts';
@@ -18,6 +14,10 @@ import {
   type ProviderKeyServers,
   startProviderKeyServers,
 } from '../../src/testing/loopback/provider-key-server.ts';
+import type { KeyCipher } from '../../src/types/key-cipher.ts';
+import type { KeyRecord } from '../../src/types/key-record.ts';
+import type { KeyRecordStore } from '../../src/types/key-record-store.ts';
+import type { KeyVault } from '../../src/types/key-vault.ts';
 import { GOOD, infisicalCipher, PROVIDERS, rejectionOf } from './helpers.ts';
 
 // Issue 10 item 8: whoever can edit the record store but not decrypt keys must not be able to swap

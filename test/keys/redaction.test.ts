@@ -4,8 +4,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeyVault } from '../../src/keys/create-key-vault.ts';
 import { createFileKeyRecordStore } from '../../src/keys/file-key-record-store.ts';
-import type { KeyRecord } from '../../src/keys/key-record.ts';
-import type { KeyVaultEvent } from '../../src/keys/key-vault.ts';
 import { createLocalCipher, generateMasterKey } from '../../src/keys/local-cipher.ts';
 import { createKeyValidator } from '../../src/keys/validation/create-key-validator.ts';
 import { createFakeClock } from '../../src/testing/fake-clock.ts';
@@ -14,6 +12,8 @@ import {
   type ProviderKeyServers,
   startProviderKeyServers,
 } from '../../src/testing/loopback/provider-key-server.ts';
+import type { KeyRecord } from '../../src/types/key-record.ts';
+import type { KeyVaultEvent } from '../../src/types/key-vault.ts';
 import { captureLogger, GOOD, infisicalCipher, renderings } from './helpers.ts';
 
 // One whole run of the vault (add, resolve, revalidate, rejection, disable, rotation and their

@@ -6,14 +6,14 @@ import {
   type RouterSettings,
 } from '../../src/index.ts';
 import { createKeyVault } from '../../src/keys/create-key-vault.ts';
-import type { KeyCipher } from '../../src/keys/key-cipher.ts';
-import type { KeyRecordStore } from '../../src/keys/key-record-store.ts';
 import { createLocalCipher, generateMasterKey } from '../../src/keys/local-cipher.ts';
 import { createMemoryKeyRecordStore } from '../../src/keys/memory-key-record-store.ts';
 import { createKeyValidator } from '../../src/keys/validation/create-key-validator.ts';
 import { createFakeClock, startLiteLLMServer } from '../../src/testing/index.ts';
 import { startInfisicalServer } from '../../src/testing/loopback/infisical-server.ts';
 import { startProviderKeyServers } from '../../src/testing/loopback/provider-key-server.ts';
+import type { KeyCipher } from '../../src/types/key-cipher.ts';
+import type { KeyRecordStore } from '../../src/types/key-record-store.ts';
 import { createMemoryLogger } from '../helpers/gateways.ts';
 import { GOOD, infisicalCipher, renderings } from './helpers.ts';
 

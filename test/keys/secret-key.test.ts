@@ -1,6 +1,6 @@
 import { format, inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { SecretKey } from '../../src/keys/secret-key.ts';
+import { SecretKey } from '../../src/types/secret-key.ts';
 import { renderings } from './helpers.ts';
 
 const RAW = 'byok-secret-key-test-1234567890abcd';

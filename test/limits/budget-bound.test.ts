@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { type ChatOptions, LimitExceededError } from '../../src/index.ts';
 import { measurePrompt, promptTokenBound } from '../../src/limits/prompt-token-bound.ts';
-import type { ChatMessage, ContentPart, ToolDefinition } from '../../src/router/chat-types.ts';
 import { costBoundUsd } from '../../src/router/limit-admission.ts';
 import type { ChatRequestBody, LoopbackReply } from '../../src/testing/index.ts';
+import type { ChatMessage, ContentPart, ToolDefinition } from '../../src/types/chat.ts';
 import { startGateways } from '../helpers/gateways.ts';
 import { ENCODINGS, openAiPromptTokens } from './reference-token-counts.ts';
 

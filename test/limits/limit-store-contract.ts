@@ -6,7 +6,7 @@ import type {
   LimitScopeCheck,
   LimitStore,
   LimitWindowCheck,
-} from '../../src/limits/limit-store.ts';
+} from '../../src/types/limit-store.ts';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0);
 const MINUTE = 60_000;

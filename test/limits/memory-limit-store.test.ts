@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { LimitReserveRequest } from '../../src/limits/limit-store.ts';
 import { createMemoryLimitStore } from '../../src/limits/memory-limit-store.ts';
+import type { LimitReserveRequest } from '../../src/types/limit-store.ts';
 import { describeLimitStoreContract } from './limit-store-contract.ts';
 
 describeLimitStoreContract('memory', createMemoryLimitStore);

@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ProviderId } from '../../src/catalog/model-definition.ts';
 import { InvalidRequestError } from '../../src/errors/invalid-request-error.ts';
 import {
   measurePrompt,
@@ -8,7 +7,8 @@ import {
   type PromptParts,
   promptTokenBound,
 } from '../../src/limits/prompt-token-bound.ts';
-import type { ChatMessage, ContentPart, ToolDefinition } from '../../src/router/chat-types.ts';
+import type { ChatMessage, ContentPart, ToolDefinition } from '../../src/types/chat.ts';
+import type { ProviderId } from '../../src/types/model.ts';
 import { fuzzParameters } from '../fuzz/fuzz-settings.ts';
 import {
   byteLevelPromptTokens,

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createRateLimiter } from '../../src/limits/create-rate-limiter.ts';
-import type { ConfiguredLimitName } from '../../src/limits/limit-names.ts';
-import type { LimitSettings } from '../../src/limits/limit-settings.ts';
 import { createMemoryLimitStore } from '../../src/limits/memory-limit-store.ts';
 import type { LimitEstimate } from '../../src/limits/rate-limiter.ts';
 import { createFakeClock } from '../../src/testing/fake-clock.ts';
+import type { ConfiguredLimitName } from '../../src/types/limit-names.ts';
+import type { LimitSettings } from '../../src/types/limit-settings.ts';
 import { denied, granted } from './helpers.ts';
 
 // 15 Jan 2026, 10:00:30 UTC: 30 s into a minute, 14 h minus 30 s before midnight, 17 days before February.

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createRateLimiter } from '../../src/limits/create-rate-limiter.ts';
-import type { LimitSettings } from '../../src/limits/limit-settings.ts';
 import type { ReserveOptions, ReserveResult } from '../../src/limits/rate-limiter.ts';
 import { createFakeClock } from '../../src/testing/fake-clock.ts';
+import type { LimitSettings } from '../../src/types/limit-settings.ts';
 import { denied, granted } from './helpers.ts';
 
 const START = Date.UTC(2026, 0, 15, 10, 0, 30);

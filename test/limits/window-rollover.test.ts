@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRateLimiter } from '../../src/limits/create-rate-limiter.ts';
-import type { LimitSettings, LimitTimeZone } from '../../src/limits/limit-settings.ts';
 import { createFakeClock } from '../../src/testing/fake-clock.ts';
+import type { LimitSettings, LimitTimeZone } from '../../src/types/limit-settings.ts';
 import { denied, granted } from './helpers.ts';
 
 const KEY = 'key:k1';

@@ -6,11 +6,11 @@
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { createClient } from 'redis';
-import type { Clock } from '../../src/clock/clock.ts';
 import { createRouter, LimitExceededError, RouterError } from '../../src/index.ts';
-import type { LimitSettings } from '../../src/limits/limit-settings.ts';
 import { createPostgresUsageTracker } from '../../src/postgres/index.ts';
 import { createRedisLimitStore } from '../../src/redis/index.ts';
+import type { Clock } from '../../src/types/clock.ts';
+import type { LimitSettings } from '../../src/types/limit-settings.ts';
 
 interface WorkerSettings {
   readonly worker: number;

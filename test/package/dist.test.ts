@@ -17,7 +17,7 @@ const router = main.createRouter({ logger: false, gateways: { litellm: { baseURL
 const reply = await router.chat({ model: 'openai/gpt-5.4-mini', messages: [{ role: 'user', content: 'from dist' }] });
 let invalid = 'none';
 try { main.createRouter({ retry: { maxRetries: -1 } }); } catch (error) { invalid = main.InvalidSettingsError.isInstance(error) ? error.issues[0].setting : 'wrong error'; }
-console.log(JSON.stringify({ text: reply.text, gateway: reply.route.gateway, invalid, date: main.DEFAULT_CATALOG_DATE }));
+console.log(JSON.stringify({ text: reply.text, gateway: reply.route.gateway, invalid, date: catalog.DEFAULT_CATALOG_DATE }));
 await router.close();
 await server.close();
 `;
@@ -31,12 +31,12 @@ describe('the built package', () => {
     [
       'import',
       'mjs',
-      "const main = await import('@bestviable/llm-router'); const testing = await import('@bestviable/llm-router/testing');",
+      "const main = await import('@bestviable/llm-router'); const testing = await import('@bestviable/llm-router/testing'); const catalog = await import('@bestviable/llm-router/catalog');",
     ],
     [
       'require',
       'cjs',
-      "const main = require('@bestviable/llm-router'); const testing = require('@bestviable/llm-router/testing'); (async () => {",
+      "const main = require('@bestviable/llm-router'); const testing = require('@bestviable/llm-router/testing'); const catalog = require('@bestviable/llm-router/catalog'); (async () => {",
     ],
   ])('loads with %s and routes a call', async (_how, kind, load) => {
     const script =

@@ -86,8 +86,8 @@ outcome.google = await validator.validate({ provider: 'google', apiKey: new Secr
 console.log(JSON.stringify(outcome));
 `;
 
-const ESM_KEYS = `import { createInfisicalCipher, createKeyValidator, MissingDependencyError, SecretKey } from '${PACKAGE_NAME}';`;
-const CJS_KEYS = `const { createInfisicalCipher, createKeyValidator, MissingDependencyError, SecretKey } = require('${PACKAGE_NAME}');`;
+const ESM_KEYS = `import { MissingDependencyError, SecretKey } from '${PACKAGE_NAME}';\nimport { createInfisicalCipher, createKeyValidator } from '${PACKAGE_NAME}/keys';`;
+const CJS_KEYS = `const { MissingDependencyError, SecretKey } = require('${PACKAGE_NAME}');\nconst { createInfisicalCipher, createKeyValidator } = require('${PACKAGE_NAME}/keys');`;
 
 /** A vault on the loopback Infisical KMS, with Anthropic keys checked against a loopback provider. */
 const byokRoundTrip = (load: string) => `
@@ -169,12 +169,12 @@ describe.skipIf(setupProblem !== undefined)('the packed package in a fresh proje
     [
       'ES module',
       'byok.mjs',
-      `import { createInfisicalCipher, createKeyValidator, createKeyVault, createMemoryKeyRecordStore } from '${PACKAGE_NAME}';\nimport { startInfisicalServer, startProviderKeyServer } from '${PACKAGE_NAME}/testing';`,
+      `import { createInfisicalCipher, createKeyValidator, createKeyVault, createMemoryKeyRecordStore } from '${PACKAGE_NAME}/keys';\nimport { startInfisicalServer, startProviderKeyServer } from '${PACKAGE_NAME}/testing';`,
     ],
     [
       'CommonJS',
       'byok.cjs',
-      `const { createInfisicalCipher, createKeyValidator, createKeyVault, createMemoryKeyRecordStore } = require('${PACKAGE_NAME}');\nconst { startInfisicalServer, startProviderKeyServer } = require('${PACKAGE_NAME}/testing');\n(async () => {`,
+      `const { createInfisicalCipher, createKeyValidator, createKeyVault, createMemoryKeyRecordStore } = require('${PACKAGE_NAME}/keys');\nconst { startInfisicalServer, startProviderKeyServer } = require('${PACKAGE_NAME}/testing');\n(async () => {`,
     ],
   ])(
     'with the BYOK packages installed, stores and reads a key through Infisical (%s)',

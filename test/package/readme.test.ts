@@ -125,7 +125,7 @@ describe('the README against the code', () => {
   });
 
   it('lists every GatewayErrorKind in its kinds table, once, with when and whether it falls back', () => {
-    const kinds = unionMembers(join(root, 'src/errors/gateway-error.ts'), 'GatewayErrorKind');
+    const kinds = unionMembers(join(root, 'src/types/error-kinds.ts'), 'GatewayErrorKind');
     expect(kinds.length).toBeGreaterThan(10);
     const rows = tableRows(section('### Error kinds'));
     const documented = rows.map((cells) => codeSpans(cells[0] as string)[0]);

@@ -41,6 +41,23 @@ describe.each(['index.js', 'index.cjs'])('dist/%s', (entry) => {
   });
 });
 
+// The entries by purpose (`/keys`, `/usage`, `/limits`, `/catalog`) are loaded beside the root by
+// applications that only route too: they may not pull an optional SDK in at module level either.
+describe.each(
+  ['keys', 'usage', 'limits', 'catalog'].flatMap((path) => [`${path}/index.js`, `${path}/index.cjs`]),
+)('dist/%s', (entry) => {
+  const file = join(ROOT, 'dist', entry);
+
+  it.skipIf(!existsSync(join(ROOT, 'dist')))(
+    'exists and loads none of the optional SDKs at module level',
+    () => {
+      expect(existsSync(file)).toBe(true);
+      const loaded = [...staticImports(file)];
+      expect(loaded.filter((specifier) => OPTIONAL_SDKS.includes(specifier))).toEqual([]);
+    },
+  );
+});
+
 // zod/mini, p-retry and eventsource-parser are bundled into dist and are only devDependencies: a
 // built file that still imported one would fail in every application that installs the package.
 describe('every built file', () => {

@@ -1,15 +1,15 @@
 import { afterAll, expect, it } from 'vitest';
 import { InvalidSettingsError } from '../../src/errors/invalid-settings-error.ts';
 import { createKeyVault } from '../../src/keys/create-key-vault.ts';
-import type { KeyRecord } from '../../src/keys/key-record.ts';
 import { KeyRecordConflictError } from '../../src/keys/key-record-conflict-error.ts';
-import type { KeyRecordStore } from '../../src/keys/key-record-store.ts';
 import { createLocalCipher, generateMasterKey } from '../../src/keys/local-cipher.ts';
 import {
   createPostgresKeyRecordStore,
   type PostgresKeyRecordStoreSettings,
 } from '../../src/postgres/create-postgres-key-record-store.ts';
 import { createFakeClock } from '../../src/testing/fake-clock.ts';
+import type { KeyRecord } from '../../src/types/key-record.ts';
+import type { KeyRecordStore } from '../../src/types/key-record-store.ts';
 import { describeWithServices } from '../helpers/services.ts';
 import { describeKeyRecordStoreContract, record } from '../keys/key-record-store.contract.ts';
 import { createTestPool, dropSchema, uniqueSchema } from './postgres-test-database.ts';

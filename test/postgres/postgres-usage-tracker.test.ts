@@ -7,9 +7,9 @@ import {
 } from '../../src/postgres/create-postgres-usage-tracker.ts';
 import type { PostgresPool, PostgresQuery } from '../../src/postgres/postgres-pool.ts';
 import { createFakeClock } from '../../src/testing/fake-clock.ts';
+import type { UsageRecord } from '../../src/types/usage-record.ts';
 import { buildUsageReport } from '../../src/usage/build-usage-report.ts';
 import { usdToNanoUsd } from '../../src/usage/money-sum.ts';
-import type { UsageRecord } from '../../src/usage/usage-record.ts';
 import { UsageStoreError } from '../../src/usage/usage-store-error.ts';
 import { describeWithServices } from '../helpers/services.ts';
 import { generateRecords, usageRecord, withoutNanos } from '../usage/generate-records.ts';

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CATALOG_MODELS } from '../../src/catalog/default-catalog-models.ts';
-import { createModelCatalog, type ModelCatalog } from '../../src/catalog/model-catalog.ts';
-import type {
-  GatewayId,
-  KnownProviderId,
-  ModelDefinition,
-  ProviderId,
-} from '../../src/catalog/model-definition.ts';
+import { createModelCatalog } from '../../src/catalog/model-catalog.ts';
 import {
   buildCandidates,
   type CandidateQuery,
@@ -14,7 +8,9 @@ import {
   resolveModelId,
 } from '../../src/ranking/build-candidates.ts';
 import type { Candidate } from '../../src/ranking/candidate.ts';
-import type { ModelRequirements } from '../../src/router/chat-types.ts';
+import type { ModelRequirements } from '../../src/types/chat.ts';
+import type { GatewayId, KnownProviderId, ModelDefinition, ProviderId } from '../../src/types/model.ts';
+import type { ModelCatalog } from '../../src/types/model-catalog.ts';
 
 const catalog = createModelCatalog();
 const ALL_IDS = catalog.list().map((model) => model.id);

@@ -3,14 +3,14 @@ import { computeCostUsd } from '../../src/catalog/compute-cost.ts';
 import { DEFAULT_CATALOG_DATE } from '../../src/catalog/default-catalog-models.ts';
 import { estimatePromptTokens } from '../../src/catalog/estimate-tokens.ts';
 import { createModelCatalog } from '../../src/catalog/model-catalog.ts';
-import type { ModelDefinition } from '../../src/catalog/model-definition.ts';
 import { InvalidRequestError } from '../../src/errors/invalid-request-error.ts';
 import type { CostComparisonRow } from '../../src/ranking/compare-costs.ts';
-import type { ChatMessage } from '../../src/router/chat-types.ts';
 import { createRouter } from '../../src/router/create-router.ts';
 import type { Router } from '../../src/router/router.ts';
 import type { RouterSettings } from '../../src/router/router-settings.ts';
 import { createFakeClock, createFakeTransport } from '../../src/testing/index.ts';
+import type { ChatMessage } from '../../src/types/chat.ts';
+import type { ModelDefinition } from '../../src/types/model.ts';
 
 const routers: Router[] = [];
 

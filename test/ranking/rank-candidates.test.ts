@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { KnownGatewayId, ModelDefinition } from '../../src/catalog/model-definition.ts';
 import type { Availability, RankingInput } from '../../src/ranking/candidate.ts';
 import { availabilityScore, type RankingPolicy, rankCandidates } from '../../src/ranking/rank-candidates.ts';
+import type { KnownGatewayId, ModelDefinition } from '../../src/types/model.ts';
 
 const GATEWAY_RANK: Readonly<Record<KnownGatewayId, number>> = { litellm: 0, openrouter: 1, direct: 2 };
 

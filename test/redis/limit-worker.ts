@@ -10,12 +10,12 @@
 import { createInterface } from 'node:readline';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
-import type { Clock } from '../../src/clock/clock.ts';
 import { createRateLimiter } from '../../src/limits/create-rate-limiter.ts';
-import type { LimitSettings } from '../../src/limits/limit-settings.ts';
 import type { Reservation } from '../../src/limits/rate-limiter.ts';
 import { createRedisLimitStore } from '../../src/redis/create-redis-limit-store.ts';
 import type { RedisUnavailablePolicy } from '../../src/redis/redis-limit-store-settings.ts';
+import type { Clock } from '../../src/types/clock.ts';
+import type { LimitSettings } from '../../src/types/limit-settings.ts';
 
 interface WorkerSettings {
   readonly mode: 'burst' | 'hold' | 'steady';

@@ -26,7 +26,7 @@ ${load}
 const client = new Redis(${JSON.stringify(REDIS_URL)});
 const store = createRedisLimitStore({ client, keyPrefix: ${JSON.stringify(keyPrefix)} });
 const clock = { now: () => Date.now(), setTimer: (callback, ms) => { const t = setTimeout(callback, ms); return { cancel: () => clearTimeout(t) }; } };
-const limiter = main.createRateLimiter({ clock, store, limits: { 'user:dist': { requestsPerMinute: 1 } } });
+const limiter = limits.createRateLimiter({ clock, store, limits: { 'user:dist': { requestsPerMinute: 1 } } });
 const request = { scopes: ['user:dist'], estimate: { tokens: 1, costUsd: 0 } };
 const first = await limiter.reserve(request);
 const second = await limiter.reserve(request);
@@ -40,11 +40,11 @@ console.log(JSON.stringify({ first: first.granted, second: second.granted, error
   test.each([
     [
       'import',
-      "const main = await import('@bestviable/llm-router'); const { createRedisLimitStore, LimitStoreError } = await import('@bestviable/llm-router/redis'); const { Redis } = await import('ioredis');",
+      "const main = await import('@bestviable/llm-router'); const limits = await import('@bestviable/llm-router/limits'); const { createRedisLimitStore, LimitStoreError } = await import('@bestviable/llm-router/redis'); const { Redis } = await import('ioredis');",
     ],
     [
       'require',
-      "const main = require('@bestviable/llm-router'); const { createRedisLimitStore, LimitStoreError } = require('@bestviable/llm-router/redis'); const { Redis } = require('ioredis'); (async () => {",
+      "const main = require('@bestviable/llm-router'); const limits = require('@bestviable/llm-router/limits'); const { createRedisLimitStore, LimitStoreError } = require('@bestviable/llm-router/redis'); const { Redis } = require('ioredis'); (async () => {",
     ],
   ])('loads with %s and limits calls on Redis', async (how, load) => {
     const source = body(load, uniquePrefix(`dist-${how}`));

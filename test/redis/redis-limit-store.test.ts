@@ -1,10 +1,10 @@
 import { createClient } from 'redis';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { InvalidSettingsError } from '../../src/errors/invalid-settings-error.ts';
-import type { LimitReserveRequest } from '../../src/limits/limit-store.ts';
 import { LimitStoreError } from '../../src/limits/limit-store-error.ts';
 import { createRedisLimitStore } from '../../src/redis/create-redis-limit-store.ts';
 import type { RedisScriptAdapter } from '../../src/redis/redis-script-adapter.ts';
+import type { LimitReserveRequest } from '../../src/types/limit-store.ts';
 import { describeWithServices, REDIS_URL } from '../helpers/services.ts';
 import { type PrivateRedisServer, startPrivateRedisServer } from './private-redis-server.ts';
 import { type ClientKind, connectTestClient, type TestClient, uniquePrefix } from './redis-test-clients.ts';

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
-import { createSystemClock } from '../../src/clock/clock.ts';
+import { createSystemClock } from '../../src/clock/create-system-clock.ts';
 import { createRateLimiter } from '../../src/limits/create-rate-limiter.ts';
 import { createRedisLimitStore } from '../../src/redis/create-redis-limit-store.ts';
 import { describeWithServices, REDIS_URL } from '../helpers/services.ts';

@@ -1,14 +1,14 @@
 import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from 'vitest';
+import { LimitStoreError } from '../../src/limits/limit-store-error.ts';
+import { createRedisLimitStore, type RedisLimitStore } from '../../src/redis/create-redis-limit-store.ts';
+import type { RedisUnavailablePolicy } from '../../src/redis/redis-limit-store-settings.ts';
+import { createFakeClock, type FakeClock } from '../../src/testing/fake-clock.ts';
 import type {
   LimitAmounts,
   LimitReservationEntry,
   LimitReserveRequest,
   LimitStoreAvailabilityEvent,
-} from '../../src/limits/limit-store.ts';
-import { LimitStoreError } from '../../src/limits/limit-store-error.ts';
-import { createRedisLimitStore, type RedisLimitStore } from '../../src/redis/create-redis-limit-store.ts';
-import type { RedisUnavailablePolicy } from '../../src/redis/redis-limit-store-settings.ts';
-import { createFakeClock, type FakeClock } from '../../src/testing/fake-clock.ts';
+} from '../../src/types/limit-store.ts';
 import { describeWithServices } from '../helpers/services.ts';
 import { type PrivateRedisServer, startPrivateRedisServer, waitFor } from './private-redis-server.ts';
 import { type ClientKind, connectTestClient, type TestClient, uniquePrefix } from './redis-test-clients.ts';

@@ -1,12 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import {
-  AllCandidatesFailedError,
-  NANO_USD_PER_USD,
-  type RankingInput,
-  StreamInterruptedError,
-  usdToNanoUsd,
-} from '../../src/index.ts';
+import { AllCandidatesFailedError, type RankingInput, StreamInterruptedError } from '../../src/index.ts';
 import type { ChatServer } from '../../src/testing/index.ts';
+import { NANO_USD_PER_USD, usdToNanoUsd } from '../../src/usage/index.ts';
 import { drive } from '../helpers/drive.ts';
 import { type GatewayFixture, hello, startGateways } from '../helpers/gateways.ts';
 

@@ -2,10 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CallError, NoCandidatesError } from '../../src/errors/call-errors.ts';
 import { InvalidRequestError } from '../../src/errors/invalid-request-error.ts';
 import { RouterError } from '../../src/errors/router-error.ts';
-import type { ChatMessage, ChatOptions } from '../../src/router/chat-types.ts';
 import { createRouter } from '../../src/router/create-router.ts';
 import type { Router } from '../../src/router/router.ts';
 import { createFakeClock, createFakeTransport } from '../../src/testing/index.ts';
+import type { ChatMessage, ChatOptions } from '../../src/types/chat.ts';
 
 const routers: Router[] = [];
 

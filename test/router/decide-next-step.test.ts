@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { GatewayError, type GatewayErrorKind } from '../../src/errors/gateway-error.ts';
+import { GatewayError } from '../../src/errors/gateway-error.ts';
 import {
   breakerFor,
   decideNextStep,
@@ -8,6 +8,7 @@ import {
   RETRY_RULES,
   type RetrySituation,
 } from '../../src/router/decide-next-step.ts';
+import type { GatewayErrorKind } from '../../src/types/error-kinds.ts';
 
 const policy = { maxRetries: 2, baseDelayMs: 250, maxDelayMs: 4_000, maxRetryAfterMs: 5_000 };
 const lastCandidate: RetrySituation = {

@@ -1,11 +1,10 @@
 import { describe, expect, test } from 'vitest';
+import { createRouter, type UsageRecord } from '../../src/index.ts';
 import {
   createMemoryUsageTracker,
-  createRouter,
   MAX_REPORTED_COST_USD,
   MAX_REPORTED_TOKENS,
-  type UsageRecord,
-} from '../../src/index.ts';
+} from '../../src/usage/index.ts';
 import { hello, startGateways } from '../helpers/gateways.ts';
 
 // Token counts and costs are what the gateway says: a gateway answering 1e308 tokens or a $1e30

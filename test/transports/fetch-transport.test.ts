@@ -10,8 +10,8 @@ import {
 } from '../../src/transports/openai-compatible/classify-http-failure.ts';
 import { createOpenAICompatibleTransport } from '../../src/transports/openai-compatible/create-openai-compatible-transport.ts';
 import { readBoundedText } from '../../src/transports/read-bounded-text.ts';
-import type { TransportRequest } from '../../src/transports/transport.ts';
 import { UnreadableAnswer } from '../../src/transports/unreadable-answer.ts';
+import type { TransportRequest } from '../../src/types/transport.ts';
 
 // The gateway transport is written on `fetch`: these cases drive it through an injected `fetch`
 // (what a caller may pass as the `fetch` setting) to check what it sends and how it reads failures

@@ -1,11 +1,11 @@
 import { expect, it } from 'vitest';
 import { InvalidRequestError } from '../../src/errors/invalid-request-error.ts';
+import type { UsageRecord } from '../../src/types/usage-record.ts';
+import type { UsageGroupKey, UsageReportMetrics } from '../../src/types/usage-report.ts';
 import { buildUsageReport } from '../../src/usage/build-usage-report.ts';
 import { nearestRankPercentile } from '../../src/usage/nearest-rank-percentile.ts';
 import { queryUsageReport } from '../../src/usage/query-usage-report.ts';
 import { reportToJson } from '../../src/usage/report-to-json.ts';
-import type { UsageRecord } from '../../src/usage/usage-record.ts';
-import type { UsageGroupKey, UsageReportMetrics } from '../../src/usage/usage-report.ts';
 import { type GeneratedRecord, generateRecords, usageRecord, withoutNanos } from './generate-records.ts';
 import { reportSubjects } from './report-subjects.ts';
 

@@ -1,16 +1,17 @@
 import { expect, it } from 'vitest';
 import { createModelCatalog } from '../../src/catalog/model-catalog.ts';
-import type { ModelDefinition, ModelPricing } from '../../src/catalog/model-definition.ts';
 import { InvalidRequestError } from '../../src/errors/invalid-request-error.ts';
+import type { ModelDefinition, ModelPricing } from '../../src/types/model.ts';
+import type { UsageRecord } from '../../src/types/usage-record.ts';
+import type { SavingsOptions, UsageSavings } from '../../src/types/usage-savings.ts';
 import {
   attributeCosts,
   type CostAttribution,
   type CostAttributionOptions,
 } from '../../src/usage/attribute-costs.ts';
-import { computeSavings, type SavingsOptions, type UsageSavings } from '../../src/usage/compute-savings.ts';
+import { computeSavings } from '../../src/usage/compute-savings.ts';
 import { createRouterUsage } from '../../src/usage/create-router-usage.ts';
 import { reportToJson } from '../../src/usage/report-to-json.ts';
-import type { UsageRecord } from '../../src/usage/usage-record.ts';
 import { usageRecord } from './generate-records.ts';
 import { reportSubjects } from './report-subjects.ts';
 

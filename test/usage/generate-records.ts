@@ -1,5 +1,5 @@
-import type { PriceSource } from '../../src/catalog/model-definition.ts';
-import type { UsageRecord, UsageStatus } from '../../src/usage/usage-record.ts';
+import type { PriceSource } from '../../src/types/model.ts';
+import type { UsageRecord, UsageStatus } from '../../src/types/usage-record.ts';
 
 /** mulberry32: a small seeded generator, so generated data is the same on every run. */
 export function seededRandom(seed: number): () => number {

@@ -7,6 +7,7 @@ import { createModelCatalog } from '../../src/catalog/model-catalog.ts';
 import { createPostgresUsageTracker } from '../../src/postgres/create-postgres-usage-tracker.ts';
 import { createRouter } from '../../src/router/create-router.ts';
 import { createFakeClock, createFakeTransport } from '../../src/testing/index.ts';
+import type { UsageRecord } from '../../src/types/usage-record.ts';
 import { attributeCosts } from '../../src/usage/attribute-costs.ts';
 import { buildUsageReport } from '../../src/usage/build-usage-report.ts';
 import { computeSavings } from '../../src/usage/compute-savings.ts';
@@ -14,7 +15,6 @@ import { createMemoryUsageTracker } from '../../src/usage/memory-usage-tracker.t
 import { reportToCsv } from '../../src/usage/report-to-csv.ts';
 import { reportToJson } from '../../src/usage/report-to-json.ts';
 import { createSqliteUsageTracker } from '../../src/usage/sqlite-usage-tracker.ts';
-import type { UsageRecord } from '../../src/usage/usage-record.ts';
 import { UsageStoreError } from '../../src/usage/usage-store-error.ts';
 import { describeWithServices } from '../helpers/services.ts';
 import { createTestPool, dropSchema, uniqueSchema } from '../postgres/postgres-test-database.ts';

@@ -3,6 +3,8 @@ import { createModelCatalog } from '../../src/catalog/model-catalog.ts';
 import { InvalidRequestError } from '../../src/errors/invalid-request-error.ts';
 import { createRouter } from '../../src/router/create-router.ts';
 import { createFakeClock, createFakeTransport } from '../../src/testing/index.ts';
+import type { UsageReportOptions } from '../../src/types/usage-report.ts';
+import type { UsageTracker } from '../../src/types/usage-tracker.ts';
 import { attributeCosts } from '../../src/usage/attribute-costs.ts';
 import { buildUsageReport } from '../../src/usage/build-usage-report.ts';
 import { computeSavings } from '../../src/usage/compute-savings.ts';
@@ -10,8 +12,6 @@ import { nanoUsdToUsd, usdToNanoUsd } from '../../src/usage/money-sum.ts';
 import { queryUsageReport } from '../../src/usage/query-usage-report.ts';
 import { escapeCsvField, reportToCsv } from '../../src/usage/report-to-csv.ts';
 import { reportToJson } from '../../src/usage/report-to-json.ts';
-import type { UsageReportOptions } from '../../src/usage/usage-report.ts';
-import type { UsageTracker } from '../../src/usage/usage-tracker.ts';
 import { usageRecord } from './generate-records.ts';
 import { reportSubjects } from './report-subjects.ts';
 

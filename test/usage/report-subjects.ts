@@ -5,11 +5,11 @@ import {
   createPostgresUsageTracker,
   type PostgresUsageTracker,
 } from '../../src/postgres/create-postgres-usage-tracker.ts';
+import type { UsageRecord } from '../../src/types/usage-record.ts';
+import type { UsageReport, UsageReportOptions } from '../../src/types/usage-report.ts';
+import type { UsageTracker } from '../../src/types/usage-tracker.ts';
 import { buildUsageReport } from '../../src/usage/build-usage-report.ts';
 import { createMemoryUsageTracker } from '../../src/usage/memory-usage-tracker.ts';
-import type { UsageRecord } from '../../src/usage/usage-record.ts';
-import type { UsageReport, UsageReportOptions } from '../../src/usage/usage-report.ts';
-import type { UsageTracker } from '../../src/usage/usage-tracker.ts';
 import { describeWithServices } from '../helpers/services.ts';
 import { createTestPool, dropSchema, uniqueSchema } from '../postgres/postgres-test-database.ts';
 

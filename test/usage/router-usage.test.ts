@@ -2,17 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
-import {
-  createRouter,
-  createSqliteUsageTracker,
-  reportToCsv,
-  type UsageRecord,
-  type UsageTracker,
-} from '../../src/index.ts';
+import { createRouter, type UsageRecord, type UsageTracker } from '../../src/index.ts';
 import { createPostgresUsageTracker } from '../../src/postgres/create-postgres-usage-tracker.ts';
 import { createFakeClock, createFakeTransport, type FakeReply } from '../../src/testing/index.ts';
+import type { UsageReportOptions } from '../../src/types/usage-report.ts';
 import { buildUsageReport } from '../../src/usage/build-usage-report.ts';
-import type { UsageReportOptions } from '../../src/usage/usage-report.ts';
+import { createSqliteUsageTracker, reportToCsv } from '../../src/usage/index.ts';
 import { collect } from '../helpers/events.ts';
 import { describeWithServices } from '../helpers/services.ts';
 import { createTestPool, dropSchema, uniqueSchema } from '../postgres/postgres-test-database.ts';

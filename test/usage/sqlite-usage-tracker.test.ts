@@ -16,8 +16,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InvalidSettingsError } from '../../src/errors/invalid-settings-error.ts';
 import { RouterError } from '../../src/errors/router-error.ts';
 import { createFakeClock } from '../../src/testing/fake-clock.ts';
+import type { UsageRecord } from '../../src/types/usage-record.ts';
 import { createSqliteUsageTracker } from '../../src/usage/sqlite-usage-tracker.ts';
-import type { UsageRecord } from '../../src/usage/usage-record.ts';
 import { UsageStoreError } from '../../src/usage/usage-store-error.ts';
 import { generateRecords, seededRandom, usageRecord, withoutNanos } from './generate-records.ts';
 

@@ -5,7 +5,7 @@ import type {
   PriceTier,
   ProviderId,
   TokenPrices,
-} from '../model-definition.ts';
+} from '../../types/model.ts';
 
 /** One model as a gateway's live catalog lists it, checked and normalised. */
 export interface ListedModel {

@@ -1,7 +1,7 @@
-import type { Clock, TimerHandle } from '../../clock/clock.ts';
+import type { Clock, TimerHandle } from '../../types/clock.ts';
+import type { GatewayId, ModelDefinition } from '../../types/model.ts';
+import type { ModelCatalog } from '../../types/model-catalog.ts';
 import { buildCatalogSnapshot, type CatalogSources } from '../catalog-snapshot.ts';
-import type { ModelCatalog } from '../model-catalog.ts';
-import type { GatewayId, ModelDefinition } from '../model-definition.ts';
 import type { GatewayListing } from './gateway-listing.ts';
 import { loadMaintainedPrices, type MaintainedPrices } from './maintained-prices.ts';
 import {

@@ -1,10 +1,4 @@
-import type {
-  ModelPricing,
-  PriceProvenance,
-  PriceTier,
-  ProviderId,
-  TokenPrices,
-} from '../model-definition.ts';
+import type { ModelPricing, PriceProvenance, PriceTier, ProviderId, TokenPrices } from '../../types/model.ts';
 import { readPrice } from './gateway-listing.ts';
 
 /**

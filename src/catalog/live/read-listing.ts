@@ -1,4 +1,4 @@
-import type { Clock } from '../../clock/clock.ts';
+import type { Clock } from '../../types/clock.ts';
 import type { GatewayListing } from './gateway-listing.ts';
 import { parseLiteLLMModelInfo } from './parse-litellm-model-info.ts';
 import { parseOpenRouterModels } from './parse-openrouter-models.ts';

@@ -1,4 +1,5 @@
-import { createModelCatalog, type ModelDefinition, type ModelRequirements } from '@bestviable/llm-router';
+import type { ModelDefinition, ModelRequirements } from '@bestviable/llm-router';
+import { createModelCatalog } from '@bestviable/llm-router/catalog';
 import type { CommandSpec } from '../command.ts';
 import { EXIT_CODES } from '../exit-codes.ts';
 import { formatCount, formatTable, perMillion } from '../format-table.ts';

@@ -1,15 +1,12 @@
-import {
-  createModelCatalog,
-  queryUsageReport,
-  reportToCsv,
-  reportToJson,
-  USAGE_GROUP_KEYS,
-  type UsageQuery,
-  type UsageReport,
-  type UsageReportMetrics,
-  type UsageReportOptions,
-  type UsageStatus,
+import type {
+  UsageQuery,
+  UsageReport,
+  UsageReportMetrics,
+  UsageReportOptions,
+  UsageStatus,
 } from '@bestviable/llm-router';
+import { createModelCatalog } from '@bestviable/llm-router/catalog';
+import { queryUsageReport, reportToCsv, reportToJson, USAGE_GROUP_KEYS } from '@bestviable/llm-router/usage';
 import type { CommandSpec } from '../command.ts';
 import { EXIT_CODES } from '../exit-codes.ts';
 import { type Flags, flagError } from '../flags.ts';

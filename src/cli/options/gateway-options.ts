@@ -1,11 +1,5 @@
-import {
-  createRouter,
-  DEFAULT_LITELLM_BASE_URL,
-  DEFAULT_OPENROUTER_BASE_URL,
-  InvalidSettingsError,
-  type Router,
-  type RouterSettings,
-} from '@bestviable/llm-router';
+import { createRouter, InvalidSettingsError, type Router, type RouterSettings } from '@bestviable/llm-router';
+import { DEFAULT_LITELLM_BASE_URL, DEFAULT_OPENROUTER_BASE_URL } from '@bestviable/llm-router/catalog';
 import type { CliIo } from '../cli-io.ts';
 import { createCliLogger } from '../cli-logger.ts';
 import { CliUsageError } from '../cli-usage-error.ts';

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { createSqliteUsageTracker, type UsageTracker } from '@bestviable/llm-router';
+import type { UsageTracker } from '@bestviable/llm-router';
+import { createSqliteUsageTracker } from '@bestviable/llm-router/usage';
 import type { CliIo } from '../cli-io.ts';
 import type { OptionSpecs } from '../command.ts';
 import { type Flags, flagError } from '../flags.ts';

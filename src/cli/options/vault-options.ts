@@ -1,17 +1,19 @@
 import {
+  InvalidSettingsError,
+  type KeyCipher,
+  type KeyRecordStore,
+  type KeyVault,
+  type ProviderId,
+} from '@bestviable/llm-router';
+import {
   createFileKeyRecordStore,
   createInfisicalCipher,
   createKeyValidator,
   createKeyVault,
   createLocalCipher,
   INFISICAL_ENV,
-  InvalidSettingsError,
-  type KeyCipher,
-  type KeyRecordStore,
-  type KeyVault,
   MASTER_KEY_ENV,
-  type ProviderId,
-} from '@bestviable/llm-router';
+} from '@bestviable/llm-router/keys';
 import type { CliIo } from '../cli-io.ts';
 import { createCliLogger } from '../cli-logger.ts';
 import { CliUsageError } from '../cli-usage-error.ts';

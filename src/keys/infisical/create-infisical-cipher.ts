@@ -1,7 +1,8 @@
-import { type Clock, createSystemClock } from '../../clock/clock.ts';
+import { createSystemClock } from '../../clock/create-system-clock.ts';
 import { hasMethods } from '../../errors/check-settings.ts';
 import { InvalidSettingsError, type SettingIssue } from '../../errors/invalid-settings-error.ts';
-import type { KeyCipher, KeyPayload } from '../key-cipher.ts';
+import type { Clock } from '../../types/clock.ts';
+import type { KeyCipher, KeyPayload } from '../../types/key-cipher.ts';
 import { decodeKeyPayload, encodeKeyPayload } from '../key-payload.ts';
 import { KeyVaultError } from '../key-vault-error.ts';
 import { createInfisicalSession } from './infisical-session.ts';

@@ -1,4 +1,4 @@
-import type { Clock } from '../../clock/clock.ts';
+import type { Clock } from '../../types/clock.ts';
 import { KeyVaultError } from '../key-vault-error.ts';
 import { withDeadline } from '../with-deadline.ts';
 import {

@@ -1,5 +1,6 @@
 import { redactSecrets } from '../../errors/redact.ts';
-import { KeyVaultError, type KeyVaultErrorKind } from '../key-vault-error.ts';
+import type { KeyVaultErrorKind } from '../../types/error-kinds.ts';
+import { KeyVaultError } from '../key-vault-error.ts';
 
 /** What `@infisical/sdk` 5.0.2 lets us know about a failure. Its error classes carry no fields. */
 export interface InfisicalFailure {

@@ -1,7 +1,9 @@
 import * as z from 'zod/mini';
-import { isKnownProvider, type KnownProviderId } from '../../catalog/model-definition.ts';
-import { type Clock, createSystemClock } from '../../clock/clock.ts';
+import { createSystemClock } from '../../clock/create-system-clock.ts';
 import { checkSettings, clockSchema, whole } from '../../errors/check-settings.ts';
+import type { Clock } from '../../types/clock.ts';
+import type { KeyValidationRequest, KeyValidationResult, KeyValidator } from '../../types/key-validator.ts';
+import { isKnownProvider, type KnownProviderId } from '../../types/model.ts';
 import {
   interpretAnthropic,
   interpretCohere,
@@ -9,7 +11,6 @@ import {
   interpretMistral,
   interpretOpenAI,
 } from './interpret-answers.ts';
-import type { KeyValidationRequest, KeyValidationResult, KeyValidator } from './key-validator.ts';
 import { ClientTimeoutError, createProbeSdks, PROBES } from './probes.ts';
 import type { ProviderAnswer } from './provider-answer.ts';
 

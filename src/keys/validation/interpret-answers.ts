@@ -1,4 +1,4 @@
-import type { KeyValidationResult } from './key-validator.ts';
+import type { KeyValidationResult } from '../../types/key-validator.ts';
 import { interpretCommonStatus, type ProviderAnswer, pick, result } from './provider-answer.ts';
 
 type Interpreter = (answer: ProviderAnswer, secrets: readonly string[], now: number) => KeyValidationResult;

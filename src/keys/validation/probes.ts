@@ -1,4 +1,4 @@
-import type { KnownProviderId } from '../../catalog/model-definition.ts';
+import type { KnownProviderId } from '../../types/model.ts';
 import { importOptional, OPTIONAL_DEPENDENCIES } from '../optional-dependency.ts';
 import type { ProviderAnswer } from './provider-answer.ts';
 import { pickString } from './provider-answer.ts';

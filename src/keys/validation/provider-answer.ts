@@ -1,6 +1,10 @@
 import { redactSecrets } from '../../errors/redact.ts';
 import { type HeaderReader, readRetryAfterMs } from '../../transports/http-headers.ts';
-import type { KeyValidationReason, KeyValidationResult, KeyValidationStatus } from './key-validator.ts';
+import type {
+  KeyValidationReason,
+  KeyValidationResult,
+  KeyValidationStatus,
+} from '../../types/key-validator.ts';
 
 /** A provider's HTTP answer to a validation call, as the interpreters see it. */
 export interface ProviderAnswer {

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Clock, createSystemClock } from '../../clock/clock.ts';
+import { createSystemClock } from '../../clock/create-system-clock.ts';
+import type { Clock } from '../../types/clock.ts';
 import { type HttpServerHandle, type RecordedRequest, startHttpServer } from './http-server.ts';
 
 /** A machine identity that can log in with Universal Auth. */

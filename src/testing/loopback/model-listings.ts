@@ -1,5 +1,5 @@
 import { DEFAULT_CATALOG_MODELS } from '../../catalog/default-catalog-models.ts';
-import type { PriceTier } from '../../catalog/model-definition.ts';
+import type { PriceTier } from '../../types/model.ts';
 
 /** One model a loopback gateway lists in its live catalog (`/model/info`, `/api/v1/models`). */
 export interface LoopbackCatalogModel {

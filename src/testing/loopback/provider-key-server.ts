@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { KnownProviderId } from '../../catalog/model-definition.ts';
+import type { KnownProviderId } from '../../types/model.ts';
 import { type HttpServerHandle, type RecordedRequest, startHttpServer } from './http-server.ts';
 
 /**

@@ -1,10 +1,10 @@
-import type { KnownProviderId, ProviderId } from '../../catalog/model-definition.ts';
-import type { Clock } from '../../clock/clock.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
+import type { Clock } from '../../types/clock.ts';
+import type { KnownProviderId, ProviderId } from '../../types/model.ts';
+import type { Transport, TransportRequest } from '../../types/transport.ts';
 import type { AnswerLimits } from '../answer-limits.ts';
 import { createOpenAICompatibleTransport } from '../openai-compatible/create-openai-compatible-transport.ts';
 import type { WireBody } from '../openai-compatible/to-wire-request.ts';
-import type { Transport, TransportRequest } from '../transport.ts';
 
 /** Each provider's OpenAI-compatible endpoint (see research/peers.md §5). */
 export const DIRECT_BASE_URLS: Readonly<Record<KnownProviderId, string>> = {

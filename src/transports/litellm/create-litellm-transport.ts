@@ -1,12 +1,13 @@
-import type { GatewayId } from '../../catalog/model-definition.ts';
-import type { Clock } from '../../clock/clock.ts';
-import type { FailureScope, GatewayErrorKind } from '../../errors/gateway-error.ts';
+import type { Clock } from '../../types/clock.ts';
+import type { FailureScope, GatewayErrorKind } from '../../types/error-kinds.ts';
+import type { GatewayId } from '../../types/model.ts';
+import type { GatewayHealth, ProbeResult, Transport } from '../../types/transport.ts';
 import type { AnswerLimits } from '../answer-limits.ts';
-import type { HttpFailure, HttpFailureRefiner } from '../openai-compatible/classify-http-failure.ts';
+import type { HttpFailureRefiner } from '../openai-compatible/classify-http-failure.ts';
 import { createOpenAICompatibleTransport } from '../openai-compatible/create-openai-compatible-transport.ts';
+import type { HttpFailure } from '../openai-compatible/http-failure.ts';
 import { readNumericCost } from '../openai-compatible/read-wire-response.ts';
 import { probeHttp } from '../probe-http.ts';
-import type { GatewayHealth, ProbeResult, Transport } from '../transport.ts';
 
 /** The LiteLLM proxy's address when none is configured. */
 export const DEFAULT_LITELLM_BASE_URL = 'https://litellm.bestviable.com';

@@ -1,6 +1,6 @@
-import type { GatewayId } from '../../catalog/model-definition.ts';
-import type { FailureScope, GatewayErrorKind } from '../../errors/gateway-error.ts';
-import type { HttpFailure } from './classify-http-failure.ts';
+import type { FailureScope, GatewayErrorKind } from '../../types/error-kinds.ts';
+import type { GatewayId } from '../../types/model.ts';
+import type { HttpFailure } from './http-failure.ts';
 
 /**
  * One 4xx answer that is about the gateway (a model it does not know, cannot serve, or cannot route

@@ -1,11 +1,13 @@
-import type { GatewayId, ProviderId } from '../../catalog/model-definition.ts';
-import { type FailureScope, GatewayError, type GatewayErrorKind } from '../../errors/gateway-error.ts';
+import { GatewayError } from '../../errors/gateway-error.ts';
 import { isRecord } from '../../errors/is-record.ts';
 import { redactSecrets, summarizeError } from '../../errors/redact.ts';
+import type { FailureScope, GatewayErrorKind } from '../../types/error-kinds.ts';
+import type { GatewayId, ProviderId } from '../../types/model.ts';
 import { isAttemptTimeout } from '../abort-reasons.ts';
 import { type HeaderReader, readRetryAfterMs } from '../http-headers.ts';
 import { UnreadableAnswer } from '../unreadable-answer.ts';
 import { findGatewayAnswer } from './answers-about-the-gateway.ts';
+import type { HttpFailure } from './http-failure.ts';
 
 /** The context a classifier needs about the attempt that failed. */
 export interface FailureContext {
@@ -20,16 +22,6 @@ export interface FailureContext {
   /** Where failures lie unless the gateway's vocabulary says otherwise. */
   readonly defaultScope: FailureScope;
   readonly now: number;
-}
-
-/** What an HTTP error answer looked like, as a classifier sees it. */
-export interface HttpFailure {
-  readonly status: number;
-  /** The body's `error` object (OpenAI shape), or the whole body for other shapes. */
-  readonly body: Record<string, unknown> | undefined;
-  /** Best human-readable message from the body. */
-  readonly message: string;
-  readonly headers: HeaderReader | undefined;
 }
 
 /** A gateway's reading of an HTTP error: how to treat it. Return `undefined` to use the default. */

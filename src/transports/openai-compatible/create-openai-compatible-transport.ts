@@ -1,10 +1,10 @@
-import type { GatewayId } from '../../catalog/model-definition.ts';
-import type { Clock } from '../../clock/clock.ts';
-import type { FailureScope } from '../../errors/gateway-error.ts';
+import type { Clock } from '../../types/clock.ts';
+import type { FailureScope } from '../../types/error-kinds.ts';
+import type { GatewayId } from '../../types/model.ts';
+import type { Transport, TransportRequest, TransportResult, TransportStream } from '../../types/transport.ts';
 import { type AnswerLimits, resolveAnswerLimits } from '../answer-limits.ts';
 import { readRateLimit } from '../http-headers.ts';
 import { checkDeclaredLength, readBoundedText } from '../read-bounded-text.ts';
-import type { Transport, TransportRequest, TransportResult, TransportStream } from '../transport.ts';
 import { UnreadableAnswer } from '../unreadable-answer.ts';
 import {
   classifyHttpFailure,

@@ -1,7 +1,7 @@
 import type { GatewayError } from '../../errors/gateway-error.ts';
 import { isRecord } from '../../errors/is-record.ts';
+import type { TransportResult } from '../../types/transport.ts';
 import { readRateLimit } from '../http-headers.ts';
-import type { TransportResult } from '../transport.ts';
 import { UnreadableAnswer } from '../unreadable-answer.ts';
 import {
   classifyHttpFailure,

@@ -1,7 +1,7 @@
 import { GatewayError } from '../../errors/gateway-error.ts';
 import { isRecord } from '../../errors/is-record.ts';
+import type { TransportStreamPart } from '../../types/transport.ts';
 import { answerTooLarge } from '../read-bounded-text.ts';
-import type { TransportStreamPart } from '../transport.ts';
 import { UnreadableAnswer } from '../unreadable-answer.ts';
 import { classifyTransportError } from './classify-http-failure.ts';
 import { type CompletionReading, inBodyFailure } from './read-completion.ts';

@@ -1,4 +1,4 @@
-import type { FinishReason, TokenUsage, ToolCall } from '../../router/chat-types.ts';
+import type { FinishReason, TokenUsage, ToolCall } from '../../types/chat.ts';
 import { MAX_TOOL_CALLS } from '../answer-limits.ts';
 import { UnreadableAnswer } from '../unreadable-answer.ts';
 

@@ -1,6 +1,6 @@
 import { isRecord } from '../../errors/is-record.ts';
+import type { TransportStreamPart } from '../../types/transport.ts';
 import { MAX_TOOL_CALLS } from '../answer-limits.ts';
-import type { TransportStreamPart } from '../transport.ts';
 import { UnreadableAnswer } from '../unreadable-answer.ts';
 import {
   describeType,

@@ -1,5 +1,5 @@
-import type { ChatMessage, ResponseFormat, ToolChoice, ToolDefinition } from '../../router/chat-types.ts';
-import type { TransportRequest } from '../transport.ts';
+import type { ChatMessage, ResponseFormat, ToolChoice, ToolDefinition } from '../../types/chat.ts';
+import type { TransportRequest } from '../../types/transport.ts';
 
 /** An OpenAI chat-completions request body; gateways add their own fields to it. */
 export type WireBody = Record<string, unknown>;

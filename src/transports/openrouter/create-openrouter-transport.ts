@@ -1,12 +1,12 @@
-import type { Clock } from '../../clock/clock.ts';
-import type { GatewayErrorKind } from '../../errors/gateway-error.ts';
+import type { Clock } from '../../types/clock.ts';
+import type { GatewayErrorKind } from '../../types/error-kinds.ts';
+import type { GatewayHealth, Transport } from '../../types/transport.ts';
 import type { AnswerLimits } from '../answer-limits.ts';
 import { boundWaitMs } from '../http-headers.ts';
 import type { HttpFailureRefiner } from '../openai-compatible/classify-http-failure.ts';
 import { createOpenAICompatibleTransport } from '../openai-compatible/create-openai-compatible-transport.ts';
 import { readNumericCost } from '../openai-compatible/read-wire-response.ts';
 import { probeHttp } from '../probe-http.ts';
-import type { GatewayHealth, Transport } from '../transport.ts';
 
 /** OpenRouter's API root. */
 export const DEFAULT_OPENROUTER_BASE_URL = 'https://openrouter.ai/api/v1';

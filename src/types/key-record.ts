@@ -1,5 +1,5 @@
-import type { ProviderId } from '../catalog/model-definition.ts';
-import type { KeyValidationReason, KeyValidationStatus } from './validation/key-validator.ts';
+import type { KeyValidationReason, KeyValidationStatus } from './key-validator.ts';
+import type { ProviderId } from './model.ts';
 
 /**
  * Whether the router may use a key:

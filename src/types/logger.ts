@@ -5,11 +5,3 @@ export interface Logger {
   warn(message: string, details?: Record<string, unknown>): void;
   error(message: string, details?: Record<string, unknown>): void;
 }
-
-const silent: Logger = { warn() {}, error() {} };
-
-/** `false` silences the router; `undefined` logs warnings and errors to `console`. */
-export function resolveLogger(setting: Logger | false | undefined): Logger {
-  if (setting === false) return silent;
-  return setting ?? console;
-}

@@ -1,4 +1,4 @@
-import type { PriceProvenance, ProviderId } from '../catalog/model-definition.ts';
+import type { PriceProvenance, ProviderId } from './model.ts';
 import type { Attempt, Route } from './route.ts';
 
 /** A piece of message content. */

@@ -1,9 +1,9 @@
-import type { ProviderId } from '../catalog/model-definition.ts';
 import type { KeyCipher } from './key-cipher.ts';
 import type { KeyInfo, KeyStatus } from './key-record.ts';
 import type { KeyRecordFilter } from './key-record-store.ts';
+import type { KeyValidationResult } from './key-validator.ts';
+import type { ProviderId } from './model.ts';
 import type { SecretKey } from './secret-key.ts';
-import type { KeyValidationResult } from './validation/key-validator.ts';
 
 /** What to do with a key the provider refuses when it is added. */
 export type InvalidKeyPolicy = 'disable' | 'refuse';

@@ -1,4 +1,4 @@
-import type { ChatResult, Cost, FinishReason, TokenUsage, ToolCall } from './chat-types.ts';
+import type { ChatResult, Cost, FinishReason, TokenUsage, ToolCall } from './chat.ts';
 import type { Route } from './route.ts';
 
 /** One piece of a streamed answer. */

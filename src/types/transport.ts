@@ -1,4 +1,3 @@
-import type { GatewayId, ProviderId } from '../catalog/model-definition.ts';
 import type {
   ChatMessage,
   FinishReason,
@@ -7,7 +6,8 @@ import type {
   ToolCall,
   ToolChoice,
   ToolDefinition,
-} from '../router/chat-types.ts';
+} from './chat.ts';
+import type { GatewayId, ProviderId } from './model.ts';
 
 /** One attempt, as the router hands it to a transport. */
 export interface TransportRequest {

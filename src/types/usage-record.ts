@@ -1,19 +1,7 @@
-import type { GatewayId, PriceProvenance, ProviderId } from '../catalog/model-definition.ts';
-import type { GatewayErrorKind } from '../errors/gateway-error.ts';
-import type { KeyVaultErrorKind } from '../keys/key-vault-error.ts';
-import type { CostSource } from '../router/chat-types.ts';
-
-/**
- * A user's own (BYOK) key that was meant to pay for a call but could not be used, so the
- * organisation's key paid instead: the vault could not decrypt it, its record was tampered with, or
- * the KMS was unavailable.
- */
-export interface ByokFallback {
-  /** The user's key that was meant to pay; absent when the vault failed before finding one. */
-  readonly keyId?: string;
-  /** The vault's error kind: `integrity`, `unavailable`, `rate-limited`, `unauthorized`, … */
-  readonly reason: KeyVaultErrorKind;
-}
+import type { CostSource } from './chat.ts';
+import type { GatewayErrorKind } from './error-kinds.ts';
+import type { GatewayId, PriceProvenance, ProviderId } from './model.ts';
+import type { ByokFallback } from './route.ts';
 
 /** How a call ended. */
 export type UsageStatus = 'ok' | 'error' | 'aborted';
@@ -94,32 +82,3 @@ export interface UsageQuery {
   readonly status?: UsageStatus;
   readonly tag?: string;
 }
-
-/**
- * The fields every `UsageRecord` has, each a column of the SQL stores; any other field (optional
- * ones such as `byokFallback` and `priceSource`, or fields added later) goes to their `extra` JSON column.
- */
-export const USAGE_RECORD_COLUMN_FIELDS: ReadonlySet<string> = new Set([
-  'id',
-  'callId',
-  'startedAt',
-  'finishedAt',
-  'user',
-  'keyId',
-  'provider',
-  'model',
-  'gateway',
-  'inputTokens',
-  'outputTokens',
-  'cachedInputTokens',
-  'costUsd',
-  'costSource',
-  'latencyMs',
-  'timeToFirstTokenMs',
-  'attempts',
-  'fallback',
-  'tags',
-  'status',
-  'errorKind',
-  'stream',
-]);

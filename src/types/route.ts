@@ -1,6 +1,6 @@
-import type { GatewayId, ProviderId } from '../catalog/model-definition.ts';
-import type { GatewayError } from '../errors/gateway-error.ts';
-import type { ByokFallback } from '../usage/usage-record.ts';
+import type { KeyVaultErrorKind } from './error-kinds.ts';
+import type { GatewayFailure } from './gateway-failure.ts';
+import type { GatewayId, ProviderId } from './model.ts';
 
 /** Where one attempt went. */
 export interface Route {
@@ -25,9 +25,21 @@ export interface Attempt {
   /** `skipped`: not called (breaker open, no headroom, smaller context than one that overflowed). */
   readonly outcome: 'ok' | 'error' | 'skipped';
   /** Why it failed or was skipped. */
-  readonly error?: GatewayError;
+  readonly error?: GatewayFailure;
   /** HTTP requests made on this candidate: 1 plus same-target retries; 0 when skipped. */
   readonly tries: number;
   /** Time spent on this candidate, retries and their waits included. */
   readonly latencyMs: number;
+}
+
+/**
+ * A user's own (BYOK) key that was meant to pay for a call but could not be used, so the
+ * organisation's key paid instead: the vault could not decrypt it, its record was tampered with, or
+ * the KMS was unavailable.
+ */
+export interface ByokFallback {
+  /** The user's key that was meant to pay; absent when the vault failed before finding one. */
+  readonly keyId?: string;
+  /** The vault's error kind: `integrity`, `unavailable`, `rate-limited`, `unauthorized`, … */
+  readonly reason: KeyVaultErrorKind;
 }

@@ -1,5 +1,5 @@
-import type { ProviderId } from '../../catalog/model-definition.ts';
-import type { SecretKey } from '../secret-key.ts';
+import type { ProviderId } from './model.ts';
+import type { SecretKey } from './secret-key.ts';
 
 /**
  * - `valid`: the provider accepted the key (see `reason` for `restricted` and `no_credit`).

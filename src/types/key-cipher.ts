@@ -1,4 +1,4 @@
-import type { ProviderId } from '../catalog/model-definition.ts';
+import type { ProviderId } from './model.ts';
 import type { SecretKey } from './secret-key.ts';
 
 /**

@@ -1,5 +1,5 @@
-import type { ProviderId } from '../catalog/model-definition.ts';
 import type { KeyRecord, KeyStatus } from './key-record.ts';
+import type { ProviderId } from './model.ts';
 
 /** Which records to list; every given field must match. */
 export interface KeyRecordFilter {

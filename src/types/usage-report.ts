@@ -1,5 +1,5 @@
-import type { SavingsOptions, UsageSavings } from './compute-savings.ts';
 import type { UsageQuery } from './usage-record.ts';
+import type { SavingsOptions, UsageSavings } from './usage-savings.ts';
 
 /**
  * What a report row can be grouped by. `key` is the record's `keyId`; `day` is the UTC calendar
