@@ -90,9 +90,16 @@ describe('spans of a call (real OpenTelemetry SDK, loopback gateways)', () => {
       'gen_ai.usage.output_tokens': reply.usage.outputTokens,
     });
     // The attempt lies within the call.
-    const nanos = (time: [number, number]) => time[0] * 1e9 + time[1];
-    expect(nanos(attempt?.startTime as [number, number])).toBeGreaterThanOrEqual(nanos(call.startTime));
-    expect(nanos(attempt?.endTime as [number, number])).toBeLessThanOrEqual(nanos(call.endTime));
+    // Exact: seconds × 1e9 in a double is past 2^53 and would round. The SDK anchors each span's
+    // clock to Date.now() when the span starts, so times of two spans agree to within 1 ms only.
+    const nanos = (time: [number, number]) => BigInt(time[0]) * 1_000_000_000n + BigInt(time[1]);
+    const anchorSlack = 1_000_000n;
+    expect(nanos(attempt?.startTime as [number, number]) + anchorSlack).toBeGreaterThanOrEqual(
+      nanos(call.startTime),
+    );
+    expect(nanos(attempt?.endTime as [number, number])).toBeLessThanOrEqual(
+      nanos(call.endTime) + anchorSlack,
+    );
   });
 
   test('providers take the conventions’ well-known names', async () => {
