@@ -50,6 +50,7 @@ export type { Availability, Candidate, RankingInput } from './ranking/candidate.
 export type { CostComparison, CostComparisonRow } from './ranking/compare-costs.ts';
 export type { CostComparisonQuery } from './ranking/cost-comparison-query.ts';
 export type { RankingFunction, RankingPolicy, RankingWeights } from './ranking/rank-candidates.ts';
+export type { CallMetadata } from './router/call-metadata.ts';
 export { createRouter } from './router/create-router.ts';
 export type { ByokMode, Credentials } from './router/resolve-credentials.ts';
 export type { HealthOptions, HealthReport, Router, RouterLimits } from './router/router.ts';
@@ -167,7 +168,9 @@ export {
   type ModelPricing,
   type PriceProvenance,
   type PriceSource,
+  type PriceTier,
   type ProviderId,
+  type TokenPrices,
 } from './types/model.ts';
 export type { ModelCatalog } from './types/model-catalog.ts';
 export type { Attempt, ByokFallback, Route } from './types/route.ts';
