@@ -1,3 +1,6 @@
+// What holds for every call whatever goes wrong around it: no secret in a cause chain, listeners that
+// throw, streams read twice or left early, breakers that count each failure once, one call never
+// fanning out, 400s that are the gateway's fault, and options and timers that clean up.
 import { inspect } from 'node:util';
 import { describe, expect, test } from 'vitest';
 import {
