@@ -4,9 +4,8 @@ import type {
   LanguageModelV4Usage,
   SharedV4ProviderMetadata,
 } from '@ai-sdk/provider';
-import { type CallMetadata, callMetadata } from '../router/call-metadata.ts';
-import type { Cost, FinishReason, TokenUsage } from '../types/chat.ts';
-import type { Attempt, Route } from '../types/route.ts';
+import { type CallMetadata, type CallOutcome, callMetadata } from '../router/call-metadata.ts';
+import type { FinishReason, TokenUsage } from '../types/chat.ts';
 import { ROUTER_PROVIDER_KEY } from './router-provider-settings.ts';
 
 /**
@@ -20,14 +19,7 @@ import { ROUTER_PROVIDER_KEY } from './router-provider-settings.ts';
 export type RouterMetadata = CallMetadata;
 
 /** `providerMetadata` of a finished (or interrupted) router call. */
-export function toProviderMetadata(result: {
-  readonly callId: string;
-  readonly route: Route;
-  readonly cost: Cost;
-  readonly attempts: readonly Attempt[];
-  readonly latencyMs?: number;
-  readonly timeToFirstTokenMs?: number | undefined;
-}): SharedV4ProviderMetadata {
+export function toProviderMetadata(result: CallOutcome): SharedV4ProviderMetadata {
   const metadata: RouterMetadata = callMetadata(result);
   return { [ROUTER_PROVIDER_KEY]: metadata as unknown as JSONObject };
 }

@@ -1,6 +1,7 @@
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
+import { callMetadata } from '../router/call-metadata.ts';
 import type { ChatStream, StreamPart } from '../types/stream.ts';
-import { completionMetadata, ROUTER_COMPLETION_FIELD } from './router-completion-metadata.ts';
+import { ROUTER_COMPLETION_FIELD } from './router-completion-metadata.ts';
 import { chunk, completionId, toWireFinishReason, toWireUsage } from './to-chat-completion.ts';
 
 const encoder = new TextEncoder();
@@ -61,7 +62,7 @@ export function completionChunks(
       case 'finish': {
         const result = await stream.result;
         const last = { ...base, model: result.route.model };
-        const metadata = { [ROUTER_COMPLETION_FIELD]: completionMetadata(result) };
+        const metadata = { [ROUTER_COMPLETION_FIELD]: callMetadata(result) };
         const finish = chunk(last, { delta: {}, finish_reason: toWireFinishReason(part.finishReason) });
         if (!request.includeUsage) return [{ ...finish, ...metadata }];
         return [

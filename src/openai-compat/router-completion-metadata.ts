@@ -1,25 +1,11 @@
 import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions';
-import { type CallMetadata, callMetadata } from '../router/call-metadata.ts';
-import type { Cost } from '../types/chat.ts';
-import type { Attempt, Route } from '../types/route.ts';
+import type { CallMetadata } from '../router/call-metadata.ts';
 
 /** The field the router adds to a `ChatCompletion` and to a stream's last chunk. */
 export const ROUTER_COMPLETION_FIELD = 'llm_router';
 
 /** Where a completion was routed, what it cost and every candidate tried (the `llm_router` field). */
 export type RouterCompletionMetadata = CallMetadata;
-
-/** Builds the metadata of a router result. */
-export function completionMetadata(result: {
-  readonly callId: string;
-  readonly route: Route;
-  readonly cost: Cost;
-  readonly attempts: readonly Attempt[];
-  readonly latencyMs: number;
-  readonly timeToFirstTokenMs?: number | undefined;
-}): RouterCompletionMetadata {
-  return callMetadata(result);
-}
 
 /**
  * The router's metadata of a completion from `createRouterOpenAIClient()`: on a `ChatCompletion`,

@@ -4,8 +4,9 @@ import type {
   ChatCompletionMessageFunctionToolCall,
 } from 'openai/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
+import { callMetadata } from '../router/call-metadata.ts';
 import type { ChatResult, FinishReason, TokenUsage } from '../types/chat.ts';
-import { completionMetadata, ROUTER_COMPLETION_FIELD } from './router-completion-metadata.ts';
+import { ROUTER_COMPLETION_FIELD } from './router-completion-metadata.ts';
 
 type WireFinishReason = ChatCompletion.Choice['finish_reason'];
 
@@ -64,7 +65,7 @@ export function toChatCompletion(result: ChatResult, created: number): ChatCompl
       },
     ],
     usage: toWireUsage(result.usage),
-    [ROUTER_COMPLETION_FIELD]: completionMetadata(result),
+    [ROUTER_COMPLETION_FIELD]: callMetadata(result),
   };
   return completion;
 }

@@ -29,15 +29,18 @@ export interface CallMetadata {
   readonly timeToFirstTokenMs?: number;
 }
 
-/** The metadata of a finished (or interrupted) call; `latencyMs` defaults to the attempts' sum. */
-export function callMetadata(result: {
+/** What a finished (or interrupted) call tells its metadata: a result, or a stream's error. */
+export interface CallOutcome {
   readonly callId: string;
   readonly route: Route;
   readonly cost: Cost;
   readonly attempts: readonly Attempt[];
   readonly latencyMs?: number;
   readonly timeToFirstTokenMs?: number | undefined;
-}): CallMetadata {
+}
+
+/** The metadata of a finished (or interrupted) call; `latencyMs` defaults to the attempts' sum. */
+export function callMetadata(result: CallOutcome): CallMetadata {
   return {
     callId: result.callId,
     route: { ...result.route },
